@@ -1,0 +1,40 @@
+"""The whole message: one envelope and one or more letters (an Emessage, or an EDIFACT
+interchange).
+
+``wire`` holds optional, non-clinical facts a codec recorded to write the same bytes again
+(XML declaration, encoding, namespace prefixes, root attributes; EDIFACT UNA, layout, raw UNB
+fields). It never takes part in equality and is never needed to write a valid message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from medbridge.model.common import Envelope
+from medbridge.model.epikrise import DischargeLetter
+from medbridge.model.henvisning import HospitalReferral
+from medbridge.model.plejeforloebsplan import CarePlan
+
+__all__ = ["LETTER_CLASSES", "Letter", "Message"]
+
+Letter: TypeAlias = DischargeLetter | HospitalReferral | CarePlan
+LETTER_CLASSES: tuple[type[DischargeLetter], type[HospitalReferral], type[CarePlan]] = (
+    DischargeLetter,
+    HospitalReferral,
+    CarePlan,
+)
+
+
+@dataclass(slots=True)
+class Message:
+    """An envelope and its letters, in order."""
+
+    envelope: Envelope
+    letters: list[Letter] = field(default_factory=list)
+    wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def letter(self) -> Letter:
+        """The first letter (most messages carry exactly one)."""
+        return self.letters[0]

@@ -1,0 +1,33 @@
+"""Namespace URIs of the MedCom OIOXML messages (``xml-messages.md`` §0) and the default
+prefix conventions a writer uses when the model carries no prefix map (§6.5)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "MC2005",
+    "M100",
+    "M102",
+    "M103",
+    "MUNICIPALITY",
+    "XINCLUDE",
+    "XSI",
+    "qname",
+]
+
+MC2005 = "http://rep.oio.dk/sundcom.dk/medcom.dk/xml/schemas/2005/08/07/"
+M100 = "urn:oio:medcom:municipality:1.0.0"
+M102 = "urn:oio:medcom:municipality:1.0.2"
+M103 = "urn:oio:medcom:municipality:1.0.3"
+MUNICIPALITY = (M100, M102, M103)
+#: The namespace of the newer (2018) MedCom letters; known, not supported.
+MC2018 = "http://rep.oio.dk/medcom.dk/xml/schemas/2018/08/06/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
+
+#: Prefixes for XDIS21 when no prefix map is known: default 1.0.3, ns1 = 1.0.0, ep2 = 1.0.2.
+MUNICIPALITY_PREFIXES: dict[str | None, str] = {None: M103, "ns1": M100, "ep2": M102}
+
+
+def qname(namespace: str, local: str) -> str:
+    """Clark notation ``{namespace}local`` as lxml uses it."""
+    return f"{{{namespace}}}{local}"

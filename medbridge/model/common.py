@@ -17,6 +17,7 @@ import datetime as _dt
 import enum
 import re
 from dataclasses import dataclass, field
+
 from medbridge.findings import mask_identifiers
 from medbridge.model.codes import (
     AcknowledgementCode,
@@ -48,8 +49,8 @@ __all__ = [
     "PatientId",
     "PatientIdKind",
     "Reference",
-    "Referrer",
     "Referral",
+    "Referrer",
     "Relative",
     "SignedBy",
     "Telephone",

@@ -79,7 +79,7 @@ def _needs_tag(tp: Any) -> bool:
 
 
 def _encode(value: Any, tp: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str) and not isinstance(value, enum.Enum):
+    if value is None or (isinstance(value, bool | int | str) and not isinstance(value, enum.Enum)):
         return value
     if isinstance(value, enum.Enum):
         return value.value
@@ -109,8 +109,9 @@ def _encode(value: Any, tp: Any) -> Any:
 def to_json(message: Message, *, indent: int | None = 2) -> str:
     """The message as JSON text (deterministic)."""
     body = _encode(message, Message)
-    return json.dumps({"medbridge-json": FORMAT_VERSION, "message": body}, ensure_ascii=False,
-                      indent=indent)
+    return json.dumps(
+        {"medbridge-json": FORMAT_VERSION, "message": body}, ensure_ascii=False, indent=indent
+    )
 
 
 class _DecodeError(Exception):

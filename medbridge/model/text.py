@@ -6,7 +6,8 @@
 
 * a FormattedText element may hold everything;
 * ``FixedFont`` may hold everything except another ``FixedFont``;
-* ``Bold``, ``Italic``, ``Underline``, ``Center`` and ``Right`` hold text, ``Break`` and ``Space`` only.
+* ``Bold``, ``Italic``, ``Underline``, ``Center`` and ``Right`` hold text, ``Break`` and
+  ``Space`` only.
 
 Constructing a node with a child it may not hold raises ``ValueError``. Adjacent text runs are
 merged and empty runs dropped on construction, so two trees that serialise to the same XML compare

@@ -32,3 +32,34 @@ def element_path(element: etree._Element) -> str:
         steps.append(name)
         node = parent
     return "/" + "/".join(reversed(steps))
+
+
+def find_by_path(root: etree._Element, path: str) -> etree._Element | None:
+    """The element at ``path`` (as produced by :func:`element_path`) below ``root``, or None.
+
+    Walks children by local name and 1-based index; never evaluates XPath on input.
+    """
+    steps = [s for s in path.split("/") if s]
+    if not steps:
+        return None
+    first, *rest = steps
+    if _split_step(first)[0] != local_name(root):
+        return None
+    node = root
+    for step in rest:
+        name, index = _split_step(step)
+        matches = [c for c in node if isinstance(c.tag, str) and local_name(c) == name]
+        if len(matches) < index:
+            return None
+        node = matches[index - 1]
+    return node
+
+
+def _split_step(step: str) -> tuple[str, int]:
+    if step.endswith("]") and "[" in step:
+        name, _, rest = step.partition("[")
+        try:
+            return name, int(rest[:-1])
+        except ValueError:
+            return name, 1
+    return step, 1

@@ -1,0 +1,70 @@
+"""medbridge: read, validate, write and convert Danish MedCom messages.
+
+The curated public API::
+
+    import medbridge
+
+    msg = medbridge.read(data)                  # bytes or a path; format, kind, version detected
+    report = medbridge.validate(data)           # never raises for bad input
+    xml_bytes = medbridge.write(msg, "xml")     # or "edifact", "json"
+    result = medbridge.convert(data, to="edifact")
+    text = medbridge.to_json(msg); msg = medbridge.from_json(text)
+
+The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``CarePlan`` and their
+parts) live in :mod:`medbridge.model` and are re-exported here.
+"""
+
+from medbridge.api import (
+    Conversion,
+    convert,
+    detect,
+    iter_read,
+    read,
+    validate,
+    write,
+)
+from medbridge.errors import (
+    ConversionError,
+    EdifactInputError,
+    InputError,
+    InternalError,
+    MedbridgeError,
+    OutputError,
+    OutputRefused,
+    XmlInputError,
+)
+from medbridge.findings import Finding, Location, Report, Severity
+from medbridge.limits import Limits
+from medbridge.model import *  # noqa: F403
+from medbridge.model import __all__ as _model_all
+from medbridge.model.jsoncodec import from_json, to_json
+from medbridge.registry import Detection
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConversionError",
+    "Conversion",
+    "Detection",
+    "EdifactInputError",
+    "Finding",
+    "InputError",
+    "InternalError",
+    "Limits",
+    "Location",
+    "MedbridgeError",
+    "OutputError",
+    "OutputRefused",
+    "Report",
+    "Severity",
+    "XmlInputError",
+    "convert",
+    "detect",
+    "from_json",
+    "iter_read",
+    "read",
+    "to_json",
+    "validate",
+    "write",
+    *_model_all,
+]

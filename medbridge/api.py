@@ -1,0 +1,434 @@
+"""The public operations: ``read``, ``iter_read``, ``validate``, ``write``, ``convert``,
+``detect``.
+
+Orchestration only: this module picks the codec for the bytes (``registry``), runs the syntax
+layer, schema checks, mapping and semantic rules in order, and collects findings. It holds no
+parsing tricks and no MedCom mapping knowledge.
+
+Contract (``safety-and-validation.md`` §4.4): inputs are ``bytes``, ``bytearray``,
+``memoryview`` or a path; a ``str`` is a ``TypeError``. ``validate`` never raises for bad input.
+``read`` raises ``InputError``; ``convert`` raises ``InputError`` or ``ConversionError``. Anything
+unexpected becomes ``InternalError``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from medbridge.errors import (
+    ConversionError,
+    EdifactInputError,
+    InputError,
+    InternalError,
+    MedbridgeError,
+    XmlInputError,
+)
+from medbridge.findings import Finding, Report, Severity
+from medbridge.limits import DEFAULT_LIMITS, Limits
+from medbridge.model.jsoncodec import from_json, to_json
+from medbridge.model.message import Message
+from medbridge.registry import (
+    EDIFACT,
+    FORMATS,
+    JSON,
+    KNOWN_UNSUPPORTED_VERSIONS,
+    XML,
+    Detection,
+    sniff_format,
+    unknown_format_finding,
+)
+
+__all__ = [
+    "Conversion",
+    "Source",
+    "convert",
+    "detect",
+    "iter_read",
+    "read",
+    "validate",
+    "write",
+]
+
+Source = bytes | bytearray | memoryview | os.PathLike[str]
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Conversion:
+    """The result of :func:`convert`: the output bytes, every finding, and the losses among them."""
+
+    output: bytes
+    findings: list[Finding] = field(default_factory=list)
+    format: str = ""
+
+    @property
+    def losses(self) -> list[Finding]:
+        return [f for f in self.findings if f.code == "convert.loss"]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _load(source: Source, limits: Limits) -> tuple[bytes, str | None]:
+    from medbridge.source import load_bytes, source_name
+
+    return load_bytes(source, limits), source_name(source)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; our errors pass through, anything else is a bug → ``InternalError``."""
+    try:
+        return action()
+    except MedbridgeError:
+        raise
+    except Exception as exc:
+        raise InternalError(f"internal error: {type(exc).__name__}") from exc
+
+
+def _check_source(source: object) -> None:
+    """A ``str`` is a caller bug, not a finding: XML's declaration decides its own encoding."""
+    if isinstance(source, str):
+        raise TypeError("pass bytes, or a pathlib.Path")
+
+
+def _with_file(findings: list[Finding], name: str | None) -> list[Finding]:
+    if name is None:
+        return findings
+    return [f if f.location.file else f.with_file(name) for f in findings]
+
+
+@dataclass(slots=True)
+class _Parsed:
+    """One input read as far as it goes: its detection, message (if mapped) and findings."""
+
+    detection: Detection
+    message: Message | None
+    findings: list[Finding]
+
+
+def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
+    from medbridge.xml.codec import detect_tree, read_tree
+    from medbridge.xml.parse import parse_xml
+    from medbridge.xml.paths import find_by_path
+    from medbridge.xml.schema import validate_tree
+
+    detection = Detection(format=XML)
+    try:
+        parsed = parse_xml(data, strict_encoding=strict_encoding)
+    except XmlInputError as exc:
+        return _Parsed(detection, None, exc.findings)
+    detection.encoding = parsed.encoding
+    findings = list(parsed.findings)
+    kind, version, identifier = detect_tree(parsed.root)
+    detection.kind, detection.version, detection.identifier = kind, version, identifier
+    if version in KNOWN_UNSUPPORTED_VERSIONS:
+        findings.append(_unsupported_version(version, "xml"))
+        return _Parsed(detection, None, findings)
+    schema_findings = validate_tree(parsed.root)
+    findings.extend(schema_findings)
+    if any(f.is_error for f in schema_findings):
+        return _Parsed(detection, None, findings)
+    try:
+        message, mapping_findings = read_tree(parsed.root)
+    except XmlInputError as exc:
+        findings.extend(exc.findings)
+        return _Parsed(detection, None, findings)
+    findings.extend(mapping_findings)
+    rule_findings = _rules(message)
+    for f in rule_findings:
+        if f.location.path and f.location.line is None:
+            element = find_by_path(parsed.root, f.location.path)
+            line = element.sourceline if element is not None else None
+            findings.append(replace(f, location=replace(f.location, line=line)))
+        else:
+            findings.append(f)
+    return _Parsed(detection, message, findings)
+
+
+def _edifact_detect(data: bytes, detection: Detection) -> None:
+    """Fill kind, version, identifier and encoding from UNB and the first UNH, if reachable."""
+    from medbridge.edifact.syntax import iter_segments
+
+    try:
+        for segment in iter_segments(data):
+            if segment.tag == "UNB":
+                detection.encoding = segment.value(1, 1) or None
+            elif segment.tag == "UNH":
+                version = segment.value(2, 5) or None
+                detection.version = version
+                detection.identifier = segment.value(1) or None
+                detection.kind = _edifact_kind(segment.value(2, 1)) if version is not None else None
+                return
+    except EdifactInputError:
+        return
+
+
+def _edifact_kind(message_type: str) -> str | None:
+    return {"MEDDIS": "epikrise", "MEDREF": "henvisning"}.get(message_type)
+
+
+def _edifact(data: bytes) -> _Parsed:
+    from medbridge.edifact.codec import read_interchange
+
+    detection = Detection(format=EDIFACT)
+    _edifact_detect(data, detection)
+    try:
+        message, findings = read_interchange(data)
+    except EdifactInputError as exc:
+        return _Parsed(detection, None, exc.findings)
+    findings = list(findings)
+    findings.extend(_rules(message))
+    return _Parsed(detection, message, findings)
+
+
+def _json(data: bytes) -> _Parsed:
+    detection = Detection(format=JSON, encoding="utf-8")
+    try:
+        message = from_json(data)
+    except InputError as exc:
+        return _Parsed(detection, None, exc.findings)
+    letter = message.letters[0] if message.letters else None
+    if letter is not None:
+        detection.kind = letter.kind
+        detection.version = letter.version_code
+        detection.identifier = letter.header.identifier
+    return _Parsed(detection, message, _rules(message))
+
+
+def _rules(message: Message) -> list[Finding]:
+    from medbridge.validate.rules import check_message
+
+    return check_message(message)
+
+
+def _unsupported_version(version: str, fmt: str) -> Finding:
+    return Finding(
+        f"{fmt}.mapping.unsupported-version",
+        Severity.ERROR,
+        f"Version {version} is a known MedCom version that medbridge does not support yet; "
+        "supported are XD0133L/D0133L, XH0130R/H0130R and XD2134C.",
+    )
+
+
+def _parse(data: bytes, strict_encoding: bool) -> _Parsed:
+    fmt = sniff_format(data)
+    if fmt == XML:
+        parsed = _xml(data, strict_encoding)
+    elif fmt == EDIFACT:
+        parsed = _edifact(data)
+    elif fmt == JSON:
+        parsed = _json(data)
+    else:
+        return _Parsed(Detection(), None, [unknown_format_finding()])
+    from medbridge.validate.cascade import suppress_cascades
+
+    parsed.findings = suppress_cascades(parsed.findings)
+    return parsed
+
+
+def _input_error(fmt: str | None, findings: list[Finding]) -> InputError:
+    cls: type[InputError] = InputError
+    if fmt == XML:
+        cls = XmlInputError
+    elif fmt == EDIFACT:
+        cls = EdifactInputError
+    error = cls.from_findings(findings)
+    assert isinstance(error, InputError)
+    return error
+
+
+def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Parsed:
+    data, name = _load(source, limits)
+    parsed = _parse(data, strict_encoding)
+    parsed.findings = _with_file(parsed.findings, name)
+    if parsed.message is None or any(f.is_error for f in parsed.findings):
+        errors = [f for f in parsed.findings if f.is_error]
+        if not errors:
+            errors = [Finding("input.unreadable", Severity.ERROR, "The input could not be read.")]
+        raise _input_error(
+            parsed.detection.format, errors + [f for f in parsed.findings if not f.is_error]
+        )
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+
+def read(
+    source: Source, *, limits: Limits = DEFAULT_LIMITS, strict_encoding: bool = False
+) -> Message:
+    """Read a message (XML, EDIFACT or medbridge JSON; detected from the bytes).
+
+    Raises :class:`~medbridge.InputError` with findings when the input is not a valid, supported
+    message. Warnings do not stop reading; use :func:`validate` to see them.
+    """
+    _check_source(source)
+    parsed = _guard(lambda: _read_parsed(source, limits, strict_encoding))
+    assert parsed.message is not None
+    return parsed.message
+
+
+def iter_read(
+    source: Source, *, limits: Limits = DEFAULT_LIMITS, strict_encoding: bool = False
+) -> Iterator[Message]:
+    """Yield one :class:`Message` per letter, each with the shared envelope.
+
+    EDIFACT interchanges are streamed message by message; XML Emessages are parsed whole (their
+    size is bounded by the input limit) and split.
+    """
+    _check_source(source)
+    data, name = _guard(lambda: _load(source, limits))
+    if sniff_format(data) == EDIFACT:
+        yield from _iter_edifact(data, name)
+        return
+    message = read(data, limits=limits, strict_encoding=strict_encoding)
+    for letter in message.letters:
+        yield Message(message.envelope, [letter], dict(message.wire))
+
+
+def _iter_edifact(data: bytes, name: str | None) -> Iterator[Message]:
+    from medbridge.edifact.codec import iter_interchange
+
+    iterator = iter_interchange(data)
+    while True:
+        try:
+            item = _guard(lambda: next(iterator, None))
+        except EdifactInputError as exc:
+            raise EdifactInputError.from_findings(_with_file(exc.findings, name)) from None
+        if item is None:
+            return
+        message, findings = item
+        errors = [f for f in findings if f.is_error]
+        if errors:
+            raise EdifactInputError.from_findings(_with_file(findings, name))
+        yield message
+
+
+def validate(
+    source: Source, *, limits: Limits = DEFAULT_LIMITS, strict_encoding: bool = False
+) -> Report:
+    """Check an input completely and return every finding. Never raises for bad input."""
+    _check_source(source)
+
+    def run() -> Report:
+        try:
+            data, name = _load(source, limits)
+        except InputError as exc:
+            return Report(exc.findings)
+        parsed = _parse(data, strict_encoding)
+        det = parsed.detection
+        report = Report(
+            _with_file(parsed.findings, name), det.format, det.kind, det.version, det.encoding
+        )
+        return report.truncated()
+
+    return _guard(run)
+
+
+def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
+    """Format, kind, version, encoding and letter identifier of an input, as far as they can be
+    told. Never raises for bad input; problems are in ``Detection.findings``."""
+    _check_source(source)
+
+    def run() -> Detection:
+        try:
+            data, name = _load(source, limits)
+        except InputError as exc:
+            return Detection(findings=exc.findings)
+        fmt = sniff_format(data)
+        if fmt == XML:
+            return _detect_xml(data, name)
+        if fmt == EDIFACT:
+            det = Detection(format=EDIFACT)
+            _edifact_detect(data, det)
+            return det
+        if fmt == JSON:
+            return _json(data).detection
+        return Detection(findings=[unknown_format_finding()])
+
+    return _guard(run)
+
+
+def _detect_xml(data: bytes, name: str | None) -> Detection:
+    from medbridge.xml.codec import detect_tree
+    from medbridge.xml.parse import parse_xml
+
+    det = Detection(format=XML)
+    try:
+        parsed = parse_xml(data)
+    except XmlInputError as exc:
+        det.findings = _with_file(exc.findings, name)
+        return det
+    det.encoding = parsed.encoding
+    det.kind, det.version, det.identifier = detect_tree(parsed.root)
+    return det
+
+
+def write(message: Message, format: str = XML) -> bytes:
+    """Write a model as ``xml``, ``edifact`` or ``json`` bytes.
+
+    Raises :class:`~medbridge.ConversionError` when the target cannot carry a value (EDIFACT);
+    use :func:`convert` with ``allow_loss=True`` to write with a loss report instead.
+    """
+    output, _ = _guard(lambda: _write(message, format, allow_loss=False))
+    return output
+
+
+def _write(message: Message, fmt: str, *, allow_loss: bool) -> tuple[bytes, list[Finding]]:
+    if fmt == XML:
+        from medbridge.xml.codec import write_xml
+
+        return write_xml(message), []
+    if fmt == EDIFACT:
+        from medbridge.edifact.codec import write_interchange
+
+        return write_interchange(message, allow_loss=allow_loss)
+    if fmt == JSON:
+        return to_json(message).encode("utf-8") + b"\n", []
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def convert(
+    source: Source,
+    to: str,
+    *,
+    allow_loss: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    strict_encoding: bool = False,
+) -> Conversion:
+    """Read ``source`` and write it as ``to`` (``xml``, ``edifact`` or ``json``).
+
+    Every value the target cannot carry is a loss. By default a loss makes the conversion fail
+    with :class:`~medbridge.ConversionError`; with ``allow_loss=True`` the output is written without
+    those values and each is reported in ``Conversion.losses``. Nothing is truncated, replaced or
+    dropped silently.
+    """
+    _check_source(source)
+    if to not in FORMATS:
+        raise ValueError(f"unknown format {to!r}; choose one of {', '.join(FORMATS)}")
+
+    def run() -> Conversion:
+        parsed = _read_parsed(source, limits, strict_encoding)
+        assert parsed.message is not None
+        findings = [f for f in parsed.findings if not f.is_error]
+        losses: list[Finding] = []
+        if parsed.detection.format == EDIFACT and to == XML:
+            from medbridge.edifact.codec import xml_losses
+
+            losses = xml_losses(parsed.message)
+        if losses and not allow_loss:
+            refused = [_as_refusal(f) for f in losses]
+            raise ConversionError.from_findings(refused)
+        output, write_findings = _write(parsed.message, to, allow_loss=allow_loss)
+        return Conversion(output, findings + losses + write_findings, to)
+
+    return _guard(run)
+
+
+def _as_refusal(loss: Finding) -> Finding:
+    return replace(loss, code="convert.unmapped", severity=Severity.ERROR)

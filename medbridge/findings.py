@@ -89,7 +89,9 @@ class Location:
         return out
 
 
-_CPR_LIKE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{4}|[0-9][A-Za-z]{2}[0-9])(?![0-9A-Za-z])")
+_CPR_LIKE = re.compile(
+    r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{4}|[0-9][A-Za-z]{2}[0-9])(?![0-9A-Za-z])"
+)
 
 
 def mask_identifiers(text: str) -> str:
@@ -99,9 +101,7 @@ def mask_identifiers(text: str) -> str:
 
 def make_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     """A short, single-line, masked excerpt: control characters escaped, cut with ``…``."""
-    line = text.splitlines()[0] if text.splitlines() else ""
-    if "\n" in text or "\r" in text:
-        line = text.split("\n", 1)[0].split("\r", 1)[0]
+    line = text.split("\n", 1)[0].split("\r", 1)[0]
     escaped = "".join(
         ch if (ch >= " " and not "\x7f" <= ch <= "\x9f") else ch.encode("unicode_escape").decode()
         for ch in line

@@ -459,3 +459,60 @@ def _progress(items: Any, label: str, length: int | None = None) -> Any:
 def _bar(items: Any, label: str, length: int | None) -> Iterator[Any]:
     with click.progressbar(items, label=label, length=length, file=sys.stderr) as bar:
         yield from bar
+
+
+# ---------------------------------------------------------------------------------------------
+# show
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "html"]), default="text", show_default=True
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of standard output.",
+)
+@click.option("--force", is_flag=True, help="Replace --output if it exists.")
+def show(path: Path, fmt: str, output: Path | None, force: bool) -> None:
+    """Show a letter as a person reads it, critical facts first.
+
+    CAVE/allergies, risk of contagion and any sentence about resuscitation or
+    life-prolonging treatment come first, in a box.
+
+    \b
+    Example:
+      medbridge show fixtures/valid/epikrise/some-letter.xml
+      medbridge show letter.edi --format html --output letter.html
+    """
+    from medbridge.view import render_html, render_text
+
+    try:
+        message = medbridge.read(path)
+    except InputError as exc:
+        for finding in _file(exc.findings, str(path)):
+            click.echo(finding.format(), err=True)
+        status = EXIT_IO if any(f.code == "io.unreadable" for f in exc.findings) else 1
+        sys.exit(status)
+    except InternalError as exc:
+        click.echo(_internal(str(path), exc).format(), err=True)
+        sys.exit(EXIT_INTERNAL)
+    if fmt == "html":
+        rendered = render_html(message)
+    else:
+        rendered = render_text(message, ansi=output is None and sys.stdout.isatty())
+    if output is None:
+        click.echo(rendered, nl=False)
+        return
+    try:
+        check_destination(output, [path], force=force)
+        atomic_write(output, rendered.encode("utf-8"))
+    except OutputRefused as exc:
+        click.echo(exc.findings[0].format(), err=True)
+        sys.exit(EXIT_REFUSED)
+    except OutputError as exc:
+        click.echo(exc.findings[0].format(), err=True)
+        sys.exit(EXIT_IO)

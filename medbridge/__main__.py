@@ -1,0 +1,5 @@
+"""``python -m medbridge`` runs the command line."""
+
+from medbridge.cli import main
+
+main()

@@ -17,6 +17,9 @@ drops those that only repeat a root cause already reported, then caps the list:
    ``report.truncated``. Truncation never changes the verdict: errors are kept before warnings,
    warnings before infos, and the kept findings stay in their original order.
 
+Only an *error* suppresses anything (a root cause that is itself a warning explains nothing
+away), so suppression never turns an invalid input into a valid one.
+
 The function is pure and deterministic, and applying it twice gives the same result.
 """
 
@@ -32,19 +35,19 @@ _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 def _namespace_and_syntax(findings: list[Finding]) -> list[Finding]:
-    has_namespace = any(f.code == "xml.schema.namespace" for f in findings)
+    has_namespace = any(f.code == "xml.schema.namespace" and f.is_error for f in findings)
     has_syntax_error = any(f.code.startswith("xml.syntax.") and f.is_error for f in findings)
     if not has_namespace and not has_syntax_error:
         return findings
     out: list[Finding] = []
-    namespace_seen = False
+    namespace_kept = False
     for f in findings:
         if f.code.startswith("xml.schema."):
             if has_syntax_error:
                 continue
-            if f.code != "xml.schema.namespace" or namespace_seen:
+            if f.code != "xml.schema.namespace" or not f.is_error or namespace_kept:
                 continue
-            namespace_seen = True
+            namespace_kept = True
         out.append(f)
     return out
 
@@ -59,6 +62,8 @@ def _identifiers(findings: list[Finding]) -> list[Finding]:
     format_at: set[Location] = set()
     century_at: set[Location] = set()
     for f in findings:
+        if not f.is_error:
+            continue  # only an error can stand for the findings it explains
         if _identifier_kind(f.code) is not None and f.code.endswith(".format"):
             format_at.add(f.location)
         elif f.code == "id.ecpr.century":

@@ -858,3 +858,45 @@ def test_documented_severities_match_what_is_emitted() -> None:
     assert len({x.code for x in findings}) >= 8
     for finding in findings:
         assert documented[finding.code] == finding.severity.value, finding.code
+
+
+# --- robustness -----------------------------------------------------------------------------
+
+_ANY_TEXT = st.one_of(
+    st.sampled_from(["", " ", "_", "0000-01-01", "9999-12-31", "0001-01-01", "23:59", "00:00"]),
+    st.text(max_size=20),
+    st.from_regex(r"-?[0-9]{4,6}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?", fullmatch=True),
+)
+
+
+@given(
+    sent=_ANY_TEXT,
+    event=_ANY_TEXT,
+    time=_ANY_TEXT,
+    identifier=_ANY_TEXT,
+    code=_ANY_TEXT,
+    alternative=st.booleans(),
+)
+def test_rules_never_raise_on_odd_values(
+    sent: str, event: str, time: str, identifier: str, code: str, alternative: bool
+) -> None:
+    letter = epikrise()
+    letter.admission = Moment(event, time)
+    letter.discharge = Moment("9999-12-31", "23:59")
+    letter.patient.identifier = (
+        PatientId.alternative(identifier) if alternative else PatientId.cpr(identifier)
+    )
+    letter.receiver.identifier = PartyId(identifier, code)
+    letter.relatives = [Relative(code, identifier, person_identifier=identifier)]
+    msg = epi_message(letter)
+    msg.envelope.sent = Moment(sent, time)
+    msg.wire[UNB_SENDER_KEY] = identifier
+    plan = careplan()
+    plan.expected_end_of_treatment = Moment(event, None)
+    plan.header.authorisation = Moment(sent, "00:00")
+    assert plan.ability_to_function is not None
+    plan.ability_to_function.last_modified = event
+    for findings in (check_message(msg), check_message(message(plan))):
+        for finding in findings:
+            assert finding.code.startswith(("id.", "rule."))
+            assert "{" not in finding.message or "{" in identifier + code + event + time + sent

@@ -137,8 +137,8 @@ class _Point:
             theirs = _dt.datetime.combine(other.date, _dt.time()) + _dt.timedelta(
                 minutes=other.minute
             )
-            return mine > theirs + slack
-        return self.date > other.date + _dt.timedelta(days=slack.days)
+            return mine - theirs > slack  # subtraction cannot overflow near year 9999
+        return self.date - other.date > _dt.timedelta(days=slack.days)
 
 
 def _index(name: str, i: int, count: int) -> str:
@@ -268,7 +268,7 @@ class _Checker:
         """A planned date must not be more than a year after the envelope's Sent."""
         if point is None or self.sent is None:
             return
-        if point.date > self.sent.date + _PLANNED_HORIZON:
+        if point.date - self.sent.date > _PLANNED_HORIZON:
             self.add(
                 "rule.date.far-future",
                 Severity.WARNING,

@@ -14,6 +14,9 @@ The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``Car
 parts) live in :mod:`medbridge.model` and are re-exported here.
 """
 
+# Load the validate subpackage first: importing a submodule later would rebind the package
+# attribute ``medbridge.validate`` and shadow the ``validate()`` function bound below.
+import medbridge.validate  # noqa: F401
 from medbridge.api import (
     Conversion,
     convert,

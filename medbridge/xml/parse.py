@@ -108,9 +108,8 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 #: The first bytes of ``<`` in UTF-16 or UTF-32 without a byte order mark.
 _WIDE_WITHOUT_BOM = (b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<", b"<\x00")
-_HEAD_CHARS = 1024
 
-_DECLARATION = re.compile(r"<\?xml(?=[ \t\r\n?])(?P<body>.*?)\?>", re.S)
+_DECLARATION = re.compile(r"<\?xml(?=[ \t\r\n?])(?P<body>[^<>]*?)\?>")
 _PSEUDO_ATTRIBUTE = re.compile(
     r"""[ \t\r\n]*(?P<name>[A-Za-z]+)[ \t\r\n]*=[ \t\r\n]*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')"""
 )
@@ -237,13 +236,15 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 Location(line=1, column=1, offset=0),
             ),
         )
-    head_bytes = data[bom_length : bom_length + 2 * _HEAD_CHARS]
+    # The declaration ends at the first ">" (its pseudo-attributes cannot hold one).
     if bom_codec in ("utf-16-le", "utf-16-be"):
-        head_bytes = head_bytes[: len(head_bytes) // 2 * 2]
-        head = head_bytes.decode(bom_codec, "replace")
+        body = data[bom_length : len(data) - (len(data) - bom_length) % 2]
+        head = body.decode(bom_codec, "replace")
+        head = head[: head.find(">") + 1] if ">" in head else head
         char_width = 2
     else:
-        head = head_bytes[:_HEAD_CHARS].decode("latin-1")
+        end = data.find(b">", bom_length)
+        head = data[bom_length : end + 1 if end >= 0 else len(data)].decode("latin-1")
         char_width = 1
     declared: str | None = None
     standalone: str | None = None
@@ -261,8 +262,9 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 )
             elif attr.group("name") == "standalone" and standalone is None:
                 standalone = value
+    label_line, label_column = _Document(head, "latin-1", 0).position(label_index)
     label_location = Location(
-        line=1, column=label_index + 1, offset=bom_length + label_index * char_width
+        line=label_line, column=label_column, offset=bom_length + label_index * char_width
     )
     findings: list[Finding] = []
     if declared is not None:
@@ -655,9 +657,10 @@ def _reference_location(doc: _Document, line: int | None) -> Location:
 
 def _encoding_findings(root: Any, decision: _Decision) -> list[Finding]:
     """§1.7 step 8: lxml must have used the encoding we decided."""
-    expected = decision.encoding if decision.declared is not None else decision.override
-    if expected is None:
-        return []
+    if decision.declared is not None:
+        expected = decision.encoding
+    else:  # lxml reports its default, UTF-8, for undeclared input (a UTF-16 BOM included)
+        expected = decision.override or "utf-8"
     reported = root.getroottree().docinfo.encoding or ""
     canonical = _LABELS.get(reported.lower())
     if canonical is None and reported.lower() in ("utf-16le", "utf-16be"):

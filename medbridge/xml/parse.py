@@ -657,10 +657,9 @@ def _reference_location(doc: _Document, line: int | None) -> Location:
 
 def _encoding_findings(root: Any, decision: _Decision) -> list[Finding]:
     """§1.7 step 8: lxml must have used the encoding we decided."""
-    if decision.declared is not None:
-        expected = decision.encoding
-    else:  # lxml reports its default, UTF-8, for undeclared input (a UTF-16 BOM included)
-        expected = decision.override or "utf-8"
+    # For undeclared input lxml reports its default, UTF-8 (a UTF-16 BOM included).
+    undeclared = decision.override or "utf-8"
+    expected = decision.encoding if decision.declared is not None else undeclared
     reported = root.getroottree().docinfo.encoding or ""
     canonical = _LABELS.get(reported.lower())
     if canonical is None and reported.lower() in ("utf-16le", "utf-16be"):

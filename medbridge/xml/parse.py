@@ -35,7 +35,7 @@ from typing import Any, NoReturn
 from lxml import etree
 
 from medbridge.errors import XmlInputError
-from medbridge.findings import Finding, Location, Severity
+from medbridge.findings import Finding, Location, Severity, mask_identifiers
 from medbridge.xml.namespaces import XINCLUDE
 
 __all__ = ["SAFE_OPTIONS", "ParsedXml", "new_parser", "parse_trusted", "parse_xml"]
@@ -178,7 +178,9 @@ class _Document:
         while low > start and low < end and steps < 40 and _word_char(self.text[low - 1]):
             low += 1
             steps += 1
-        piece = self.text[low : min(end, low + 120)]
+        # Mask before Finding escapes control characters: "\x00" + a CPR would hide the CPR
+        # from the masking pattern (the escape ends in a digit).
+        piece = mask_identifiers(self.text[low : min(end, low + 120)])
         return piece or None
 
     def _line_start(self, line: int) -> int | None:
@@ -544,6 +546,7 @@ def _libxml2_finding(
         code = "xml.syntax.truncated" if at_end else "xml.syntax.not-well-formed"
     message = _MESSAGES[code]
     detail = detail.strip().splitlines()[0][:100] if detail.strip() else ""
+    detail = detail.replace("{", "(").replace("}", ")")  # never looks like a placeholder
     if detail:
         message = f"{message[:-1]} (libxml2: {detail})."
     offset = doc.byte_offset(index) if index is not None else None

@@ -1,7 +1,8 @@
-"""Loading input bytes: types, the byte limit, empty input and unreadable files (safety §1.5, §1.6)."""
+"""Loading input bytes: types, the byte limit, empty input, unreadable files (safety §1.5, 1.6)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -21,7 +22,7 @@ def codes(exc: InputError) -> list[str]:
 
 class TestTypes:
     def test_str_is_a_type_error(self) -> None:
-        with pytest.raises(TypeError, match="pass bytes, or a pathlib.Path"):
+        with pytest.raises(TypeError, match=r"pass bytes, or a pathlib\.Path"):
             load_bytes("<r/>")  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("wrap", [bytes, bytearray, memoryview])
@@ -68,10 +69,8 @@ class TestSizeLimit:
 
         def writer() -> None:
             with open(fifo, "wb") as handle:
-                try:
+                with contextlib.suppress(BrokenPipeError):
                     handle.write(b"y" * 5000)
-                except BrokenPipeError:
-                    pass
 
         thread = threading.Thread(target=writer)
         thread.start()

@@ -68,9 +68,8 @@ class TestSizeLimit:
         os.mkfifo(fifo)
 
         def writer() -> None:
-            with open(fifo, "wb") as handle:
-                with contextlib.suppress(BrokenPipeError):
-                    handle.write(b"y" * 5000)
+            with contextlib.suppress(BrokenPipeError), open(fifo, "wb") as handle:
+                handle.write(b"y" * 5000)
 
         thread = threading.Thread(target=writer)
         thread.start()

@@ -101,12 +101,11 @@ def mask_identifiers(text: str) -> str:
 
 def make_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     """A short, single-line, masked excerpt: control characters escaped, cut with ``…``."""
-    line = text.split("\n", 1)[0].split("\r", 1)[0]
-    escaped = "".join(
+    line = mask_identifiers(text.split("\n", 1)[0].split("\r", 1)[0])
+    masked = "".join(
         ch if (ch >= " " and not "\x7f" <= ch <= "\x9f") else ch.encode("unicode_escape").decode()
         for ch in line
     )
-    masked = mask_identifiers(escaped)
     if len(masked) > limit:
         masked = masked[: limit - 1] + "…"
     return masked

@@ -86,6 +86,9 @@ SCHEMA_CODES = (
 
 _XSI_HINTS = (f"{{{XSI}}}schemaLocation", f"{{{XSI}}}noNamespaceSchemaLocation")
 _QUOTE_LIMIT = 30
+#: Identifier fields whose value never goes into an excerpt: a malformed CPR number (say with a
+#: trailing letter) escapes the CPR-shape masking of ``Finding``.
+_NO_EXCERPT = frozenset({"CivilRegistrationNumber", "AlternativeIdentifier", "PersonIdentifier"})
 _LIST_LIMIT = 6
 
 
@@ -469,7 +472,8 @@ def _value_finding(validator: Any, element: etree._Element, schema_set: SchemaSe
         primitive = _primitive_name(validator)
         wanted = _BUILTIN_TEXT.get(primitive, f"a valid {primitive} value")
         message = f"{name} must be {wanted}; found {_quote(value)}."
-    return _finding(VALUE, schema_set, message, element, excerpt=value or None)
+    excerpt = None if name in _NO_EXCERPT else (value or None)
+    return _finding(VALUE, schema_set, message, element, excerpt=excerpt)
 
 
 def _primitive_name(simple_type: Any) -> str:

@@ -1,0 +1,458 @@
+"""The OIOXML codec: an ``Emessage`` tree ⇄ :class:`~medbridge.model.Message`.
+
+Owns the Emessage level — the envelope, the sequence of (letter, optional ``Local_Elements``),
+which letter version a tree holds — and the XML facts a round trip needs, and hands each letter
+to its version's table (:mod:`~medbridge.xml.xdis01`, :mod:`~medbridge.xml.xref01`,
+:mod:`~medbridge.xml.xdis21`), run by :mod:`~medbridge.xml.mapping`.
+
+* :func:`read_tree` takes a tree from the hardened parser (:mod:`medbridge.xml.parse`). Schema
+  validation has normally run before; the reader still never raises a built-in exception:
+  what it cannot map is an :class:`~medbridge.errors.XmlInputError` with findings
+  (``xml.mapping.unsupported-letter``, ``xml.mapping.unsupported-version``,
+  ``xml.mapping.unexpected``, ``xml.mapping.missing``, ``xml.mapping.value``). Comments and
+  processing instructions are not carried; each one dropped is an info ``xml.comment-dropped``.
+* :func:`detect_tree` names kind, version and letter identifier from the first letter.
+* :func:`write_xml` writes deterministic bytes. ``Message.wire`` keys prefixed ``xml.`` record
+  the declaration, encoding label, standalone, BOM, the namespace→prefix map (``""`` is the
+  default namespace) and unknown root attributes (``xsi:schemaLocation`` …); the writer reuses
+  them, so XML → model → XML keeps them. Without them: 2005 letters get a windows-1252
+  declaration and the 2005 namespace as default; XDIS21 gets a UTF-8 declaration, 1.0.3 as
+  default, ``ns1`` = 1.0.0 and ``ep2`` = 1.0.2 (``xml-messages.md`` §6.5).
+* ``Local_Elements`` is kept as its C14N 2.0 text (comments included) and written back verbatim.
+
+Writing indents element-only content by two spaces per level (whitespace that normalisation X3
+allows to differ); mixed content (formatted text) and ``Local_Elements`` are never touched.
+Characters the output encoding lacks become character references; characters XML 1.0 cannot
+hold are refused (``convert.unrepresentable``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from lxml import etree
+
+from medbridge.errors import MedbridgeError, XmlInputError
+from medbridge.findings import Finding
+from medbridge.model.common import Envelope, LocalElements
+from medbridge.model.message import Letter, Message
+from medbridge.xml import xdis01, xdis21, xref01
+from medbridge.xml.mapping import (
+    LetterMapping,
+    ReadContext,
+    WriteContext,
+    check_xml_chars,
+    element_children,
+    is_dropped_node,
+)
+from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
+from medbridge.xml.paths import local_name
+
+__all__ = ["MAPPINGS", "detect_tree", "read_tree", "write_xml"]
+
+#: Every supported letter version.
+MAPPINGS: tuple[LetterMapping, ...] = (xdis01.MAPPING, xref01.MAPPING, xdis21.MAPPING)
+_BY_ELEMENT = {(m.namespace, m.element): m for m in MAPPINGS}
+_BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
+#: Known newer versions (§1): VersionCode → (kind, letter element). Recognised, never mapped.
+_UNSUPPORTED_VERSIONS = {
+    "XD0134L": ("epikrise", "DischargeLetter"),
+    "XH0131R": ("henvisning", "HospitalReferral"),
+}
+_UNSUPPORTED_NAMESPACES = (MC2018,)
+_LOCAL_ELEMENTS = "Local_Elements"
+_INDENT = "  "
+
+#: Encoding label (lower case) → (canonical name, Python codec).
+_ENCODINGS: dict[str, tuple[str, str]] = {
+    "utf-8": ("utf-8", "utf-8"),
+    "utf8": ("utf-8", "utf-8"),
+    "utf-16": ("utf-16", "utf-16-le"),
+    "utf-16le": ("utf-16", "utf-16-le"),
+    "utf-16be": ("utf-16", "utf-16-be"),
+    "iso-8859-1": ("iso-8859-1", "latin-1"),
+    "iso_8859-1": ("iso-8859-1", "latin-1"),
+    "latin1": ("iso-8859-1", "latin-1"),
+    "windows-1252": ("windows-1252", "cp1252"),
+    "cp1252": ("windows-1252", "cp1252"),
+    "us-ascii": ("us-ascii", "ascii"),
+    "ascii": ("us-ascii", "ascii"),
+}
+_BOMS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+# ---------------------------------------------------------------------------------------------
+# detection
+
+
+def detect_tree(root: etree._Element) -> tuple[str | None, str | None, str | None]:
+    """(kind, version, letter identifier) of the first letter in an Emessage tree.
+
+    From the letter element's namespace and local name and ``Letter/VersionCode``, cross-checked
+    with ``Letter/TypeCode``. Known newer versions (XD0134L, XH0131R) name their kind; anything
+    else unknown gives kind None with the VersionCode as found (or None).
+    """
+    try:
+        return _detect(root)
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover - defensive
+        return None, None, None
+
+
+def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
+    if not isinstance(root.tag, str) or local_name(root) != "Emessage":
+        return None, None, None
+    letter = next((c for c in root if isinstance(c.tag, str) and local_name(c) != "Envelope"), None)
+    if letter is None:
+        return None, None, None
+    qname = etree.QName(letter)
+    version = _header_text(letter, "VersionCode")
+    type_code = _header_text(letter, "TypeCode")
+    identifier = _header_text(letter, "Identifier")
+    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    if (
+        mapping is not None
+        and version == mapping.version_code
+        and type_code == mapping.type_code
+        and etree.QName(root).namespace == mapping.namespace
+    ):
+        return mapping.kind, version, identifier
+    known = _UNSUPPORTED_VERSIONS.get(version or "")
+    if known is not None and known[1] == qname.localname:
+        return known[0], version, identifier
+    return None, version, identifier
+
+
+def _header_text(letter: Any, name: str) -> str | None:
+    ns = etree.QName(letter).namespace
+    header = letter.find(_q(ns, "Letter"))
+    if header is None:
+        return None
+    child = header.find(_q(ns, name))
+    if child is None:
+        return None
+    return "".join(child.itertext())
+
+
+def _q(ns: str | None, name: str) -> str:
+    return f"{{{ns}}}{name}" if ns else name
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read_tree(root: etree._Element, *, syntax: Any = None) -> tuple[Message, list[Finding]]:
+    """Map a parsed Emessage tree to a :class:`Message`, with info findings.
+
+    ``syntax`` may be the :class:`~medbridge.xml.parse.ParsedXml` the tree came from; then the
+    declaration, exact encoding label and BOM are recorded too (without it only what lxml's
+    docinfo knows: encoding and standalone). Raises :class:`XmlInputError` for anything the
+    mapping cannot place.
+    """
+    ctx = ReadContext()
+    message = _read(root, ctx)
+    if ctx.errors or message is None:
+        raise XmlInputError.from_findings(ctx.findings)
+    message.wire.update(_syntax_wire(root, syntax))
+    return message, ctx.findings
+
+
+def _read(root: Any, ctx: ReadContext) -> Message | None:
+    for sibling in _prolog_and_epilog(root):
+        ctx.dropped(sibling)
+    qname = etree.QName(root)
+    namespace = qname.namespace or ""
+    if qname.localname != "Emessage" or namespace not in (MC2005, M103):
+        if namespace in _UNSUPPORTED_NAMESPACES:
+            _unsupported_version(ctx, root, f"the namespace {namespace}")
+        else:
+            ctx.unexpected(root, root)
+        return None
+    children = element_children(root, ctx, attributes_allowed=True)
+    if children is None:
+        return None
+    envelope_mapping = xdis21.MAPPING if namespace == M103 else xdis01.MAPPING
+    envelope_tag = _q(envelope_mapping.envelope_ns, "Envelope")
+    if not children or children[0].tag != envelope_tag:
+        ctx.missing("Envelope", root)
+        return None
+    envelope = envelope_mapping.envelope.read(children.pop(0), ctx)
+    letters: list[Letter] = []
+    while children:
+        element = children.pop(0)
+        letter = _read_letter(element, namespace, ctx)
+        if children and children[0].tag == _q(namespace, _LOCAL_ELEMENTS):
+            kept = _keep_local_elements(children.pop(0))
+            if letter is not None:
+                letter.local_elements = kept
+        if letter is not None:
+            letters.append(letter)
+    if not letters and not ctx.errors:
+        ctx.missing("a letter", root)
+    if not isinstance(envelope, Envelope) or ctx.errors:
+        return None
+    message = Message(envelope, letters)
+    message.wire.update(_document_wire(root))
+    return message
+
+
+def _prolog_and_epilog(root: Any) -> list[Any]:
+    before: list[Any] = []
+    node = root.getprevious()
+    while node is not None:
+        before.append(node)
+        node = node.getprevious()
+    after: list[Any] = []
+    node = root.getnext()
+    while node is not None:
+        after.append(node)
+        node = node.getnext()
+    return [n for n in [*reversed(before), *after] if is_dropped_node(n)]
+
+
+def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
+    qname = etree.QName(element)
+    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    if mapping is None or mapping.namespace != emessage_ns:
+        header = element.find(_q(qname.namespace, "Letter"))
+        if qname.localname == _LOCAL_ELEMENTS and qname.namespace == emessage_ns:
+            ctx.error(
+                "xml.mapping.unexpected",
+                "Local_Elements must follow a letter; this one follows no letter it could "
+                "belong to.",
+                element,
+            )
+        elif header is not None and qname.namespace == emessage_ns:
+            ctx.error(
+                "xml.mapping.unsupported-letter",
+                f"The letter kind {qname.localname} is not supported by medbridge (supported: "
+                "DischargeLetter XD0133L, HospitalReferral XH0130R, ProgressOfCarePlan XD2134C).",
+                element,
+            )
+        elif qname.namespace in _UNSUPPORTED_NAMESPACES:
+            _unsupported_version(ctx, element, f"the namespace {qname.namespace}")
+        else:
+            ctx.unexpected(element, element.getparent())
+        return None
+    version = _header_text(element, "VersionCode")
+    if version in _UNSUPPORTED_VERSIONS:
+        _unsupported_version(ctx, element, f"version {version}")
+        return None
+    letter = mapping.letter.read(element, ctx)
+    return letter  # type: ignore[no-any-return]
+
+
+def _unsupported_version(ctx: ReadContext, element: Any, what: str) -> None:
+    ctx.error(
+        "xml.mapping.unsupported-version",
+        f"This letter uses {what}, a known MedCom version medbridge does not support "
+        "(supported: XD0133L, XH0130R, XD2134C); it is not read with an older mapping.",
+        element,
+    )
+
+
+def _keep_local_elements(element: Any) -> LocalElements:
+    detached = copy.deepcopy(element)
+    detached.tail = None
+    text = etree.tostring(detached, method="c14n2", with_comments=True).decode("utf-8")
+    return LocalElements(xml=text)
+
+
+def _document_wire(root: Any) -> dict[str, Any]:
+    wire: dict[str, Any] = {"xml.namespaces": _declared_namespaces(root)}
+    attributes = [[name, value] for name, value in root.attrib.items()]
+    if attributes:
+        wire["xml.root_attributes"] = attributes
+    return wire
+
+
+def _declared_namespaces(root: Any) -> list[list[str]]:
+    """(prefix, URI) pairs as declared in the document, first binding of each prefix; ``""``
+    is the default namespace. Local_Elements content is left out (it keeps its own)."""
+    seen: dict[str, str] = {}
+    stack: list[tuple[Any, dict[str | None, str]]] = [(root, {})]
+    while stack:
+        element, inherited = stack.pop()
+        nsmap = element.nsmap
+        for prefix, uri in nsmap.items():
+            if inherited.get(prefix) != uri:
+                seen.setdefault(prefix or "", uri)
+        if local_name(element) == _LOCAL_ELEMENTS:
+            continue
+        children = [c for c in element if isinstance(c.tag, str)]
+        stack.extend((child, nsmap) for child in reversed(children))
+    return [[prefix, uri] for prefix, uri in seen.items()]
+
+
+def _syntax_wire(root: Any, syntax: Any) -> dict[str, Any]:
+    if syntax is not None:
+        return {
+            "xml.declaration": bool(syntax.has_declaration),
+            "xml.encoding": syntax.encoding,
+            "xml.declared_encoding": syntax.declared_encoding,
+            "xml.standalone": syntax.standalone,
+            "xml.bom": bool(syntax.bom),
+        }
+    docinfo = root.getroottree().docinfo
+    wire: dict[str, Any] = {}
+    known = _ENCODINGS.get((docinfo.encoding or "").lower())
+    if known is not None:
+        wire["xml.encoding"] = known[0]
+    if docinfo.standalone is not None:
+        wire["xml.standalone"] = "yes" if docinfo.standalone else "no"
+    return wire
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def write_xml(message: Message) -> bytes:
+    """The message as OIOXML bytes (deterministic). Raises :class:`ConversionError` naming the
+    model path when a value cannot be written in the letter's XML version."""
+    if not isinstance(message, Message):
+        raise TypeError("write_xml needs a medbridge Message")
+    mappings = _letter_mappings(message)
+    first = mappings[0]
+    emessage_ns = first.namespace
+    ctx = WriteContext(version=f"{first.type_code} {first.version_code}")
+    root = etree.Element(_q(emessage_ns, "Emessage"), nsmap=_nsmap(message, emessage_ns))
+    for name, value in _root_attributes(message, ctx):
+        root.set(name, value)
+    ctx.element_only.append(root)
+    ctx.path[:] = ["envelope"]
+    envelope = etree.SubElement(root, _q(first.envelope_ns, "Envelope"))
+    first.envelope.write(envelope, message.envelope, ctx)
+    for index, (letter, mapping) in enumerate(zip(message.letters, mappings, strict=True)):
+        ctx.path[:] = ["letters", f"[{index}]"]
+        ctx.version = f"{mapping.type_code} {mapping.version_code}"
+        element = etree.SubElement(root, _q(mapping.namespace, mapping.element))
+        mapping.letter.write(element, letter, ctx)
+        if letter.local_elements is not None:
+            root.append(_local_elements(letter.local_elements, emessage_ns, ctx))
+    _indent(ctx.element_only)
+    return _serialise(root, message, emessage_ns)
+
+
+def _letter_mappings(message: Message) -> list[LetterMapping]:
+    ctx = WriteContext(version="XML", path=["letters"])
+    if not message.letters:
+        raise ctx.fail("convert.missing-required", "An Emessage needs at least one letter")
+    mappings: list[LetterMapping] = []
+    for index, letter in enumerate(message.letters):
+        mapping = _BY_CLASS.get(type(letter))
+        if mapping is None:
+            raise ctx.fail(
+                "convert.unsupported-value", "Not a letter medbridge can write", f"[{index}]"
+            )
+        if mappings and mapping.namespace != mappings[0].namespace:
+            raise ctx.fail(
+                "convert.unsupported-value",
+                "One Emessage cannot mix 2005 letters with a municipality care plan",
+                f"[{index}]",
+            )
+        mappings.append(mapping)
+    return mappings
+
+
+def _nsmap(message: Message, emessage_ns: str) -> dict[str | None, str]:
+    needed = [M103, M100, M102] if emessage_ns == M103 else [MC2005]
+    defaults: dict[str | None, str] = (
+        {None: M103, "ns1": M100, "ep2": M102} if emessage_ns == M103 else {None: MC2005}
+    )
+    nsmap: dict[str | None, str] = {}
+    recorded = message.wire.get("xml.namespaces")
+    if isinstance(recorded, list | tuple):
+        for pair in recorded:
+            if (
+                isinstance(pair, list | tuple)
+                and len(pair) == 2
+                and all(isinstance(p, str) for p in pair)
+                and pair[1]
+            ):
+                prefix = pair[0] or None
+                if prefix not in nsmap and (prefix is None or _valid_prefix(prefix)):
+                    nsmap[prefix] = pair[1]
+    bound = set(nsmap.values())
+    counter = 0
+    for uri in needed:
+        if uri in bound:
+            continue
+        prefix = next((p for p, u in defaults.items() if u == uri), "ns")
+        while prefix in nsmap:
+            counter += 1
+            prefix = f"ns{counter}"
+        nsmap[prefix] = uri
+    return nsmap
+
+
+def _valid_prefix(prefix: str) -> bool:
+    try:
+        etree.QName(f"{prefix}_x")
+    except ValueError:
+        return False
+    return not prefix.lower().startswith("xml") and ":" not in prefix
+
+
+def _root_attributes(message: Message, ctx: WriteContext) -> list[tuple[str, str]]:
+    recorded = message.wire.get("xml.root_attributes")
+    out: list[tuple[str, str]] = []
+    if not isinstance(recorded, list | tuple):
+        return out
+    for pair in recorded:
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            name, value = pair
+            if isinstance(name, str) and isinstance(value, str):
+                out.append((name, check_xml_chars(value, ctx, "wire")))
+    return out
+
+
+def _local_elements(kept: LocalElements, emessage_ns: str, ctx: WriteContext) -> Any:
+    from medbridge.xml.parse import parse_trusted
+
+    ctx.path.append("local_elements")
+    try:
+        element = parse_trusted(kept.xml.encode("utf-8"))
+    except MedbridgeError:
+        raise ctx.fail(
+            "convert.unsupported-value", "Local_Elements does not hold well-formed XML"
+        ) from None
+    if element.tag != _q(emessage_ns, _LOCAL_ELEMENTS):
+        raise ctx.fail(
+            "convert.unsupported-value",
+            f"Local_Elements must be a {_LOCAL_ELEMENTS} element in the letter's namespace",
+        )
+    ctx.path.pop()
+    return element
+
+
+def _indent(elements: list[Any]) -> None:
+    for element in elements:
+        if not len(element):
+            continue
+        depth = sum(1 for _ in element.iterancestors())
+        inner = "\n" + _INDENT * (depth + 1)
+        element.text = inner
+        for child in element:
+            child.tail = inner
+        element[-1].tail = "\n" + _INDENT * depth
+
+
+def _serialise(root: Any, message: Message, emessage_ns: str) -> bytes:
+    wire = message.wire
+    default_label = "windows-1252" if emessage_ns == MC2005 else "UTF-8"
+    label = wire.get("xml.declared_encoding") or wire.get("xml.encoding") or default_label
+    if not isinstance(label, str) or label.lower() not in _ENCODINGS:
+        label = default_label
+    _, codec = _ENCODINGS[label.lower()]
+    declaration = wire.get("xml.declaration", True) is not False
+    standalone = wire.get("xml.standalone")
+    head = ""
+    if declaration:
+        extra = f' standalone="{standalone}"' if standalone in ("yes", "no") else ""
+        head = f'<?xml version="1.0" encoding="{label}"{extra}?>\n'
+    body: str = etree.tostring(root, encoding="unicode")
+    data = (head + body + "\n").encode(codec, errors="xmlcharrefreplace")
+    bom = _BOMS.get(codec) if (wire.get("xml.bom") or codec.startswith("utf-16")) else None
+    return (bom or b"") + data

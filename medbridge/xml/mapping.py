@@ -1,0 +1,785 @@
+"""The table-driven engine behind the XML mappings (XDIS01, XREF01, XDIS21).
+
+A version's mapping is data: a :class:`Struct` per model class, holding an ordered list of entries
+in wire order. Each entry names a wire element (local name, optional namespace), the model
+attribute it fills and a converter. The same engine reads (element → model) and writes
+(model → element) every table, so the three versions share one mechanism:
+
+* :class:`Leaf` — one element (or a repeated run, ``many=True``) ↔ one attribute;
+* :class:`Fixed` — an element with a literal value that is no model attribute (VersionCode);
+* :class:`Flat` — a model object whose elements are siblings in the parent (``Identifier`` +
+  ``IdentifierCode`` → :class:`~medbridge.model.PartyId`);
+* :class:`Choice` — one attribute, written as one of several elements (CPR or replacement CPR).
+
+Converters turn an element into a value and back: :data:`TEXT`, :class:`Code`,
+:class:`MomentOf` (``Date`` + ``Time``), :class:`Flag01`, :data:`POSITIVE_INT`, :data:`SUP_TRUE`,
+:class:`Formatted` (mixed content, :mod:`medbridge.xml.text`), :class:`Wrap` (an element holding one
+entry) and :class:`Struct` itself.
+
+Namespaces: an entry without ``ns`` lives in the namespace of its parent element, so 2005 tables
+name no namespace at all and XDIS21 tables name one only where the standard switches (§4.3.1).
+
+Reading never raises a built-in exception: what cannot be placed becomes an error finding
+(``xml.mapping.unexpected``, ``xml.mapping.missing``, ``xml.mapping.value``) collected in the
+:class:`ReadContext`; the codec raises :class:`~medbridge.errors.XmlInputError` at the end.
+Writing refuses what the version cannot carry with :class:`~medbridge.errors.ConversionError` and a
+finding naming the model path (``convert.missing-required``, ``convert.unsupported-value``,
+``convert.unsupported-field``, ``convert.too-many``, ``convert.unrepresentable``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lxml import etree
+
+from medbridge.errors import ConversionError
+from medbridge.findings import Finding, Location, Severity
+from medbridge.model.common import Moment
+from medbridge.xml.paths import element_path, local_name
+
+__all__ = [
+    "POSITIVE_INT",
+    "SUP_TRUE",
+    "TEXT",
+    "Choice",
+    "Code",
+    "Converter",
+    "Entry",
+    "Fixed",
+    "Flag01",
+    "Flat",
+    "Formatted",
+    "Leaf",
+    "LetterMapping",
+    "MomentOf",
+    "ReadContext",
+    "Struct",
+    "Wrap",
+    "WriteContext",
+    "check_xml_chars",
+    "dropped_node_finding",
+    "element_children",
+    "is_dropped_node",
+    "struct",
+    "text_of",
+]
+
+#: Characters XML 1.0 cannot hold (C0 except TAB, LF, CR; U+FFFE, U+FFFF; surrogates).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_POSITIVE_INT = re.compile(r"\+?[0-9]+")
+
+# ---------------------------------------------------------------------------------------------
+# contexts
+
+
+@dataclass(slots=True)
+class ReadContext:
+    """Findings collected while reading one document."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: int = 0
+
+    def error(self, code: str, message: str, element: Any, excerpt: str | None = None) -> None:
+        self.errors += 1
+        self.findings.append(Finding(code, Severity.ERROR, message, _where(element), excerpt))
+
+    def unexpected(self, element: Any, parent: Any) -> None:
+        if isinstance(element, str):
+            self.error(
+                "xml.mapping.unexpected",
+                f"Text is not allowed directly inside {local_name(parent)}; the mapping has no "
+                "place for it. Remove it or move it into a text element.",
+                parent,
+                element.strip(),
+            )
+            return
+        qname = etree.QName(element)
+        self.error(
+            "xml.mapping.unexpected",
+            f"Element {qname.localname} (namespace {qname.namespace or 'none'}) is not expected "
+            f"here inside {local_name(parent)}; the mapping cannot place it. Check the element "
+            "name, its namespace and its position.",
+            element,
+        )
+
+    def missing(self, name: str, parent: Any) -> None:
+        self.error(
+            "xml.mapping.missing",
+            f"Required element {name} is missing in {local_name(parent)}; the model needs it.",
+            parent,
+        )
+
+    def bad_value(self, element: Any, expected: str, value: str) -> None:
+        self.error(
+            "xml.mapping.value",
+            f"The value of {local_name(element)} is not {expected}; correct the value.",
+            element,
+            value,
+        )
+
+    def dropped(self, node: Any) -> None:
+        self.findings.append(dropped_node_finding(node))
+
+
+def _where(element: Any) -> Location:
+    return Location(line=getattr(element, "sourceline", None), path=element_path(element))
+
+
+def is_dropped_node(node: Any) -> bool:
+    """True for comments and processing instructions (not carried by the model)."""
+    return isinstance(node, etree._Comment | etree._ProcessingInstruction)
+
+
+def dropped_node_finding(node: Any) -> Finding:
+    what = "comment" if isinstance(node, etree._Comment) else "processing instruction"
+    parent = node.getparent()
+    return Finding(
+        "xml.comment-dropped",
+        Severity.INFO,
+        f"A {what} is not carried into the model and will not be written again.",
+        Location(
+            line=node.sourceline,
+            path=element_path(parent) if parent is not None else None,
+        ),
+    )
+
+
+@dataclass(slots=True)
+class WriteContext:
+    """The model path of the value being written, for findings."""
+
+    version: str
+    path: list[str] = field(default_factory=list)
+    element_only: list[Any] = field(default_factory=list)
+
+    def where(self, *more: str) -> str:
+        parts = [*self.path, *more]
+        out = ""
+        for part in parts:
+            out += part if part.startswith("[") or not out else f".{part}"
+        return out
+
+    def fail(self, code: str, message: str, *more: str) -> ConversionError:
+        path = self.where(*more)
+        finding = Finding(code, Severity.ERROR, f"{message} (at {path}).", Location(path=path))
+        return ConversionError(finding.message, [finding])
+
+
+def check_xml_chars(value: str, ctx: WriteContext, *more: str) -> str:
+    """``value`` unchanged, or ConversionError when XML 1.0 cannot hold one of its characters."""
+    bad = _NOT_XML.search(value)
+    if bad is not None:
+        ch = bad.group()
+        raise ctx.fail(
+            "convert.unrepresentable",
+            f"XML 1.0 cannot hold the character U+{ord(ch):04X}; remove it from the text",
+            *more,
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# converters
+
+
+class Converter(Protocol):
+    """Turns one element into a model value and back."""
+
+    def read(self, element: Any, ctx: ReadContext) -> Any: ...
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None: ...
+
+    def absent(self, value: Any) -> bool: ...
+
+
+class _Base:
+    def absent(self, value: Any) -> bool:
+        return value is None
+
+
+def text_of(element: Any, ctx: ReadContext) -> str | None:
+    """The character content of a text-only element (comments dropped, their tails kept)."""
+    if _foreign_attributes(element, ctx):
+        return None
+    parts = [element.text or ""]
+    ok = True
+    for child in element:
+        if is_dropped_node(child):
+            ctx.dropped(child)
+        else:
+            ctx.unexpected(child, element)
+            ok = False
+        parts.append(child.tail or "")
+    return "".join(parts) if ok else None
+
+
+def _foreign_attributes(element: Any, ctx: ReadContext) -> bool:
+    if len(element.attrib):
+        name = next(iter(element.attrib))
+        ctx.error(
+            "xml.mapping.unexpected",
+            f"Attribute {etree.QName(name).localname} on {local_name(element)} has no place in "
+            "the model; MedCom elements carry no attributes. Remove it.",
+            element,
+        )
+        return True
+    return False
+
+
+def _set_text(element: Any, value: str, ctx: WriteContext) -> None:
+    check_xml_chars(value, ctx)
+    element.text = value or None
+
+
+class _Text(_Base):
+    """A string kept exactly as written (whitespace and ``_`` placeholders included)."""
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        return text_of(element, ctx)
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if not isinstance(value, str):
+            raise ctx.fail("convert.unsupported-value", "Expected a string here")
+        _set_text(element, value, ctx)
+
+
+TEXT: Converter = _Text()
+
+
+@dataclass(frozen=True, slots=True)
+class Code(_Base):
+    """A code-list value. ``open`` codes keep unknown values as strings (XDIS21 lists are only
+    partly known); closed codes report them. ``strict`` writing accepts only the enum's values
+    minus ``exclude`` (members the model holds but this XML version cannot carry)."""
+
+    enum_cls: type[enum.StrEnum]
+    open: bool = False
+    strict: bool = True
+    exclude: tuple[str, ...] = ()
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        raw = text_of(element, ctx)
+        if raw is None:
+            return None
+        try:
+            return self.enum_cls(raw)
+        except ValueError:
+            if self.open:
+                return raw
+        ctx.bad_value(element, f"one of the {self.enum_cls.__name__} values", raw)
+        return None
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if not isinstance(value, str):
+            raise ctx.fail("convert.unsupported-value", "Expected a code string here")
+        text = str(value)
+        if self.strict:
+            allowed = {m.value for m in self.enum_cls} - set(self.exclude)
+            if text not in allowed:
+                raise ctx.fail(
+                    "convert.unsupported-value",
+                    f"The value {text[:40]!r} is not a {self.enum_cls.__name__} value that "
+                    f"{ctx.version} allows",
+                )
+        _set_text(element, text, ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag01(_Base):
+    """A ``0``/``1`` flag as a bool."""
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        raw = text_of(element, ctx)
+        if raw is None:
+            return None
+        if raw in ("0", "1"):
+            return raw == "1"
+        ctx.bad_value(element, "0 or 1", raw)
+        return None
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if not isinstance(value, bool):
+            raise ctx.fail("convert.unsupported-value", "Expected true or false here")
+        element.text = "1" if value else "0"
+
+
+class _PositiveInt(_Base):
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        raw = text_of(element, ctx)
+        if raw is None:
+            return None
+        token = raw.strip(" \t\r\n")
+        if _POSITIVE_INT.fullmatch(token) and int(token) > 0:
+            return int(token)
+        ctx.bad_value(element, "a positive whole number", raw)
+        return None
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ctx.fail("convert.unsupported-value", "Expected a positive whole number")
+        element.text = str(value)
+
+
+POSITIVE_INT: Converter = _PositiveInt()
+
+
+class _SupTrue(_Base):
+    """``SUP``: present only as the literal ``true``; absent means False."""
+
+    def absent(self, value: Any) -> bool:
+        return not value
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        raw = text_of(element, ctx)
+        if raw is None:
+            return None
+        if raw.strip(" \t\r\n") == "true":
+            return True
+        ctx.bad_value(element, "the literal true", raw)
+        return None
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        element.text = "true"
+
+
+SUP_TRUE: Converter = _SupTrue()
+
+
+@dataclass(frozen=True, slots=True)
+class MomentOf(_Base):
+    """A DateTime element: ``Date`` then ``Time`` children (in ``ns``, default the element's)."""
+
+    ns: str | None = None
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        ns = self.ns or etree.QName(element).namespace
+        children = element_children(element, ctx)
+        if children is None:
+            return None
+        values: list[str | None] = []
+        for name in ("Date", "Time"):
+            if children and _matches(children[0], ns, name):
+                values.append(text_of(children.pop(0), ctx))
+            else:
+                ctx.missing(name, element)
+                return None
+        if children:
+            ctx.unexpected(children[0], element)
+            return None
+        date, time = values
+        if date is None or time is None:
+            return None
+        return Moment(date, time)
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if not isinstance(value, Moment):
+            raise ctx.fail("convert.unsupported-value", "Expected a Moment")
+        if value.time is None:
+            raise ctx.fail(
+                "convert.missing-required",
+                "This date-time element needs a time (hh:mm); the model holds only a date",
+                "time",
+            )
+        ns = self.ns or etree.QName(element).namespace
+        for name, text in (("Date", value.date), ("Time", value.time)):
+            child = etree.SubElement(element, _qname(ns, name))
+            _set_text(child, text, ctx)
+        ctx.element_only.append(element)
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted(_Base):
+    """FormattedText (mixed content) with its inline elements in ``inline_ns`` (default: the
+    element's own namespace, as in the 2005 letters)."""
+
+    inline_ns: str | None = None
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        from medbridge.xml.text import read_formatted
+
+        if _foreign_attributes(element, ctx):
+            return None
+        return read_formatted(element, self.inline_ns or etree.QName(element).namespace, ctx)
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        from medbridge.xml.text import write_formatted
+
+        write_formatted(element, value, self.inline_ns or etree.QName(element).namespace, ctx)
+
+
+# ---------------------------------------------------------------------------------------------
+# entries
+
+
+class Entry(Protocol):
+    """One row of a table: consumes elements from the front of ``children`` on read."""
+
+    def attrs(self) -> tuple[str, ...]: ...
+
+    def read(
+        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+    ) -> None: ...
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None: ...
+
+
+def _qname(ns: str | None, name: str) -> str:
+    return f"{{{ns}}}{name}" if ns else name
+
+
+def _matches(element: Any, ns: str | None, name: str) -> bool:
+    return bool(element.tag == _qname(ns, name))
+
+
+def _get(obj: Any, attr: str) -> Any:
+    return obj if attr == "" else getattr(obj, attr)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """One element ↔ one attribute (``many``: a run of elements ↔ a list, at most ``max``)."""
+
+    name: str
+    attr: str
+    conv: Converter = TEXT
+    ns: str | None = None
+    required: bool = False
+    many: bool = False
+    max: int | None = None
+
+    def attrs(self) -> tuple[str, ...]:
+        return (self.attr,)
+
+    def read(
+        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+    ) -> None:
+        qname = _qname(self.ns or ns, self.name)
+        values: list[Any] = []
+        while children and children[0].tag == qname:
+            values.append(self.conv.read(children.pop(0), ctx))
+            if not self.many:
+                break
+        if self.many:
+            out[self.attr] = values
+        elif values:
+            out[self.attr] = values[0]
+        elif self.required:
+            ctx.missing(self.name, parent)
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        value = _get(obj, self.attr)
+        qname = _qname(self.ns or ns, self.name)
+        if self.many:
+            items = list(value or [])
+            if self.required and not items:
+                raise ctx.fail("convert.missing-required", f"{self.name} is required", self.attr)
+            if self.max is not None and len(items) > self.max:
+                raise ctx.fail(
+                    "convert.too-many",
+                    f"{ctx.version} allows at most {self.max} {self.name} here, the model holds "
+                    f"{len(items)}",
+                    self.attr,
+                )
+            for index, item in enumerate(items):
+                ctx.path.extend([self.attr, f"[{index}]"] if self.attr else [f"[{index}]"])
+                self.conv.write(etree.SubElement(parent, qname), item, ctx)
+                del ctx.path[-2 if self.attr else -1 :]
+            return
+        if self.conv.absent(value):
+            if self.required:
+                raise ctx.fail(
+                    "convert.missing-required",
+                    f"{ctx.version} requires {self.name} here, the model has no value",
+                    *([self.attr] if self.attr else []),
+                )
+            return
+        if self.attr:
+            ctx.path.append(self.attr)
+        self.conv.write(etree.SubElement(parent, qname), value, ctx)
+        if self.attr:
+            ctx.path.pop()
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """An element whose text is a literal of the version (VersionCode, TypeCode)."""
+
+    name: str
+    literal: str
+    ns: str | None = None
+
+    def attrs(self) -> tuple[str, ...]:
+        return ()
+
+    def read(
+        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+    ) -> None:
+        if not children or children[0].tag != _qname(self.ns or ns, self.name):
+            ctx.missing(self.name, parent)
+            return
+        element = children.pop(0)
+        value = text_of(element, ctx)
+        if value is not None and value != self.literal:
+            ctx.bad_value(element, repr(self.literal), value)
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        etree.SubElement(parent, _qname(self.ns or ns, self.name)).text = self.literal
+
+
+@dataclass(frozen=True, slots=True)
+class Flat:
+    """A model object whose fields are sibling elements in the parent (no wrapper element)."""
+
+    attr: str
+    struct: Struct
+    required: bool = True
+
+    def attrs(self) -> tuple[str, ...]:
+        return (self.attr,)
+
+    def read(
+        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+    ) -> None:
+        before = len(children)
+        errors = ctx.errors
+        kwargs: dict[str, Any] = {}
+        for entry in self.struct.entries:
+            entry.read(children, parent, self.struct.ns or ns, kwargs, ctx)
+        if len(children) == before and not self.required and ctx.errors == errors:
+            return
+        out[self.attr] = self.struct.build(kwargs, parent, ctx, errors)
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        value = getattr(obj, self.attr)
+        if value is None:
+            if self.required:
+                raise ctx.fail(
+                    "convert.missing-required", f"{ctx.version} requires a value", self.attr
+                )
+            return
+        ctx.path.append(self.attr)
+        self.struct.write_fields(parent, self.struct.ns or ns, value, ctx)
+        ctx.path.pop()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One attribute written as exactly one of several elements.
+
+    ``options`` are (element name, converter, predicate on the model value): reading takes the
+    first element whose name matches; writing uses the first option whose predicate accepts.
+    """
+
+    attr: str
+    options: tuple[tuple[str, Converter, Callable[[Any], bool]], ...]
+    required: bool = True
+
+    def attrs(self) -> tuple[str, ...]:
+        return (self.attr,)
+
+    def read(
+        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+    ) -> None:
+        for name, conv, _ in self.options:
+            if children and children[0].tag == _qname(ns, name):
+                out[self.attr] = conv.read(children.pop(0), ctx)
+                return
+        if self.required:
+            ctx.missing(" or ".join(name for name, _, _ in self.options), parent)
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        value = getattr(obj, self.attr)
+        if value is None:
+            if self.required:
+                raise ctx.fail("convert.missing-required", "A value is required", self.attr)
+            return
+        ctx.path.append(self.attr)
+        for name, conv, accepts in self.options:
+            if accepts(value):
+                conv.write(etree.SubElement(parent, _qname(ns, name)), value, ctx)
+                ctx.path.pop()
+                return
+        raise ctx.fail("convert.unsupported-value", f"{ctx.version} has no element for this value")
+
+
+# ---------------------------------------------------------------------------------------------
+# structures
+
+
+def element_children(
+    element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
+) -> list[Any] | None:
+    """The child elements of an element-only element; whitespace skipped, comments reported,
+    non-whitespace text and attributes reported as unexpected (then None)."""
+    if not attributes_allowed and _foreign_attributes(element, ctx):
+        return None
+    ok = True
+    if element.text and element.text.strip(" \t\r\n"):
+        ctx.unexpected(element.text, element)
+        ok = False
+    out: list[Any] = []
+    for child in element:
+        if is_dropped_node(child):
+            ctx.dropped(child)
+        elif isinstance(child.tag, str):
+            out.append(child)
+        else:  # entity references cannot survive the hardened parser; be safe anyway
+            ctx.unexpected(child, element)
+            ok = False
+        if child.tail and child.tail.strip(" \t\r\n"):
+            ctx.unexpected(child.tail, element)
+            ok = False
+    return out if ok else None
+
+
+@dataclass(frozen=True, slots=True)
+class Struct:
+    """A model class and its table: the element's children in wire order.
+
+    ``ns`` is the namespace of the children when it differs from the element's own. Model fields
+    named in ``elsewhere`` are handled by the caller (``local_elements``, ``wire``); every other
+    field the table does not name must hold its default when writing, or the writer refuses
+    (``convert.unsupported-field``): this version has no place for it.
+    """
+
+    cls: type
+    entries: tuple[Entry, ...]
+    ns: str | None = None
+    elsewhere: tuple[str, ...] = ("wire",)
+
+    def absent(self, value: Any) -> bool:
+        return value is None
+
+    # reading
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        errors = ctx.errors
+        children = element_children(element, ctx)
+        if children is None:
+            return None
+        kwargs: dict[str, Any] = {}
+        ns = self.ns or etree.QName(element).namespace or ""
+        for entry in self.entries:
+            entry.read(children, element, ns, kwargs, ctx)
+        if children:
+            ctx.unexpected(children[0], element)
+        return self.build(kwargs, element, ctx, errors)
+
+    def build(self, kwargs: dict[str, Any], element: Any, ctx: ReadContext, errors: int) -> Any:
+        if ctx.errors != errors:
+            return None
+        kwargs = {k: v for k, v in kwargs.items() if k != ""}
+        try:
+            return self.cls(**kwargs)
+        except (TypeError, ValueError):
+            ctx.error(
+                "xml.mapping.value",
+                f"The content of {local_name(element)} does not form a valid "
+                f"{self.cls.__name__}; check which children are present.",
+                element,
+            )
+            return None
+
+    # writing
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        if not isinstance(value, self.cls):
+            raise ctx.fail(
+                "convert.unsupported-value",
+                f"Expected a {self.cls.__name__}, found {type(value).__name__}",
+            )
+        ns = self.ns or etree.QName(element).namespace or ""
+        self.write_fields(element, ns, value, ctx)
+        ctx.element_only.append(element)
+
+    def write_fields(self, parent: Any, ns: str, value: Any, ctx: WriteContext) -> None:
+        self.check_unmapped(value, ctx)
+        for entry in self.entries:
+            entry.write(parent, ns, value, ctx)
+
+    def check_unmapped(self, value: Any, ctx: WriteContext) -> None:
+        for name, default in _unmapped_fields(self):
+            current = getattr(value, name)
+            if current is not None and current != default():
+                raise ctx.fail(
+                    "convert.unsupported-field",
+                    f"{ctx.version} has no place for {self.cls.__name__}.{name}; clear it or "
+                    "write another format",
+                    name,
+                )
+
+
+def _unmapped_fields(struct: Struct) -> Iterator[tuple[str, Callable[[], Any]]]:
+    mapped: set[str] = set(struct.elsewhere)
+    for entry in struct.entries:
+        mapped.update(entry.attrs())
+    for f in dataclasses.fields(struct.cls):
+        if f.name in mapped or not f.init:
+            continue
+        if f.default is not dataclasses.MISSING:
+            yield f.name, _constant(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            yield f.name, f.default_factory
+        else:
+            yield f.name, _constant(object())
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+@dataclass(frozen=True, slots=True)
+class Wrap(_Base):
+    """An element that holds exactly one entry, whose value is the attribute's value.
+
+    ``Leaf("HomeChanges", "home_changes", Wrap(Leaf("Comment", "", Formatted(M100),
+    required=True)))``: the item's one ``Comment``. With a ``many`` inner entry the value is a
+    list, and an empty list still writes the wrapper.
+    """
+
+    inner: Leaf
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        children = element_children(element, ctx)
+        if children is None:
+            return None
+        out: dict[str, Any] = {}
+        self.inner.read(children, element, etree.QName(element).namespace or "", out, ctx)
+        if children:
+            ctx.unexpected(children[0], element)
+            return None
+        return out.get(self.inner.attr)
+
+    def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
+        self.inner.write(element, etree.QName(element).namespace or "", value, ctx)
+        ctx.element_only.append(element)
+
+
+def struct(
+    cls: type, *entries: Entry, ns: str | None = None, elsewhere: Sequence[str] = ("wire",)
+) -> Struct:
+    """Shorthand for :class:`Struct` with the entries as positional arguments."""
+    return Struct(cls, tuple(entries), ns, tuple(elsewhere))
+
+
+@dataclass(frozen=True, slots=True)
+class LetterMapping:
+    """One supported letter version: where it lives on the wire and its table.
+
+    ``envelope`` is the Envelope table of the Emessage generation this letter belongs to.
+    """
+
+    kind: str
+    namespace: str
+    element: str
+    version_code: str
+    type_code: str
+    letter: Struct
+    envelope: Struct
+    envelope_ns: str

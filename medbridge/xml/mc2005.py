@@ -1,0 +1,185 @@
+"""Tables shared by the two 2005/08/07 letters, XDIS01 and XREF01 (``xml-messages.md`` §2–§3).
+
+Envelope, Letter header, Receiver, party identifiers, diagnosis shapes, Reference and the code
+converters. Every element is in the 2005 namespace, so no entry names a namespace. What differs
+between the two letters (Sender, Patient, Relative, Referral …) is in ``xdis01`` and ``xref01``.
+
+Codes are closed and written strictly: a model value outside the 2005 list (a municipality-only
+``aegtefaelle``, the EDIFACT-only ``grundmorbus`` and ``paediatri_sygehus``, an unknown string) is
+refused with ``convert.unsupported-value``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medbridge.model.codes import (
+    AcknowledgementCode,
+    CodeSystem,
+    DiagnosisKind,
+    IdentifierCode,
+    MedicalSpeciality,
+    ObjectCode,
+    ObjectExtension,
+    RelationCode,
+    StatusCode,
+)
+from medbridge.model.common import (
+    BinaryObject,
+    Diagnosis,
+    Envelope,
+    LetterHeader,
+    Party,
+    PartyId,
+    PatientId,
+    PatientIdKind,
+    Reference,
+)
+from medbridge.xml.mapping import (
+    POSITIVE_INT,
+    SUP_TRUE,
+    TEXT,
+    Choice,
+    Code,
+    Converter,
+    Fixed,
+    Flat,
+    Leaf,
+    MomentOf,
+    Struct,
+    struct,
+)
+
+__all__ = [
+    "ACKNOWLEDGEMENT",
+    "DIAGNOSIS_KIND",
+    "ENVELOPE",
+    "FULL_QUALIFIED_DIAGNOSE",
+    "IDENTIFIER_CODE",
+    "MEDICAL_SPECIALITY",
+    "PARTY_ID",
+    "PATIENT_ID",
+    "QUALIFIED_DIAGNOSE",
+    "RECEIVER",
+    "REFERENCE",
+    "RELATION",
+    "SIMPLE_DIAGNOSE",
+    "address_lines",
+    "letter_header",
+]
+
+ACKNOWLEDGEMENT = Code(AcknowledgementCode)
+IDENTIFIER_CODE = Code(IdentifierCode)
+MEDICAL_SPECIALITY = Code(MedicalSpeciality, exclude=(MedicalSpeciality.PAEDIATRI_SYGEHUS.value,))
+RELATION = Code(RelationCode, exclude=(RelationCode.SPOUSE.value,))
+DIAGNOSIS_KIND = Code(DiagnosisKind, exclude=(DiagnosisKind.GRUNDMORBUS.value,))
+CODE_SYSTEM = Code(CodeSystem)
+DATETIME = MomentOf()
+
+ENVELOPE = struct(
+    Envelope,
+    Leaf("Sent", "sent", DATETIME, required=True),
+    Leaf("Identifier", "identifier", required=True),
+    Leaf("AcknowledgementCode", "acknowledgement", ACKNOWLEDGEMENT, required=True),
+)
+
+PARTY_ID = struct(
+    PartyId,
+    Leaf("Identifier", "value", required=True),
+    Leaf("IdentifierCode", "code", IDENTIFIER_CODE, required=True),
+)
+
+
+def letter_header(version_code: str, type_code: str) -> Struct:
+    """The ``Letter`` block of a 2005 letter with its pinned VersionCode and TypeCode."""
+    return struct(
+        LetterHeader,
+        Leaf("Identifier", "identifier", required=True),
+        Fixed("VersionCode", version_code),
+        Leaf("StatisticalCode", "statistical_code", required=True),
+        Leaf("Authorisation", "authorisation", DATETIME, required=True),
+        Fixed("TypeCode", type_code),
+        Leaf("StatusCode", "status", Code(StatusCode), required=True),
+        Leaf("EpisodeOfCareIdentifier", "episode_of_care_id"),
+    )
+
+
+def address_lines() -> tuple[Leaf, ...]:
+    """StreetName, SuburbName, DistrictName, PostCodeIdentifier (may be empty)."""
+    return (
+        Leaf("StreetName", "street"),
+        Leaf("SuburbName", "suburb"),
+        Leaf("DistrictName", "district"),
+        Leaf("PostCodeIdentifier", "postcode"),
+    )
+
+
+RECEIVER = struct(
+    Party,
+    Leaf("EANIdentifier", "ean", required=True),
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation"),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+    *address_lines(),
+)
+
+
+def _patient_id(kind: PatientIdKind) -> tuple[str, Converter, Any]:
+    class _Id:
+        def absent(self, value: Any) -> bool:
+            return value is None
+
+        def read(self, element: Any, ctx: Any) -> Any:
+            text = TEXT.read(element, ctx)
+            return None if text is None else PatientId(text, kind)
+
+        def write(self, element: Any, value: Any, ctx: Any) -> None:
+            TEXT.write(element, value.value, ctx)
+
+    name = "CivilRegistrationNumber" if kind is PatientIdKind.CPR else "AlternativeIdentifier"
+    return (name, _Id(), lambda value: isinstance(value, PatientId) and value.kind is kind)
+
+
+PATIENT_ID = Choice(
+    "identifier", (_patient_id(PatientIdKind.CPR), _patient_id(PatientIdKind.ALTERNATIVE))
+)
+
+# The five diagnosis shapes of §3.7 (XQualifiedDiagnose and QualifiedDiagnoseOrTreatment are
+# XREF01's and live there).
+SIMPLE_DIAGNOSE = struct(
+    Diagnosis,
+    Leaf("DiagnoseCode", "code", required=True),
+    Leaf("DiagnoseText", "text", required=True),
+)
+QUALIFIED_DIAGNOSE = struct(
+    Diagnosis,
+    Leaf("DiagnoseCode", "code", required=True),
+    Leaf("DiagnoseTypeCode", "code_system", CODE_SYSTEM, required=True),
+    Leaf("DiagnoseText", "text", required=True),
+)
+FULL_QUALIFIED_DIAGNOSE = struct(
+    Diagnosis,
+    Leaf("DiagnoseDescriptionCode", "kind", DIAGNOSIS_KIND, required=True),
+    Leaf("DiagnoseCode", "code", required=True),
+    Leaf("DiagnoseTypeCode", "code_system", CODE_SYSTEM, required=True),
+    Leaf("DiagnoseText", "text", required=True),
+    Leaf("DiagnoseDateTime", "moment", DATETIME),
+)
+
+BINARY = struct(
+    BinaryObject,
+    Leaf("ObjectIdentifier", "identifier", required=True),
+    Leaf("ObjectCode", "object_code", Code(ObjectCode), required=True),
+    Leaf("ObjectExtensionCode", "extension", Code(ObjectExtension), required=True),
+    Leaf("OriginalObjectSize", "original_size", POSITIVE_INT, required=True),
+)
+# URL | SUP | BIN is a choice on the wire; the model allows exactly one, so three optional
+# entries in choice order read and write it exactly.
+REFERENCE = struct(
+    Reference,
+    Leaf("RefDescription", "description", required=True),
+    Leaf("URL", "url"),
+    Leaf("SUP", "supplementary", SUP_TRUE),
+    Leaf("BIN", "binary", BINARY),
+)

@@ -1,0 +1,130 @@
+"""XDIS01 ``DischargeLetter`` version XD0133L (epikrise) ⇄ :class:`DischargeLetter`.
+
+The element tree of ``xml-messages.md`` §4.1 as a table, in wire order. XDIS01's own names:
+``CCReceiver``, ``Sender/Contact``, ``Patient/OccupancyText``, ``EpisodeOfCareStatusCode``, the
+misspelt ``ReferalAdditional`` (one "r", sic), ``Diagnose`` and ``Text01``.
+"""
+
+from __future__ import annotations
+
+from medbridge.model.codes import EpisodeOfCareStatus
+from medbridge.model.common import Contact, Party, Patient, Referral, Relative
+from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
+from medbridge.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, MomentOf, struct
+from medbridge.xml.mc2005 import (
+    ENVELOPE,
+    FULL_QUALIFIED_DIAGNOSE,
+    MEDICAL_SPECIALITY,
+    PARTY_ID,
+    PATIENT_ID,
+    QUALIFIED_DIAGNOSE,
+    RECEIVER,
+    REFERENCE,
+    RELATION,
+    SIMPLE_DIAGNOSE,
+    address_lines,
+    letter_header,
+)
+from medbridge.xml.namespaces import MC2005
+
+__all__ = ["MAPPING"]
+
+DATETIME = MomentOf()
+
+CONTACT = struct(
+    Contact,
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation"),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+)
+
+SENDER = struct(
+    Party,
+    Leaf("EANIdentifier", "ean", required=True),
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation", required=True),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+    *address_lines(),
+    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+    Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
+    Leaf("Contact", "contact", CONTACT),
+)
+
+CC_RECEIVER = struct(
+    Party,
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation"),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+    *address_lines(),
+)
+
+PATIENT = struct(
+    Patient,
+    PATIENT_ID,
+    Leaf("PersonSurnameName", "surname", required=True),
+    Leaf("PersonGivenName", "given_name"),
+    *address_lines(),
+    Leaf("OccupancyText", "occupation"),
+    Leaf("EpisodeOfCareStatusCode", "status", Code(EpisodeOfCareStatus), required=True),
+)
+
+RELATIVE = struct(
+    Relative,
+    Leaf("RelationCode", "relation", RELATION, required=True),
+    Leaf("PersonIdentifier", "person_identifier"),
+    Leaf("PersonSurnameName", "surname", required=True),
+    Leaf("PersonGivenName", "given_name"),
+    *address_lines(),
+)
+
+REFERRAL = struct(
+    Referral,
+    Leaf("Identifier", "identifier"),
+    Leaf("Received", "received", DATETIME),
+    Leaf("Refer", "refer", QUALIFIED_DIAGNOSE),
+    Leaf("ReferalAdditional", "additional", QUALIFIED_DIAGNOSE, many=True, max=5),  # sic
+)
+
+DIAGNOSES = struct(
+    Diagnoses,
+    Leaf("Main", "main", SIMPLE_DIAGNOSE),
+    Leaf("MainAdditional", "main_additional", SIMPLE_DIAGNOSE, many=True, max=5),
+    Leaf("Other", "other", FULL_QUALIFIED_DIAGNOSE, many=True, max=50),
+)
+
+CLINICAL_INFORMATION = struct(
+    ClinicalInformation,
+    Leaf("Signed", "signed", DATETIME),
+    Leaf("Text01", "text", Formatted(), required=True),
+)
+
+LETTER = struct(
+    DischargeLetter,
+    Leaf("Letter", "header", letter_header("XD0133L", "XDIS01"), required=True),
+    Leaf("Sender", "sender", SENDER, required=True),
+    Leaf("Receiver", "receiver", RECEIVER, required=True),
+    Leaf("CCReceiver", "cc_receiver", CC_RECEIVER),
+    Leaf("Patient", "patient", PATIENT, required=True),
+    Leaf("Relative", "relatives", RELATIVE, many=True, max=2),
+    Leaf("Referral", "referral", REFERRAL),
+    Leaf("Admission", "admission", DATETIME),
+    Leaf("Discharge", "discharge", DATETIME),
+    Leaf("Diagnose", "diagnoses", DIAGNOSES),
+    Leaf("ClinicalInformation", "clinical_information", CLINICAL_INFORMATION, many=True, max=10),
+    Leaf("Reference", "references", REFERENCE, many=True, max=10),
+    elsewhere=("wire", "local_elements"),
+)
+
+MAPPING = LetterMapping(
+    kind="epikrise",
+    namespace=MC2005,
+    element="DischargeLetter",
+    version_code="XD0133L",
+    type_code="XDIS01",
+    letter=LETTER,
+    envelope=ENVELOPE,
+    envelope_ns=MC2005,
+)

@@ -1,0 +1,182 @@
+"""XREF01 ``HospitalReferral`` version XH0130R (henvisning) ⇄ :class:`HospitalReferral`.
+
+The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01's own names:
+``Sender/Referrer``, ``AnswerCCReceiver``, ``Patient/TelephoneSubscriber`` and
+``EmailIdentifier``, ``AdditionalInformation``, the correctly spelt ``ReferralAdditional``
+(QualifiedDiagnoseOrTreatment), ``RelevantClinicalInformation`` and ``HospitalVisitation``.
+"""
+
+from __future__ import annotations
+
+from medbridge.model.codes import (
+    CodeSystem,
+    InformationCode,
+    Priority,
+    ReferralStatus,
+    TelephoneKind,
+    Transport,
+)
+from medbridge.model.common import (
+    Diagnosis,
+    Party,
+    Patient,
+    Referral,
+    Referrer,
+    Relative,
+    Telephone,
+)
+from medbridge.model.henvisning import (
+    AdditionalInformation,
+    HospitalReferral,
+    HospitalVisitation,
+    RelevantClinicalInformation,
+)
+from medbridge.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
+from medbridge.xml.mc2005 import (
+    DIAGNOSIS_KIND,
+    ENVELOPE,
+    IDENTIFIER_CODE,
+    MEDICAL_SPECIALITY,
+    PARTY_ID,
+    PATIENT_ID,
+    RECEIVER,
+    REFERENCE,
+    RELATION,
+    address_lines,
+    letter_header,
+)
+from medbridge.xml.namespaces import MC2005
+
+__all__ = ["MAPPING"]
+
+TEXT = Formatted()
+
+REFERRER = struct(
+    Referrer,
+    Leaf("Identifier", "identifier"),
+    Leaf("IdentifierCode", "identifier_code", IDENTIFIER_CODE),
+    Leaf("PersonName", "person_name", required=True),
+    Leaf("PersonTitle", "person_title"),
+)
+
+SENDER = struct(
+    Party,
+    Leaf("EANIdentifier", "ean", required=True),
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation", required=True),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+    *address_lines(),
+    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+    Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
+    Leaf("Referrer", "referrer", REFERRER, required=True),
+)
+
+ANSWER_CC_RECEIVER = struct(
+    Party,
+    Flat("identifier", PARTY_ID),
+    Leaf("OrganisationName", "organisation"),
+    Leaf("DepartmentName", "department"),
+    Leaf("UnitName", "unit"),
+    *address_lines(),
+    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+)
+
+TELEPHONE = struct(
+    Telephone,
+    Leaf("TelephoneSubscriberIdentifier", "number", required=True),
+    Leaf("TelephoneSubscriberCode", "kind", Code(TelephoneKind), required=True),
+)
+
+PATIENT = struct(
+    Patient,
+    PATIENT_ID,
+    Leaf("PersonSurnameName", "surname", required=True),
+    Leaf("PersonGivenName", "given_name"),
+    Leaf("PersonTitle", "title"),
+    *address_lines(),
+    Leaf("TelephoneSubscriber", "telephones", TELEPHONE, many=True, max=3),
+    Leaf("EmailIdentifier", "email"),
+)
+
+RELATIVE = struct(
+    Relative,
+    Leaf("RelationCode", "relation", RELATION, required=True),
+    Leaf("PersonIdentifier", "person_identifier"),
+    Leaf("PersonSurnameName", "surname", required=True),
+    Leaf("PersonGivenName", "given_name"),
+)
+
+ADDITIONAL_INFORMATION = struct(
+    AdditionalInformation,
+    Leaf("Priority", "priority", Code(Priority)),
+    Leaf("ReferralStatus", "referral_status", Code(ReferralStatus)),
+    Leaf("Transport", "transport", Code(Transport)),
+    Leaf("Supplementary", "supplementary", TEXT),
+    Leaf("ClinicalReason", "clinical_reason", TEXT),
+)
+
+X_QUALIFIED_DIAGNOSE = struct(
+    Diagnosis,
+    Leaf("DiagnoseCode", "code"),
+    Leaf("DiagnoseTypeCode", "code_system", Code(CodeSystem), required=True),
+    Leaf("DiagnoseText", "text", required=True),
+)
+QUALIFIED_DIAGNOSE_OR_TREATMENT = struct(
+    Diagnosis,
+    Leaf("DiagnoseDescriptionCode", "kind", DIAGNOSIS_KIND, required=True),
+    Leaf("DiagnoseCode", "code"),
+    Leaf("DiagnoseTypeCode", "code_system", Code(CodeSystem), required=True),
+    Leaf("DiagnoseText", "text", required=True),
+)
+
+REFERRAL = struct(
+    Referral,
+    Leaf("Refer", "refer", X_QUALIFIED_DIAGNOSE),
+    Leaf("ReferralAdditional", "additional", QUALIFIED_DIAGNOSE_OR_TREATMENT, many=True, max=5),
+)
+
+RELEVANT_CLINICAL_INFORMATION = struct(
+    RelevantClinicalInformation,
+    Leaf("Cave", "cave", TEXT),
+    Leaf("Anamnesis", "anamnesis", TEXT),
+    Leaf("Examination", "examination", TEXT),
+    Leaf("ActualMedicine", "actual_medicine", TEXT),
+)
+
+HOSPITAL_VISITATION = struct(
+    HospitalVisitation,
+    Leaf("InformationCode", "code", Code(InformationCode), required=True),
+    Leaf("Information", "information", TEXT, required=True),
+)
+
+LETTER = struct(
+    HospitalReferral,
+    Leaf("Letter", "header", letter_header("XH0130R", "XREF01"), required=True),
+    Leaf("Sender", "sender", SENDER, required=True),
+    Leaf("Receiver", "receiver", RECEIVER, required=True),
+    Leaf("AnswerCCReceiver", "answer_cc_receiver", ANSWER_CC_RECEIVER),
+    Leaf("Patient", "patient", PATIENT, required=True),
+    Leaf("Relative", "relatives", RELATIVE, many=True, max=1),
+    Leaf("AdditionalInformation", "additional_information", ADDITIONAL_INFORMATION),
+    Leaf("Referral", "referral", REFERRAL),
+    Leaf(
+        "RelevantClinicalInformation",
+        "relevant_clinical_information",
+        RELEVANT_CLINICAL_INFORMATION,
+    ),
+    Leaf("Reference", "references", REFERENCE, many=True, max=10),
+    Leaf("HospitalVisitation", "hospital_visitations", HOSPITAL_VISITATION, many=True, max=9),
+    elsewhere=("wire", "local_elements"),
+)
+
+MAPPING = LetterMapping(
+    kind="henvisning",
+    namespace=MC2005,
+    element="HospitalReferral",
+    version_code="XH0130R",
+    type_code="XREF01",
+    letter=LETTER,
+    envelope=ENVELOPE,
+    envelope_ns=MC2005,
+)

@@ -8,10 +8,11 @@ trips). :meth:`Segment.to_pydifact` turns it into a pydifact ``Segment`` with on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Segment"]
+__all__ = ["Segment", "trim_elements"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +39,42 @@ class Segment:
         return ""
 
     def to_pydifact(self) -> Any:
-        """The same segment as a ``pydifact.segments.Segment``: a simple element becomes a
-        string, a composite a list of strings (pydifact's own convention)."""
+        """The same segment as a ``pydifact.segments.Segment``, equal to what pydifact's own
+        ``Parser().parse`` makes of the same text: trailing empty components are dropped, an
+        element left with no non-empty component becomes ``""``, a single component a string,
+        several a list of strings. pydifact's warning about a tag-only segment is suppressed."""
         from pydifact.segments import Segment as PydifactSegment
 
-        elements: list[str | list[str]] = [
-            comps[0] if len(comps) == 1 else list(comps) for comps in self.elements
-        ]
-        return PydifactSegment(self.tag, *elements)
+        elements: list[str | list[str]] = []
+        for comps in self.elements:
+            kept = list(comps)
+            while kept and not kept[-1]:
+                kept.pop()
+            if not kept:
+                elements.append("")
+            elif len(kept) == 1:
+                elements.append(kept[0])
+            else:
+                elements.append(kept)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return PydifactSegment(self.tag, *elements)
+
+    def trimmed(self) -> Segment:
+        """A copy without trailing empty components and elements (normalisation E2)."""
+        return replace(self, elements=trim_elements(self.elements))
+
+
+def trim_elements(elements: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """Drop trailing empty components of each element, then trailing empty elements.
+
+    An element whose components are all empty becomes ``("",)`` (it still holds its place)."""
+    out: list[tuple[str, ...]] = []
+    for comps in elements:
+        end = len(comps)
+        while end > 1 and not comps[end - 1]:
+            end -= 1
+        out.append(comps[:end] if end else ("",))
+    while out and out[-1] == ("",):
+        out.pop()
+    return tuple(out)

@@ -1,0 +1,182 @@
+"""EDIFACT writing at the syntax level: escaping, segments, the UNA, layout and encoding.
+
+This module owns ``edifact-messages.md`` §2.3–§2.5 and ``safety-and-validation.md`` §2.6/§5.4 on
+the way out: every value is escaped with the interchange's own release character (exactly the
+release, component, data and terminator characters, nothing else), trailing empty components and
+then trailing empty elements are dropped (normalisation E2), the UNA is written when recorded or
+requested, each segment is followed by its recorded layout or by a chosen newline, and the text is
+encoded with the UNB character set with ``errors="strict"``. A character the repertoire cannot
+carry raises :class:`~medbridge.errors.ConversionError` (``convert.unrepresentable``) naming the
+code point and the place; nothing is ever replaced by ``?``. pydifact's ``serialize`` is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from medbridge.edifact.charset import Charset, describe_char, first_unwritable, lookup_charset
+from medbridge.edifact.segment import Segment, trim_elements
+from medbridge.edifact.syntax import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
+from medbridge.errors import ConversionError
+from medbridge.findings import Finding, Location, Severity
+
+__all__ = [
+    "encode_interchange",
+    "escape",
+    "serialize_interchange",
+    "serialize_segment",
+]
+
+_DEFAULT_TABLE = {ord(c): DEFAULT_CHARS.release + c for c in DEFAULT_CHARS.escaped}
+_DEFAULT_SPECIAL = re.compile("[" + re.escape(DEFAULT_CHARS.escaped) + "]")
+_LAYOUT_TEXT = re.compile("[ \t\r\n]*")
+_NEWLINES = ("", "\n", "\r\n")
+
+
+def _table(chars: ServiceChars) -> dict[int, str]:
+    if chars == DEFAULT_CHARS:
+        return _DEFAULT_TABLE
+    return {ord(c): chars.release + c for c in chars.escaped}
+
+
+def escape(value: str, chars: ServiceChars = DEFAULT_CHARS) -> str:
+    """``value`` with each release, component, data and terminator character released."""
+    if chars == DEFAULT_CHARS:
+        if _DEFAULT_SPECIAL.search(value) is None:
+            return value
+        return value.translate(_DEFAULT_TABLE)
+    return value.translate(_table(chars))
+
+
+def _segment_text(segment: Segment, chars: ServiceChars, table: dict[int, str]) -> str:
+    elements = trim_elements(segment.elements)
+    if not elements:
+        return segment.tag + chars.terminator
+    comp = chars.component
+    body = chars.data.join(comp.join(c.translate(table) for c in element) for element in elements)
+    return f"{segment.tag}{chars.data}{body}{chars.terminator}"
+
+
+def serialize_segment(segment: Segment, chars: ServiceChars = DEFAULT_CHARS) -> str:
+    """One segment as text, terminator included, layout excluded (normalisation E2 applied)."""
+    return _segment_text(segment, chars, _table(chars))
+
+
+def _refuse(message: str, location: Location) -> ConversionError:
+    finding = Finding("convert.unrepresentable", Severity.ERROR, message, location)
+    return ConversionError(finding.format(), [finding])
+
+
+def _pieces(
+    segments: Iterable[Segment],
+    chars: ServiceChars,
+    una: bool,
+    una_layout: str,
+    newline: str | None,
+    charset: Charset | None,
+) -> Iterator[tuple[str, Charset | None]]:
+    """Text pieces with the charset to check them against (None: not yet known / unchecked)."""
+    if newline is not None and newline not in _NEWLINES:
+        raise ValueError("newline must be None (recorded layout), '', '\\n' or '\\r\\n'")
+    table = _table(chars)
+    service = chars.escaped + chars.decimal
+    if una or chars != DEFAULT_CHARS:
+        layout = una_layout if newline is None else newline
+        _check_layout(layout, Location(tag="UNA"))
+        yield chars.una() + layout, None
+    for number, segment in enumerate(segments, start=1):
+        where = Location(segment=number, tag=segment.tag)
+        if (
+            not isinstance(segment.tag, str)
+            or TAG_PATTERN.fullmatch(segment.tag.encode("latin-1", "replace")) is None
+        ):
+            raise _refuse(
+                f"Segment tag {segment.tag!r} is not three upper-case letters or digits.", where
+            )
+        if charset is None and segment.tag == "UNB":
+            ident = segment.value(1, 1)
+            charset = lookup_charset(ident)
+            if charset is None:
+                raise _refuse(
+                    f"UNB declares syntax identifier {ident!r}, which medbridge cannot write; "
+                    "use UNOC, UNOA, UNOB or UNOY.",
+                    Location(segment=number, tag="UNB", element=1, component=1),
+                )
+        if charset is not None:
+            _check_values(segment, charset, service, number)
+        layout = segment.layout if newline is None else newline
+        _check_layout(layout, where)
+        yield _segment_text(segment, chars, table) + layout, charset
+
+
+def _check_layout(layout: str, where: Location) -> None:
+    if _LAYOUT_TEXT.fullmatch(layout) is None:
+        raise _refuse(
+            f"Layout after a segment may hold only CR, LF, space and TAB, not {layout!r}.", where
+        )
+
+
+def _check_values(segment: Segment, charset: Charset, service: str, number: int) -> None:
+    for e_index, element in enumerate(segment.elements, start=1):
+        for c_index, value in enumerate(element, start=1):
+            bad = first_unwritable(value, charset, service)
+            if bad is not None:
+                raise _refuse(
+                    f"{describe_char(value[bad])} cannot be written in {charset.identifier} "
+                    f"({charset.repertoire}); it is never replaced, transliterated or dropped. "
+                    "Change the value or allow the loss of the whole field.",
+                    Location(segment=number, tag=segment.tag, element=e_index, component=c_index),
+                )
+
+
+def serialize_interchange(
+    segments: Iterable[Segment],
+    *,
+    chars: ServiceChars = DEFAULT_CHARS,
+    una: bool = True,
+    una_layout: str = "",
+    newline: str | None = None,
+) -> str:
+    """The interchange as text: UNA (if ``una`` or the characters are not the defaults), then
+    each segment followed by its recorded ``layout`` (``newline=None``) or by ``newline``
+    (``""``, ``"\\n"`` or ``"\\r\\n"``, also after the UNA). Values are checked against the UNB
+    repertoire when a UNB is present."""
+    return "".join(text for text, _ in _pieces(segments, chars, una, una_layout, newline, None))
+
+
+def encode_interchange(
+    segments: Iterable[Segment],
+    *,
+    chars: ServiceChars = DEFAULT_CHARS,
+    una: bool = True,
+    una_layout: str = "",
+    newline: str | None = None,
+    syntax_identifier: str | None = None,
+) -> bytes:
+    """The interchange as bytes, encoded with the UNB syntax identifier (or ``syntax_identifier``
+    when the stream has no UNB, default ``UNOC``) with ``errors="strict"``.
+
+    Raises :class:`~medbridge.errors.ConversionError` (``convert.unrepresentable``) naming the
+    character and its segment, element and component when the repertoire cannot carry it."""
+    fallback = lookup_charset(syntax_identifier or "UNOC")
+    if fallback is None:
+        raise _refuse(f"Unknown syntax identifier {syntax_identifier!r}.", Location())
+    out: list[bytes] = []
+    for text, charset in _pieces(segments, chars, una, una_layout, newline, None):
+        codec = (charset or fallback).codec
+        if charset is None and fallback is not None:
+            # Segments before UNB (normally none) are checked against the fallback.
+            bad = first_unwritable(text.rstrip(" \t\r\n"), fallback, chars.escaped)
+            if bad is not None:
+                raise _refuse(
+                    f"{describe_char(text[bad])} cannot be written in {fallback.identifier}.",
+                    Location(),
+                )
+        try:
+            out.append(text.encode(codec, "strict"))
+        except UnicodeEncodeError as exc:  # pragma: no cover - prevented by the checks above
+            raise _refuse(
+                f"{describe_char(text[exc.start])} cannot be encoded as {codec}.", Location()
+            ) from None
+    return b"".join(out)

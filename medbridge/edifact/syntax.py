@@ -1,0 +1,600 @@
+"""EDIFACT syntax: the UNA service string advice and the streaming tokenizer.
+
+This module owns ``safety-and-validation.md`` §2.1–§2.2 and ``edifact-messages.md`` §2: checking
+the first bytes (empty input, BOM, leading data, UNA), choosing the decoding from the UNB syntax
+identifier (:mod:`medbridge.edifact.charset`), splitting segments at unescaped terminators,
+recording the layout after each terminator, checking tags, control characters, repertoire and
+limits, and unescaping with the interchange's own release character. It knows EDIFACT, nothing
+about MedCom letters; envelope counts live in :mod:`medbridge.edifact.envelope`.
+
+**Streaming.** The tokenizer works on the input bytes without decoding them as a whole: it finds
+each segment's terminator with ``bytes.find`` (bounded by the segment limit), checks and decodes
+that segment's bytes alone, splits them with ``str.split`` (or one regex pass when the segment
+holds a release character) and yields it. Service characters are ASCII and never occur inside a
+multi-byte UTF-8 sequence, so splitting the raw bytes is safe for every supported identifier.
+Extra memory is bounded by the largest segment, so a 100 MB interchange iterates in bounded memory
+(pass a ``Limits`` with a larger ``max_segments``).
+
+**Findings from a generator.** Errors raise :class:`~medbridge.errors.EdifactInputError` at the
+point they are met (segments before it have already been yielded). Info and warning findings
+(``edifact.syntax.needless-release``, ``edifact.syntax.empty-segment-content``) are appended to
+:attr:`Tokenizer.findings` while iterating; :func:`iter_segments` is a thin wrapper for callers
+that do not need them. An error raised by the tokenizer carries the infos found so far, too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from medbridge.edifact.charset import (
+    Charset,
+    CharsetProblem,
+    decode_checked,
+    describe_char,
+    lookup_charset,
+)
+from medbridge.edifact.segment import Segment
+from medbridge.errors import EdifactInputError
+from medbridge.findings import Finding, Location, Severity
+from medbridge.limits import DEFAULT_LIMITS, Limits
+
+__all__ = [
+    "DEFAULT_CHARS",
+    "ServiceChars",
+    "Tokenizer",
+    "iter_segments",
+    "parse_una",
+]
+
+TAG_PATTERN = re.compile(rb"[A-Z][A-Z0-9]{2}")
+_LAYOUT = re.compile(rb"[ \t\r\n]*")
+_NOT_LAYOUT = re.compile(rb"[^ \t\r\n]")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceChars:
+    """The six UNA characters; the defaults are ISO 9735's (and MedCom's) ``:+.? '``."""
+
+    component: str = ":"
+    data: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    reserved: str = " "
+    terminator: str = "'"
+
+    def una(self) -> str:
+        """The nine-character UNA segment announcing these characters."""
+        return (
+            f"UNA{self.component}{self.data}{self.decimal}{self.release}"
+            f"{self.reserved}{self.terminator}"
+        )
+
+    @property
+    def escaped(self) -> str:
+        """The characters a value must escape: release, component, data, terminator."""
+        return self.release + self.component + self.data + self.terminator
+
+
+DEFAULT_CHARS = ServiceChars()
+_UNA_ROLES = (
+    "component separator",
+    "data element separator",
+    "decimal mark",
+    "release character",
+    "reserved character",
+    "segment terminator",
+)
+
+
+def _fail(
+    code: str, message: str, location: Location, excerpt: str | None = None
+) -> EdifactInputError:
+    finding = Finding(code, Severity.ERROR, message, location, excerpt)
+    return EdifactInputError(finding.format(), [finding])
+
+
+def _show(raw: bytes, limit: int = 12) -> str:
+    """A short printable rendering of raw bytes for a message (Latin-1, controls escaped)."""
+    text = raw[:limit].decode("latin-1")
+    shown = "".join(
+        ch if " " <= ch <= "~" or ch >= "\xa0" else ch.encode("unicode_escape").decode()
+        for ch in text
+    )
+    return shown + ("…" if len(raw) > limit else "")
+
+
+def parse_una(data: bytes) -> ServiceChars:
+    """Read the service characters from a ``UNA`` at the start of ``data``.
+
+    Raises ``edifact.una.invalid`` unless ``UNA`` is followed by six printable ASCII characters
+    that are neither letters nor digits, with ``.`` or ``,`` as decimal mark; raises
+    ``edifact.una.duplicate`` when component, data, release, terminator (and a non-space
+    reserved character) are not pairwise distinct.
+    """
+    data = bytes(data[:9])
+    where = Location(tag="UNA", offset=0)
+    if not data.startswith(b"UNA"):
+        raise _fail("edifact.una.invalid", "The input does not start with a UNA segment.", where)
+    body = data[3:9]
+    if len(body) < 6:
+        raise _fail(
+            "edifact.una.invalid",
+            f"UNA must be followed by exactly six service characters; the input ends after "
+            f"{len(body)}.",
+            where,
+        )
+    chars: list[str] = []
+    for position, byte in enumerate(body):
+        ch = chr(byte)
+        role = _UNA_ROLES[position]
+        if not 0x20 <= byte <= 0x7E or ch.isalnum():
+            what = "a letter or digit" if ch.isalnum() else describe_char(ch)
+            raise _fail(
+                "edifact.una.invalid",
+                f"UNA must be followed by exactly six service characters; character "
+                f"{position + 1} ({role}) is {what!s}, not a printable non-alphanumeric ASCII "
+                "character (is the UNA shorter than nine characters?).",
+                Location(tag="UNA", offset=3 + position),
+                _show(data),
+            )
+        chars.append(ch)
+    if chars[2] not in ".,":
+        raise _fail(
+            "edifact.una.invalid",
+            f"The UNA decimal mark (character 3) must be '.' or ',', not {chars[2]!r}.",
+            Location(tag="UNA", offset=5),
+            _show(data),
+        )
+    significant = [(0, chars[0]), (1, chars[1]), (3, chars[3]), (5, chars[5])]
+    if chars[4] != " ":
+        significant.append((4, chars[4]))
+    seen: dict[str, int] = {}
+    for position, ch in significant:
+        if ch in seen:
+            raise _fail(
+                "edifact.una.duplicate",
+                f"The UNA uses {ch!r} both as {_UNA_ROLES[seen[ch]]} and as "
+                f"{_UNA_ROLES[position]}; the service characters must differ.",
+                Location(tag="UNA", offset=3 + position),
+                _show(data),
+            )
+        seen[ch] = position
+    return ServiceChars(*chars)
+
+
+class Tokenizer:
+    """Iterate the segments of one EDIFACT interchange in ``data`` (see the module docstring).
+
+    After (or during) iteration: ``chars`` are the service characters, ``una`` the UNA text if
+    present (``None`` otherwise), ``una_layout`` the whitespace after it, ``charset`` and
+    ``syntax_version`` come from UNB, and ``findings`` holds the info and warning findings.
+    A Tokenizer is iterable once.
+    """
+
+    def __init__(
+        self, data: bytes | bytearray | memoryview, *, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
+        if isinstance(data, str):
+            raise TypeError("pass bytes, or a pathlib.Path")
+        self._data = bytes(data)
+        self._limits = limits
+        self.chars: ServiceChars = DEFAULT_CHARS
+        self.una: str | None = None
+        self.una_layout: str = ""
+        self.charset: Charset | None = None
+        self.syntax_version: int | None = None
+        self.findings: list[Finding] = []
+        self._used = False
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def _fail(
+        self, code: str, message: str, location: Location, excerpt: str | None = None
+    ) -> EdifactInputError:
+        finding = Finding(code, Severity.ERROR, message, location, excerpt)
+        return EdifactInputError(finding.format(), [*self.findings, finding])
+
+    def _start(self) -> int:
+        """Check the first bytes and the UNA; return the offset of the UNB tag."""
+        data = self._data
+        first = _NOT_LAYOUT.search(data)
+        if first is None:
+            finding = Finding(
+                "input.empty",
+                Severity.ERROR,
+                "The input is empty or holds only whitespace; expected an EDIFACT interchange.",
+                Location(offset=0),
+            )
+            raise EdifactInputError(finding.format(), [finding])
+        for bom in _BOMS:
+            if data.startswith(bom):
+                raise self._fail(
+                    "edifact.syntax.bom",
+                    f"The input starts with a byte order mark ({bom.hex(' ').upper()}); "
+                    "EDIFACT has none: remove it so that the file starts with UNA or UNB.",
+                    Location(offset=0),
+                )
+        pos = 0
+        if data.startswith(b"UNA"):
+            self.chars = parse_una(data)
+            self.una = self.chars.una()
+            pos = 9
+            end = _LAYOUT.match(data, pos)
+            assert end is not None
+            self.una_layout = data[pos : end.end()].decode("ascii")
+            pos = end.end()
+            if pos >= len(data):
+                raise self._fail(
+                    "edifact.envelope.no-interchange",
+                    "The input holds only a UNA segment; expected UNB … UNZ after it.",
+                    Location(tag="UNA", offset=0),
+                )
+        head = data[pos : pos + 4]
+        if head[:3] == b"UNB" and (len(head) < 4 or head[3:4] in self._separators()):
+            return pos
+        tag_like = TAG_PATTERN.fullmatch(head[:3]) is not None and head[3:4] in self._separators()
+        if tag_like:
+            tag = head[:3].decode("ascii")
+            if tag == "UNA":
+                raise self._fail(
+                    "edifact.una.repeated",
+                    "A second UNA segment; UNA may appear only once, at the very start.",
+                    Location(segment=1, tag="UNA", offset=pos),
+                )
+            raise self._fail(
+                "edifact.envelope.unb-missing",
+                f"The interchange must start with UNB (after an optional UNA), but the first "
+                f"segment is {tag}.",
+                Location(segment=1, tag=tag, offset=pos),
+            )
+        if pos == 0:
+            raise self._fail(
+                "edifact.syntax.leading-data",
+                "The input must start with UNA or UNB at byte 0, but starts with "
+                f"{_show(data[:8])!r}; nothing before the interchange is ever dropped.",
+                Location(offset=0),
+            )
+        raise self._fail(
+            "edifact.syntax.bad-tag",
+            f"After UNA a UNB segment must follow, but found {_show(data[pos : pos + 8])!r}.",
+            Location(segment=1, offset=pos),
+        )
+
+    def _separators(self) -> tuple[bytes, bytes]:
+        return self.chars.data.encode("ascii"), self.chars.terminator.encode("ascii")
+
+    # -- iteration ------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[Segment]:
+        if self._used:
+            raise RuntimeError("a Tokenizer can be iterated only once")
+        self._used = True
+        return self._segments()
+
+    def _segments(self) -> Iterator[Segment]:
+        data = self._data
+        size = len(data)
+        chars = self.chars
+        pos = self._start()
+        chars = self.chars
+        term = chars.terminator.encode("ascii")
+        rel = chars.release.encode("ascii")
+        rel_ord = rel[0]
+        data_sep = chars.data.encode("ascii")
+        comp_sep = chars.component.encode("ascii")
+        max_bytes = self._limits.max_segment_bytes
+        max_segments = self._limits.max_segments
+        service = chars.escaped + chars.decimal
+        release_re = re.compile(
+            f"{re.escape(chars.release)}(.)|([{re.escape(chars.data + chars.component)}])", re.S
+        )
+        layout_re = _LAYOUT
+        number = 0
+        charset: Charset | None = None
+        last_tag = ""
+        while pos < size:
+            number += 1
+            start = pos
+            if number > max_segments:
+                raise self._fail(
+                    "edifact.limit.segments",
+                    f"The interchange has more than {max_segments} segments (the limit); split it "
+                    "or raise Limits.max_segments.",
+                    Location(segment=number, offset=start),
+                )
+            # Find the unescaped terminator, never looking further than the segment limit.
+            bound = min(size, start + max_bytes + 1)
+            end = data.find(term, start, bound)
+            while end != -1:
+                run = 0
+                back = end - 1
+                while back >= start and data[back] == rel_ord:
+                    run += 1
+                    back -= 1
+                if run % 2 == 0:
+                    break
+                end = data.find(term, end + 1, bound)
+            if end == -1:
+                self._unterminated(start, bound, size, number, rel)
+            raw = data[start:end]
+            after = layout_re.match(data, end + 1)
+            assert after is not None
+            layout_end = after.end()
+            tag_end = raw.find(data_sep)
+            tag_raw = raw if tag_end == -1 else raw[:tag_end]
+            if not raw:
+                raise self._fail(
+                    "edifact.syntax.empty-segment",
+                    f"Segment {number} is empty: a segment terminator directly follows the "
+                    f"previous one (after {last_tag or 'the start'}).",
+                    Location(segment=number, offset=start),
+                )
+            if tag_raw == b"UNA" or raw.startswith(b"UNA" + comp_sep):
+                raise self._fail(
+                    "edifact.una.repeated",
+                    "A second UNA segment; UNA may appear only once, at the very start.",
+                    Location(segment=number, tag="UNA", offset=start),
+                )
+            if TAG_PATTERN.fullmatch(tag_raw) is None:
+                raise self._fail(
+                    "edifact.syntax.bad-tag",
+                    f"Segment tag {_show(tag_raw)!r} is not three upper-case letters or digits "
+                    "starting with a letter (like UNH or S01).",
+                    Location(segment=number, offset=start),
+                    _show(raw, 40),
+                )
+            tag = tag_raw.decode("ascii")
+            if charset is None:
+                charset = self._read_syntax(raw, tag_end, number, start, data_sep, comp_sep)
+            try:
+                text = decode_checked(raw, charset, service)
+            except CharsetProblem as problem:
+                raise self._charset_failure(problem, raw, number, tag, start) from None
+            if rel in raw:
+                elements = self._split_released(text, release_re, number, tag, start, raw)
+            elif tag_end == -1:
+                elements = ()
+            else:
+                elements = tuple(
+                    tuple(element.split(chars.component)) for element in text[4:].split(chars.data)
+                )
+            if not elements and tag_end == -1:
+                self.findings.append(
+                    Finding(
+                        "edifact.syntax.empty-segment-content",
+                        Severity.WARNING,
+                        f"Segment {tag} has a tag but no data elements; it should be left out.",
+                        Location(segment=number, tag=tag, offset=start),
+                    )
+                )
+            layout = data[end + 1 : layout_end].decode("ascii") if layout_end > end + 1 else ""
+            pos = layout_end
+            last_tag = tag
+            yield Segment(tag, elements, number, start, layout)
+            if tag == "UNZ" and pos < size:
+                raise self._fail(
+                    "edifact.envelope.trailing-data",
+                    f"Data follows UNZ at byte {pos} ({_show(data[pos : pos + 8])!r}); only "
+                    "layout (CR, LF, space, TAB) may follow the end of the interchange.",
+                    Location(segment=number + 1, offset=pos),
+                )
+
+    def _read_syntax(
+        self, raw: bytes, tag_end: int, number: int, start: int, data_sep: bytes, comp_sep: bytes
+    ) -> Charset:
+        """Pick the decoding from UNB S001 (read from the ASCII bytes of the first segment)."""
+        where = Location(segment=number, tag="UNB", element=1, offset=start)
+        if tag_end == -1:
+            raise self._fail(
+                "edifact.envelope.unb-incomplete",
+                "UNB has no syntax identifier (element 1); expected e.g. UNB+UNOC:3+….",
+                where,
+            )
+        rest = raw[tag_end + 1 :]
+        cut = rest.find(data_sep)
+        s001 = rest if cut == -1 else rest[:cut]
+        parts = s001.split(comp_sep)
+        ident_raw = parts[0]
+        version_raw = parts[1] if len(parts) > 1 else b""
+        if not ident_raw:
+            raise self._fail(
+                "edifact.envelope.unb-incomplete",
+                "UNB has an empty syntax identifier (element 1); expected e.g. UNOC:3.",
+                where,
+            )
+        ident = ident_raw.decode("latin-1")
+        charset = lookup_charset(ident) if ident_raw.isascii() else None
+        if charset is None:
+            raise self._fail(
+                "edifact.charset.unsupported",
+                f"Syntax identifier {_show(ident_raw)!r} is not supported; use UNOC (ISO 8859-1, "
+                "MedCom's), UNOA, UNOB or UNOY.",
+                Location(segment=number, tag="UNB", element=1, component=1, offset=start + 4),
+            )
+        version_loc = Location(
+            segment=number, tag="UNB", element=1, component=2, offset=start + 5 + len(ident_raw)
+        )
+        if version_raw not in (b"1", b"2", b"3", b"4"):
+            shown = "missing" if not version_raw else repr(_show(version_raw))
+            raise self._fail(
+                "edifact.envelope.syntax-version",
+                f"The syntax version in UNB element 1 is {shown}; expected 1, 2, 3 or 4 "
+                f"(MedCom uses {ident}:3).",
+                version_loc,
+            )
+        version = int(version_raw)
+        if version < charset.min_version:
+            raise self._fail(
+                "edifact.envelope.syntax-version",
+                f"{ident} needs syntax version {charset.min_version} or later, but UNB says "
+                f"{version}.",
+                version_loc,
+            )
+        self.charset = charset
+        self.syntax_version = version
+        return charset
+
+    def _unterminated(self, start: int, bound: int, size: int, number: int, rel: bytes) -> None:
+        data = self._data
+        if bound < size or (bound - start) > self._limits.max_segment_bytes:
+            raise self._fail(
+                "edifact.limit.segment",
+                f"Segment {number} is longer than {self._limits.max_segment_bytes} bytes (the "
+                "limit) or its terminator is missing; raise Limits.max_segment_bytes if it is "
+                "real.",
+                Location(segment=number, offset=start),
+            )
+        rest = data[start:size]
+        tag = rest[:3].decode("latin-1")
+        for newline in (b"\n", b"\r"):
+            hit = rest.find(rel + newline)
+            if hit != -1:
+                raise self._fail(
+                    "edifact.syntax.release-newline",
+                    "A release character is followed by a line break; a line break cannot be "
+                    "escaped and may appear only between segments.",
+                    Location(segment=number, tag=tag, offset=start + hit),
+                )
+        run = len(rest) - len(rest.rstrip(rel))
+        if run % 2 == 1:
+            raise self._fail(
+                "edifact.syntax.release-at-end",
+                f"The input ends with a release character at byte {size - 1}; the character it "
+                "escapes and the segment terminator are missing (truncated file?).",
+                Location(segment=number, tag=tag, offset=size - 1),
+            )
+        raise self._fail(
+            "edifact.syntax.unterminated",
+            f"The last segment ({_show(rest[:3])!r} at byte {start}) has no segment terminator "
+            f"{self.chars.terminator!r}; the file is probably truncated.",
+            Location(segment=number, tag=tag, offset=start),
+        )
+
+    def _charset_failure(
+        self, problem: CharsetProblem, raw: bytes, number: int, tag: str, start: int
+    ) -> EdifactInputError:
+        index = problem.index
+        code = problem.code
+        message = problem.message
+        if code == "edifact.charset.control" and raw[index] in (0x0A, 0x0D):
+            run = 0
+            back = index - 1
+            release = ord(self.chars.release)
+            while back >= 0 and raw[back] == release:
+                run += 1
+                back -= 1
+            if run % 2 == 1:
+                code = "edifact.syntax.release-newline"
+                index -= 1
+                message = (
+                    "A release character is followed by a line break; a line break cannot be "
+                    "escaped and may appear only between segments."
+                )
+        element, component = _locate(raw, index, self.chars)
+        location = Location(
+            segment=number,
+            tag=tag,
+            element=element or None,
+            component=component if element else None,
+            offset=start + index,
+        )
+        return self._fail(code, message, location)
+
+    def _split_released(
+        self,
+        text: str,
+        release_re: re.Pattern[str],
+        number: int,
+        tag: str,
+        start: int,
+        raw: bytes,
+    ) -> tuple[tuple[str, ...], ...]:
+        """Split a segment holding release characters; record needless releases as infos."""
+        chars = self.chars
+        needed = chars.escaped
+        if len(text) <= 3:
+            return ()
+        body = text[4:]
+        elements: list[tuple[str, ...]] = []
+        components: list[str] = []
+        buffer: list[str] = []
+        pos = 0
+        for match in release_re.finditer(body):
+            buffer.append(body[pos : match.start()])
+            escaped = match.group(1)
+            if escaped is not None:
+                if escaped not in needed and not (escaped == chars.reserved != " "):
+                    self._needless(text, 4 + match.start(), escaped, number, tag, start, raw)
+                buffer.append(escaped)
+            elif match.group(2) == chars.data:
+                components.append("".join(buffer))
+                elements.append(tuple(components))
+                components = []
+                buffer = []
+            else:
+                components.append("".join(buffer))
+                buffer = []
+            pos = match.end()
+        buffer.append(body[pos:])
+        components.append("".join(buffer))
+        elements.append(tuple(components))
+        return tuple(elements)
+
+    def _needless(
+        self, text: str, index: int, escaped: str, number: int, tag: str, start: int, raw: bytes
+    ) -> None:
+        codec = self.charset.codec if self.charset is not None else "latin-1"
+        byte_index = len(text[:index].encode(codec, "replace"))
+        element, component = _locate(raw, byte_index, self.chars)
+        self.findings.append(
+            Finding(
+                "edifact.syntax.needless-release",
+                Severity.INFO,
+                f"A release character precedes {escaped!r}, which needs no escaping; it is read "
+                f"as a plain {escaped!r} and written back without the release (normalisation E1).",
+                Location(
+                    segment=number,
+                    tag=tag,
+                    element=element or None,
+                    component=component if element else None,
+                    offset=start + byte_index,
+                ),
+            )
+        )
+
+
+def _locate(raw: bytes, index: int, chars: ServiceChars) -> tuple[int, int]:
+    """(element, component) of byte ``index`` in a segment's bytes; element 0 is the tag."""
+    data_sep = ord(chars.data)
+    comp_sep = ord(chars.component)
+    release = ord(chars.release)
+    element = 0
+    component = 1
+    i = 0
+    limit = min(index, len(raw))
+    while i < limit:
+        byte = raw[i]
+        if byte == release:
+            i += 2
+            continue
+        if byte == data_sep:
+            element += 1
+            component = 1
+        elif byte == comp_sep:
+            component += 1
+        i += 1
+    return element, component
+
+
+def iter_segments(
+    data: bytes | bytearray | memoryview, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Segment]:
+    """Yield the segments of an EDIFACT interchange one at a time (UNA not included).
+
+    Raises :class:`~medbridge.errors.EdifactInputError` for bad input when it is reached. Use
+    :class:`Tokenizer` directly to see info/warning findings, the UNA and the layout after it.
+    """
+    yield from Tokenizer(data, limits=limits)

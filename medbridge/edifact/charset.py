@@ -29,6 +29,7 @@ __all__ = [
     "decode_checked",
     "describe_char",
     "first_unwritable",
+    "good_bytes",
     "lookup_charset",
 ]
 
@@ -158,6 +159,20 @@ def _non_ascii_problem(raw: bytes, index: int, charset: Charset) -> CharsetProbl
         f"Byte 0x{byte:02X} ({describe_char(chr(byte))} in ISO 8859-1) is outside the "
         f"{charset.identifier} repertoire ({charset.repertoire}); declare UNOC:3 or remove it.",
     )
+
+
+def good_bytes(charset: Charset, service: str) -> bytes:
+    """The bytes that need no closer look under ``charset`` (a ``bytes.translate`` delete set):
+    a segment whose bytes are all in it, and are ASCII, decodes without further checks."""
+    ident = charset.identifier
+    if ident == "UNOA":
+        allowed = {b for b in range(0x80) if _unoa_bytes_pattern(service).match(bytes([b])) is None}
+        return bytes(sorted(allowed))
+    if ident == "UNOB":
+        return bytes(range(0x20, 0x7F))
+    if ident == "UNOC":
+        return bytes(range(0x20, 0x7F)) + bytes(range(0xA0, 0x100))
+    return bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
 
 
 def decode_checked(raw: bytes, charset: Charset, service: str) -> str:

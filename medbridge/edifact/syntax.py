@@ -27,15 +27,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from medbridge.edifact.charset import (
     Charset,
     CharsetProblem,
     decode_checked,
     describe_char,
+    good_bytes,
     lookup_charset,
 )
-from medbridge.edifact.segment import Segment
+from medbridge.edifact.segment import Segment, new_segment
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
@@ -51,6 +53,15 @@ __all__ = [
 TAG_PATTERN = re.compile(rb"[A-Z][A-Z0-9]{2}")
 _LAYOUT = re.compile(rb"[ \t\r\n]*")
 _NOT_LAYOUT = re.compile(rb"[^ \t\r\n]")
+_LAYOUT_ORDS = frozenset(b" \t\r\n")
+_LAYOUT_TEXT = " \t\r\n"
+_CONTINUATION = re.compile("[\u00a0-\u00bf]")
+_TAG_TEXT = re.compile("[A-Z][A-Z0-9]{2}")
+_CAREFUL_TAGS = frozenset({"UNA", "UNZ"})
+_LINE_CONTROLS = re.compile("[\t\r\n]")
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
+#: Bytes the tokenizer's fast path splits at once (see ``Tokenizer._window``).
+_WINDOW = 32 * 1024
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -277,25 +288,39 @@ class Tokenizer:
     def _segments(self) -> Iterator[Segment]:
         data = self._data
         size = len(data)
-        chars = self.chars
         pos = self._start()
         chars = self.chars
         term = chars.terminator.encode("ascii")
         rel = chars.release.encode("ascii")
-        rel_ord = rel[0]
-        data_sep = chars.data.encode("ascii")
-        comp_sep = chars.component.encode("ascii")
+        data_c = chars.data
+        comp_c = chars.component
         max_bytes = self._limits.max_segment_bytes
         max_segments = self._limits.max_segments
         service = chars.escaped + chars.decimal
         release_re = re.compile(
-            f"{re.escape(chars.release)}(.)|([{re.escape(chars.data + chars.component)}])", re.S
+            f"{re.escape(chars.release)}(.)|([{re.escape(data_c + comp_c)}])", re.S
         )
         layout_re = _LAYOUT
+        layout_ords = _LAYOUT_ORDS
+        tags: dict[bytes, str] = {}  # validated tag bytes (with separator) -> tag
+        text_tags: dict[str, str] = {}  # the same, decoded, for the fast path
         number = 0
         charset: Charset | None = None
+        good = b""
         last_tag = ""
+        window = min(_WINDOW, max_bytes)
+        slow_until = -1
         while pos < size:
+            if pos > slow_until and charset is not None:
+                batch = self._window(pos, window, number, good, text_tags, release_re)
+                if isinstance(batch, int):
+                    slow_until = batch
+                else:
+                    fast, pos = batch
+                    number += len(fast)
+                    last_tag = fast[-1].tag
+                    yield from fast
+                    continue
             number += 1
             start = pos
             if number > max_segments:
@@ -305,63 +330,43 @@ class Tokenizer:
                     "or raise Limits.max_segments.",
                     Location(segment=number, offset=start),
                 )
-            # Find the unescaped terminator, never looking further than the segment limit.
-            bound = min(size, start + max_bytes + 1)
+            # The first terminator, never looking further than the segment limit; only when the
+            # segment holds a release character can that terminator be escaped.
+            bound = start + max_bytes + 1
             end = data.find(term, start, bound)
-            while end != -1:
-                run = 0
-                back = end - 1
-                while back >= start and data[back] == rel_ord:
-                    run += 1
-                    back -= 1
-                if run % 2 == 0:
-                    break
-                end = data.find(term, end + 1, bound)
             if end == -1:
-                self._unterminated(start, bound, size, number, rel)
+                self._unterminated(start, min(bound, size), size, number, rel)
+            released = data.find(rel, start, end) != -1
+            if released:
+                end = self._unescaped_end(start, end, bound, number, rel)
             raw = data[start:end]
-            after = layout_re.match(data, end + 1)
-            assert after is not None
-            layout_end = after.end()
-            tag_end = raw.find(data_sep)
-            tag_raw = raw if tag_end == -1 else raw[:tag_end]
-            if not raw:
-                raise self._fail(
-                    "edifact.syntax.empty-segment",
-                    f"Segment {number} is empty: a segment terminator directly follows the "
-                    f"previous one (after {last_tag or 'the start'}).",
-                    Location(segment=number, offset=start),
-                )
-            if tag_raw == b"UNA" or raw.startswith(b"UNA" + comp_sep):
-                raise self._fail(
-                    "edifact.una.repeated",
-                    "A second UNA segment; UNA may appear only once, at the very start.",
-                    Location(segment=number, tag="UNA", offset=start),
-                )
-            if TAG_PATTERN.fullmatch(tag_raw) is None:
-                raise self._fail(
-                    "edifact.syntax.bad-tag",
-                    f"Segment tag {_show(tag_raw)!r} is not three upper-case letters or digits "
-                    "starting with a letter (like UNH or S01).",
-                    Location(segment=number, offset=start),
-                    _show(raw, 40),
-                )
-            tag = tag_raw.decode("ascii")
-            if charset is None:
-                charset = self._read_syntax(raw, tag_end, number, start, data_sep, comp_sep)
-            try:
-                text = decode_checked(raw, charset, service)
-            except CharsetProblem as problem:
-                raise self._charset_failure(problem, raw, number, tag, start) from None
-            if rel in raw:
-                elements = self._split_released(text, release_re, number, tag, start, raw)
-            elif tag_end == -1:
-                elements = ()
+            layout_end = end + 1
+            if layout_end < size and data[layout_end] in layout_ords:
+                match = layout_re.match(data, layout_end)
+                assert match is not None
+                layout = data[layout_end : match.end()].decode("ascii")
+                layout_end = match.end()
             else:
-                elements = tuple(
-                    tuple(element.split(chars.component)) for element in text[4:].split(chars.data)
-                )
-            if not elements and tag_end == -1:
+                layout = ""
+            tag = tags.get(raw[:4])
+            if tag is None:
+                tag = self._check_tag(raw, number, start, last_tag)
+                tags[raw[:4]] = tag
+                text_tags[raw[:4].decode("latin-1")] = tag
+            if charset is None:
+                charset = self._read_syntax(raw, number, start)
+                good = good_bytes(charset, service)
+            if raw.translate(None, good) or not raw.isascii():
+                try:
+                    text = decode_checked(raw, charset, service)
+                except CharsetProblem as problem:
+                    raise self._charset_failure(problem, raw, number, tag, start) from None
+            else:
+                text = raw.decode("ascii")
+            if released:
+                elements = self._split_released(text, release_re, number, tag, start, raw)
+            elif len(raw) == 3:
+                elements = ()
                 self.findings.append(
                     Finding(
                         "edifact.syntax.empty-segment-content",
@@ -370,10 +375,13 @@ class Tokenizer:
                         Location(segment=number, tag=tag, offset=start),
                     )
                 )
-            layout = data[end + 1 : layout_end].decode("ascii") if layout_end > end + 1 else ""
+            elif comp_c in text:
+                elements = tuple([tuple(part.split(comp_c)) for part in text[4:].split(data_c)])
+            else:
+                elements = tuple([(part,) for part in text[4:].split(data_c)])
             pos = layout_end
             last_tag = tag
-            yield Segment(tag, elements, number, start, layout)
+            yield new_segment(tag, elements, number, start, layout)
             if tag == "UNZ" and pos < size:
                 raise self._fail(
                     "edifact.envelope.trailing-data",
@@ -382,10 +390,130 @@ class Tokenizer:
                     Location(segment=number + 1, offset=pos),
                 )
 
-    def _read_syntax(
-        self, raw: bytes, tag_end: int, number: int, start: int, data_sep: bytes, comp_sep: bytes
-    ) -> Charset:
+    def _window(
+        self,
+        pos: int,
+        window: int,
+        number: int,
+        good: bytes,
+        tags: dict[str, str],
+        release_re: re.Pattern[str],
+    ) -> tuple[list[Segment], int] | int:
+        """Fast path: tokenize all whole segments in ``data[pos : pos + window]`` at once
+        (one check, one decode, one ``str.split`` for the window). Single-byte identifiers only,
+        so a character index is a byte offset. Returns the segments and the new position, or,
+        when anything in the window needs a closer look (an error, a possibly escaped terminator,
+        a tag not seen before, UNZ, a limit), the window's end: the caller then handles those
+        segments one by one, with exact findings."""
+        data = self._data
+        chars = self.chars
+        charset = self.charset
+        assert charset is not None
+        if charset.codec == "utf-8":
+            return pos + window
+        term = chars.terminator.encode("ascii")
+        end = data.rfind(term, pos, pos + window)
+        if end == -1:
+            return pos + window
+        if data.find((chars.release + chars.terminator).encode("ascii"), pos, end + 1) != -1:
+            return end
+        chunk = data[pos:end]
+        bad = chunk.translate(None, good)
+        if bad and bad.translate(None, b"\r\n\t"):
+            return end
+        text = chunk.decode(charset.codec)
+        # UTF-8 needs continuation bytes 0x80-0xBF (0x80-0x9F were refused above): without
+        # one in the window, no segment in it can be UTF-8 mojibake.
+        check_utf8 = not text.isascii() and _CONTINUATION.search(text) is not None
+        if check_utf8 and _MOJIBAKE.search(text) is not None:
+            return end
+        pieces = text.split(chars.terminator)
+        if number + len(pieces) > self._limits.max_segments:
+            return end
+        segs = [piece.lstrip(_LAYOUT_TEXT) for piece in pieces]
+        if bad and _LINE_CONTROLS.search("".join(segs)) is not None:
+            return end
+        after = _LAYOUT.match(data, end + 1)
+        assert after is not None
+        layouts = [piece[: len(piece) - len(seg)] for piece, seg in zip(pieces, segs, strict=True)]
+        layouts.append(data[end + 1 : after.end()].decode("ascii"))
+        starts = accumulate((len(piece) + 1 for piece in pieces), initial=pos)
+        rel = chars.release
+        data_c = chars.data
+        comp_c = chars.component
+        out: list[Segment] = []
+        append = out.append
+        for seg, base, lead, layout in zip(segs, starts, layouts, layouts[1:], strict=False):
+            start = base + len(lead)
+            tag = tags.get(seg[:4])
+            if tag is None and seg[3:4] == data_c and _TAG_TEXT.fullmatch(seg[:3]) is not None:
+                tag = tags[seg[:4]] = seg[:3]
+            if (
+                tag is None
+                or tag in _CAREFUL_TAGS
+                or len(seg) < 5
+                or (check_utf8 and not seg.isascii() and _looks_utf8(seg))
+            ):
+                # Hand this segment to the exact path; keep what was done before it.
+                return (out, start) if out else start
+            number += 1
+            if rel in seg:
+                raw = seg.encode(charset.codec)
+                elements = self._split_released(seg, release_re, number, tag, start, raw)
+            elif comp_c in seg:
+                elements = tuple([tuple(part.split(comp_c)) for part in seg[4:].split(data_c)])
+            else:
+                elements = tuple([(part,) for part in seg[4:].split(data_c)])
+            append(new_segment(tag, elements, number, start, layout))
+        return out, after.end()
+
+    def _unescaped_end(self, start: int, end: int, bound: int, number: int, rel: bytes) -> int:
+        """The first terminator at or after ``end`` not preceded by an odd run of releases."""
+        data = self._data
+        rel_ord = rel[0]
+        term = self.chars.terminator.encode("ascii")
+        while end != -1:
+            back = end - 1
+            while back >= start and data[back] == rel_ord:
+                back -= 1
+            if (end - 1 - back) % 2 == 0:
+                return end
+            end = data.find(term, end + 1, bound)
+        self._unterminated(start, min(bound, len(data)), len(data), number, rel)
+        raise AssertionError  # pragma: no cover - _unterminated always raises
+
+    def _check_tag(self, raw: bytes, number: int, start: int, last_tag: str) -> str:
+        """Validate a tag not seen before in this interchange; return it as text."""
+        if not raw:
+            raise self._fail(
+                "edifact.syntax.empty-segment",
+                f"Segment {number} is empty: a segment terminator directly follows the "
+                f"previous one (after {last_tag or 'the start'}).",
+                Location(segment=number, offset=start),
+            )
+        tag_end = raw.find(self.chars.data.encode("ascii"))
+        tag_raw = raw if tag_end == -1 else raw[:tag_end]
+        if tag_raw == b"UNA" or raw.startswith(b"UNA" + self.chars.component.encode("ascii")):
+            raise self._fail(
+                "edifact.una.repeated",
+                "A second UNA segment; UNA may appear only once, at the very start.",
+                Location(segment=number, tag="UNA", offset=start),
+            )
+        if TAG_PATTERN.fullmatch(tag_raw) is None:
+            raise self._fail(
+                "edifact.syntax.bad-tag",
+                f"Segment tag {_show(tag_raw)!r} is not three upper-case letters or digits "
+                "starting with a letter (like UNH or S01).",
+                Location(segment=number, offset=start),
+                _show(raw, 40),
+            )
+        return tag_raw.decode("ascii")
+
+    def _read_syntax(self, raw: bytes, number: int, start: int) -> Charset:
         """Pick the decoding from UNB S001 (read from the ASCII bytes of the first segment)."""
+        data_sep = self.chars.data.encode("ascii")
+        comp_sep = self.chars.component.encode("ascii")
+        tag_end = raw.find(data_sep)
         where = Location(segment=number, tag="UNB", element=1, offset=start)
         if tag_end == -1:
             raise self._fail(
@@ -566,6 +694,15 @@ class Tokenizer:
         )
 
 
+def _looks_utf8(segment: str) -> bool:
+    """True when a single-byte-decoded segment's bytes are well-formed UTF-8 (mojibake)."""
+    try:
+        segment.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
 def _locate(raw: bytes, index: int, chars: ServiceChars) -> tuple[int, int]:
     """(element, component) of byte ``index`` in a segment's bytes; element 0 is the tag."""
     data_sep = ord(chars.data)
@@ -597,4 +734,4 @@ def iter_segments(
     Raises :class:`~medbridge.errors.EdifactInputError` for bad input when it is reached. Use
     :class:`Tokenizer` directly to see info/warning findings, the UNA and the layout after it.
     """
-    yield from Tokenizer(data, limits=limits)
+    return iter(Tokenizer(data, limits=limits))

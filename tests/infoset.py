@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from medbridge.xml.parse import new_parser
+from medbridge.xml.parse import parse_xml
 
 INLINE = frozenset(
     {"Break", "Space", "Bold", "Italic", "Underline", "Center", "Right", "FixedFont"}
@@ -29,8 +29,8 @@ OPAQUE = "Local_Elements"
 
 
 def parse(data: bytes) -> Any:
-    """Parse trusted test bytes with medbridge's safe parser settings."""
-    return etree.fromstring(data, new_parser())  # noqa: TID251 - test helper on our own bytes
+    """Parse test bytes with medbridge's hardened parser and its encoding policy."""
+    return parse_xml(data).root
 
 
 def _local(element: Any) -> str:

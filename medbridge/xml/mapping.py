@@ -84,6 +84,7 @@ class ReadContext:
 
     findings: list[Finding] = field(default_factory=list)
     errors: int = 0
+    missing_names: dict[int, str] = field(default_factory=dict)
 
     def error(self, code: str, message: str, element: Any, excerpt: str | None = None) -> None:
         self.errors += 1
@@ -114,6 +115,18 @@ class ReadContext:
             f"Required element {name} is missing in {local_name(parent)}; the model needs it.",
             parent,
         )
+        self.missing_names[id(self.findings[-1])] = name
+
+    def unblock(self, since: int, present: set[str]) -> None:
+        """Withdraw "missing" findings made since index ``since`` for elements that are present
+        after all, behind an unexpected element (one root cause, one finding)."""
+        kept: list[Finding] = []
+        for finding in self.findings[since:]:
+            if self.missing_names.get(id(finding)) in present:
+                self.errors -= 1
+            else:
+                kept.append(finding)
+        self.findings[since:] = kept
 
     def bad_value(self, element: Any, expected: str, value: str) -> None:
         self.error(
@@ -665,9 +678,11 @@ class Struct:
             return None
         kwargs: dict[str, Any] = {}
         ns = self.ns or etree.QName(element).namespace or ""
+        since = len(ctx.findings)
         for entry in self.entries:
             entry.read(children, element, ns, kwargs, ctx)
         if children:
+            ctx.unblock(since, {local_name(c) for c in children})
             ctx.unexpected(children[0], element)
         return self.build(kwargs, element, ctx, errors)
 

@@ -29,7 +29,7 @@ hold are refused (``convert.unrepresentable``).
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -48,6 +48,9 @@ from medbridge.xml.mapping import (
 )
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
 from medbridge.xml.paths import local_name
+
+if TYPE_CHECKING:
+    from medbridge.xml.parse import ParsedXml
 
 __all__ = ["MAPPINGS", "detect_tree", "read_tree", "write_xml"]
 
@@ -102,7 +105,8 @@ def detect_tree(root: etree._Element) -> tuple[str | None, str | None, str | Non
 def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if not isinstance(root.tag, str) or local_name(root) != "Emessage":
         return None, None, None
-    letter = next((c for c in root if isinstance(c.tag, str) and local_name(c) != "Envelope"), None)
+    envelopes = {_q(ns, "Envelope") for ns in (etree.QName(root).namespace, M100)}
+    letter = next((c for c in root if isinstance(c.tag, str) and c.tag not in envelopes), None)
     if letter is None:
         return None, None, None
     qname = etree.QName(letter)
@@ -142,7 +146,9 @@ def _q(ns: str | None, name: str) -> str:
 # reading
 
 
-def read_tree(root: etree._Element, *, syntax: Any = None) -> tuple[Message, list[Finding]]:
+def read_tree(
+    root: etree._Element, *, syntax: ParsedXml | None = None
+) -> tuple[Message, list[Finding]]:
     """Map a parsed Emessage tree to a :class:`Message`, with info findings.
 
     ``syntax`` may be the :class:`~medbridge.xml.parse.ParsedXml` the tree came from; then the
@@ -285,7 +291,7 @@ def _declared_namespaces(root: Any) -> list[list[str]]:
     return [[prefix, uri] for prefix, uri in seen.items()]
 
 
-def _syntax_wire(root: Any, syntax: Any) -> dict[str, Any]:
+def _syntax_wire(root: Any, syntax: ParsedXml | None) -> dict[str, Any]:
     if syntax is not None:
         return {
             "xml.declaration": bool(syntax.has_declaration),

@@ -246,15 +246,15 @@ class Tokenizer:
         head = data[pos : pos + 4]
         if head[:3] == b"UNB" and (len(head) < 4 or head[3:4] in self._separators()):
             return pos
+        if pos and head[:3] == b"UNA":
+            raise self._fail(
+                "edifact.una.repeated",
+                "A second UNA segment; UNA may appear only once, at the very start.",
+                Location(segment=1, tag="UNA", offset=pos),
+            )
         tag_like = TAG_PATTERN.fullmatch(head[:3]) is not None and head[3:4] in self._separators()
         if tag_like:
             tag = head[:3].decode("ascii")
-            if tag == "UNA":
-                raise self._fail(
-                    "edifact.una.repeated",
-                    "A second UNA segment; UNA may appear only once, at the very start.",
-                    Location(segment=1, tag="UNA", offset=pos),
-                )
             raise self._fail(
                 "edifact.envelope.unb-missing",
                 f"The interchange must start with UNB (after an optional UNA), but the first "

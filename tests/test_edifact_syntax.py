@@ -479,6 +479,12 @@ def test_tag_only_segment_warns() -> None:
     assert tokenizer.findings[0].severity is Severity.WARNING
 
 
+def test_repeated_tag_only_segments_stay_empty() -> None:
+    # regression: the fast path must not reuse a tag-only segment's tag for "FTX+"
+    segments = tokenize(interchange("FTX'", "FTX'", "FTX+a'", "FTX'", "FTX+'"))
+    assert [s.elements for s in segments[1:-1]] == [(), (), (("a",),), (), (("",),)]
+
+
 def test_trailing_data_after_unz() -> None:
     reject(interchange() + b"junk", "edifact.envelope.trailing-data")
     reject(interchange() + b"\nUNB+UNOC:3'", "edifact.envelope.trailing-data")

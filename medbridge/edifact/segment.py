@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Segment", "new_segment", "trim_elements"]
+__all__ = ["SEGMENT_SETTERS", "Segment", "new_segment", "trim_elements"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,11 @@ _set_elements = _slots["elements"].__set__
 _set_number = _slots["number"].__set__
 _set_offset = _slots["offset"].__set__
 _set_layout = _slots["layout"].__set__
+
+
+#: ``(object.__new__, set_tag, set_elements, set_number, set_offset, set_layout)`` for the
+#: tokenizer's inner loop, which inlines :func:`new_segment`.
+SEGMENT_SETTERS = (_new, _set_tag, _set_elements, _set_number, _set_offset, _set_layout)
 
 
 def new_segment(

@@ -37,7 +37,7 @@ from medbridge.edifact.charset import (
     good_bytes,
     lookup_charset,
 )
-from medbridge.edifact.segment import Segment, new_segment
+from medbridge.edifact.segment import SEGMENT_SETTERS, Segment, new_segment
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
@@ -56,6 +56,7 @@ _NOT_LAYOUT = re.compile(rb"[^ \t\r\n]")
 _LAYOUT_ORDS = frozenset(b" \t\r\n")
 _LAYOUT_TEXT = " \t\r\n"
 _CONTINUATION = re.compile("[\u00a0-\u00bf]")
+_PLACEHOLDERS = re.compile("[\ue000-\ue003]")
 _TAG_TEXT = re.compile("[A-Z][A-Z0-9]{2}")
 _CAREFUL_TAGS = frozenset({"UNA", "UNZ"})
 _LINE_CONTROLS = re.compile("[\t\r\n]")
@@ -352,7 +353,8 @@ class Tokenizer:
             if tag is None:
                 tag = self._check_tag(raw, number, start, last_tag)
                 tags[raw[:4]] = tag
-                text_tags[raw[:4].decode("latin-1")] = tag
+                if tag not in _CAREFUL_TAGS and len(raw) > 3:
+                    text_tags[raw[:4].decode("latin-1")] = tag
             if charset is None:
                 charset = self._read_syntax(raw, number, start)
                 good = good_bytes(charset, service)
@@ -443,28 +445,40 @@ class Tokenizer:
         comp_c = chars.component
         out: list[Segment] = []
         append = out.append
+        new, set_tag, set_elements, set_number, set_offset, set_layout = SEGMENT_SETTERS
+        # ``tags`` maps "TAG+" to TAG for tags already validated, never for UNA or UNZ, so a
+        # miss also covers UNZ, tag-only segments and anything malformed.
         for seg, base, lead, layout in zip(segs, starts, layouts, layouts[1:], strict=False):
-            start = base + len(lead)
             tag = tags.get(seg[:4])
-            if tag is None and seg[3:4] == data_c and _TAG_TEXT.fullmatch(seg[:3]) is not None:
-                tag = tags[seg[:4]] = seg[:3]
-            if (
-                tag is None
-                or tag in _CAREFUL_TAGS
-                or len(seg) < 5
-                or (check_utf8 and not seg.isascii() and _looks_utf8(seg))
-            ):
-                # Hand this segment to the exact path; keep what was done before it.
-                return (out, start) if out else start
+            if tag is None:
+                key = seg[:4]
+                if (
+                    key[3:] == data_c
+                    and _TAG_TEXT.fullmatch(key[:3]) is not None
+                    and key[:3] not in _CAREFUL_TAGS
+                ):
+                    tag = tags[key] = key[:3]
+                else:
+                    # Hand this segment to the exact path; keep what was done before it.
+                    return (out, base + len(lead)) if out else base + len(lead)
+            if check_utf8 and not seg.isascii() and _looks_utf8(seg):
+                return (out, base + len(lead)) if out else base + len(lead)
             number += 1
             if rel in seg:
+                start = base + len(lead)
                 raw = seg.encode(charset.codec)
                 elements = self._split_released(seg, release_re, number, tag, start, raw)
             elif comp_c in seg:
                 elements = tuple([tuple(part.split(comp_c)) for part in seg[4:].split(data_c)])
             else:
                 elements = tuple([(part,) for part in seg[4:].split(data_c)])
-            append(new_segment(tag, elements, number, start, layout))
+            segment = new(Segment)
+            set_tag(segment, tag)
+            set_elements(segment, elements)
+            set_number(segment, number)
+            set_offset(segment, base + len(lead))
+            set_layout(segment, layout)
+            append(segment)
         return out, after.end()
 
     def _unescaped_end(self, start: int, end: int, bound: int, number: int, rel: bytes) -> int:
@@ -642,10 +656,29 @@ class Tokenizer:
     ) -> tuple[tuple[str, ...], ...]:
         """Split a segment holding release characters; record needless releases as infos."""
         chars = self.chars
-        needed = chars.escaped
         if len(text) <= 3:
             return ()
         body = text[4:]
+        # Fast: swap each released service character for a private-use placeholder, split,
+        # swap back. Used when nothing else is released and no placeholder occurs in the text.
+        rel = chars.release
+        swapped = (
+            body.replace(rel + rel, "\ue000")
+            .replace(rel + chars.component, "\ue001")
+            .replace(rel + chars.data, "\ue002")
+            .replace(rel + chars.terminator, "\ue003")
+        )
+        if rel not in swapped and _PLACEHOLDERS.search(body) is None:
+            table = {0xE000: rel, 0xE001: chars.component, 0xE002: chars.data}
+            table[0xE003] = chars.terminator
+            comp = chars.component
+            return tuple(
+                [
+                    tuple([value.translate(table) for value in part.split(comp)])
+                    for part in swapped.split(chars.data)
+                ]
+            )
+        needed = chars.escaped
         elements: list[tuple[str, ...]] = []
         components: list[str] = []
         buffer: list[str] = []

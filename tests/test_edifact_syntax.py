@@ -404,6 +404,12 @@ def test_unoy_reads_utf8() -> None:
     assert data[segments[2].offset : segments[2].offset + 3] == b"UNZ"
 
 
+def test_unoy_private_use_characters_next_to_releases() -> None:
+    text = "FTX+a\ue001?:b+\ue000??'"
+    segments = tokenize(interchange(text, unb=UNOY, encoding="utf-8"))
+    assert segments[1].elements == (("a\ue001:b",), ("\ue000?",))
+
+
 def test_unoy_invalid_utf8() -> None:
     data = interchange("FTX+AAA+++S\xf8ren'", unb=UNOY)  # Latin-1 ø under a UTF-8 declaration
     finding = reject(data, "edifact.charset.invalid-utf8")

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add, getitem, sub
 
 from medbridge.edifact.charset import (
     Charset,
@@ -437,9 +438,13 @@ class Tokenizer:
             return end
         after = _LAYOUT.match(data, end + 1)
         assert after is not None
-        layouts = [piece[: len(piece) - len(seg)] for piece, seg in zip(pieces, segs, strict=True)]
+        # All C-level: layout lengths, layouts, and each segment's byte offset (single-byte
+        # codec: character counts are byte counts; +1 per terminator).
+        lead_lengths = list(map(sub, map(len, pieces), map(len, segs)))
+        layouts = list(map(getitem, pieces, map(slice, lead_lengths)))
         layouts.append(data[end + 1 : after.end()].decode("ascii"))
-        starts = accumulate((len(piece) + 1 for piece in pieces), initial=pos)
+        piece_starts = accumulate(map((1).__add__, map(len, pieces)), initial=pos)
+        starts = list(map(add, piece_starts, lead_lengths))
         rel = chars.release
         data_c = chars.data
         comp_c = chars.component
@@ -448,7 +453,7 @@ class Tokenizer:
         new, set_tag, set_elements, set_number, set_offset, set_layout = SEGMENT_SETTERS
         # ``tags`` maps "TAG+" to TAG for tags already validated, never for UNA or UNZ, so a
         # miss also covers UNZ, tag-only segments and anything malformed.
-        for seg, base, lead, layout in zip(segs, starts, layouts, layouts[1:], strict=False):
+        for seg, start, layout in zip(segs, starts, layouts[1:], strict=False):
             tag = tags.get(seg[:4])
             if tag is None:
                 key = seg[:4]
@@ -460,12 +465,11 @@ class Tokenizer:
                     tag = tags[key] = key[:3]
                 else:
                     # Hand this segment to the exact path; keep what was done before it.
-                    return (out, base + len(lead)) if out else base + len(lead)
+                    return (out, start) if out else start
             if check_utf8 and not seg.isascii() and _looks_utf8(seg):
-                return (out, base + len(lead)) if out else base + len(lead)
+                return (out, start) if out else start
             number += 1
             if rel in seg:
-                start = base + len(lead)
                 raw = seg.encode(charset.codec)
                 elements = self._split_released(seg, release_re, number, tag, start, raw)
             elif comp_c in seg:
@@ -476,7 +480,7 @@ class Tokenizer:
             set_tag(segment, tag)
             set_elements(segment, elements)
             set_number(segment, number)
-            set_offset(segment, base + len(lead))
+            set_offset(segment, start)
             set_layout(segment, layout)
             append(segment)
         return out, after.end()
@@ -668,7 +672,8 @@ class Tokenizer:
             .replace(rel + chars.data, "\ue002")
             .replace(rel + chars.terminator, "\ue003")
         )
-        if rel not in swapped and _PLACEHOLDERS.search(body) is None:
+        wide = self.charset is not None and self.charset.codec == "utf-8"
+        if rel not in swapped and (not wide or _PLACEHOLDERS.search(body) is None):
             table = {0xE000: rel, 0xE001: chars.component, 0xE002: chars.data}
             table[0xE003] = chars.terminator
             comp = chars.component

@@ -7,13 +7,18 @@ recording the layout after each terminator, checking tags, control characters, r
 limits, and unescaping with the interchange's own release character. It knows EDIFACT, nothing
 about MedCom letters; envelope counts live in :mod:`medbridge.edifact.envelope`.
 
-**Streaming.** The tokenizer works on the input bytes without decoding them as a whole: it finds
-each segment's terminator with ``bytes.find`` (bounded by the segment limit), checks and decodes
-that segment's bytes alone, splits them with ``str.split`` (or one regex pass when the segment
-holds a release character) and yields it. Service characters are ASCII and never occur inside a
-multi-byte UTF-8 sequence, so splitting the raw bytes is safe for every supported identifier.
-Extra memory is bounded by the largest segment, so a 100 MB interchange iterates in bounded memory
-(pass a ``Limits`` with a larger ``max_segments``).
+**Streaming.** The input bytes are never decoded as a whole. The tokenizer walks them in windows
+of at most 32 KiB (never more than the segment limit): a window holding only whole, ordinary
+segments (no escaped terminator, no byte needing a closer look, tags already validated) is
+checked with one ``bytes.translate``, decoded once and split with ``str.split``; every other
+segment goes through the exact per-segment path (``bytes.find`` for the terminator, bounded by
+the segment limit, release handling, then the checks of ``charset.decode_checked``), which is
+also what produces every error finding, so both paths give the same segments and the same
+findings. Service characters are ASCII and never occur inside a multi-byte UTF-8 sequence, so
+splitting raw bytes is safe for every identifier (UNOY always takes the per-segment path).
+Extra memory is bounded by one window, so a 100 MB interchange iterates in bounded memory (pass
+a ``Limits`` with a larger ``max_segments``). On the §6.5 example repeated into a 500-message
+interchange this is about ten times faster than pydifact's ``Parser().parse``.
 
 **Findings from a generator.** Errors raise :class:`~medbridge.errors.EdifactInputError` at the
 point they are met (segments before it have already been yielded). Info and warning findings

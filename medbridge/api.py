@@ -133,7 +133,7 @@ def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
     if any(f.is_error for f in schema_findings):
         return _Parsed(detection, None, findings)
     try:
-        message, mapping_findings = read_tree(parsed.root)
+        message, mapping_findings = read_tree(parsed.root, syntax=parsed)
     except XmlInputError as exc:
         findings.extend(exc.findings)
         return _Parsed(detection, None, findings)

@@ -4,10 +4,10 @@ prefix conventions a writer uses when the model carries no prefix map (§6.5).""
 from __future__ import annotations
 
 __all__ = [
-    "MC2005",
     "M100",
     "M102",
     "M103",
+    "MC2005",
     "MUNICIPALITY",
     "XINCLUDE",
     "XSI",

@@ -100,9 +100,8 @@ def xml_fixtures() -> list[Path]:
 
 
 def bench_validation(repeat: int) -> list[tuple[str, str, str, str]]:
-    from medbridge.xml.schema import compiled_validators, schema_for_namespace
-
     from medbridge.xml.parse import new_parser
+    from medbridge.xml.schema import compiled_validators, schema_for_namespace
 
     rows = []
     for path in xml_fixtures()[:3]:

@@ -65,7 +65,7 @@ _GLOB = click.option(
     "--glob",
     "patterns",
     multiple=True,
-    help="File name pattern for walked folders (repeatable; default: *.xml *.edi *.json …).",
+    help="File name pattern for walked folders (repeatable; default: *.xml *.edi *.edifact).",
 )
 
 

@@ -34,7 +34,7 @@ __all__ = [
 #: Output file extension per format.
 EXTENSIONS = {"xml": ".xml", "edifact": ".edi", "json": ".json"}
 #: Files picked up when walking a directory without ``--glob``.
-DEFAULT_PATTERNS = ("*.xml", "*.edi", "*.edifact", "*.json", "*.txt")
+DEFAULT_PATTERNS = ("*.xml", "*.edi", "*.edifact")
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
     kind, version, identifier = detect_tree(parsed.root)
     detection.kind, detection.version, detection.identifier = kind, version, identifier
     if version in KNOWN_UNSUPPORTED_VERSIONS:
-        findings.append(_unsupported_version(version, "xml"))
+        findings.append(_unsupported_version(version))
         return _Parsed(detection, None, findings)
     schema_findings = validate_tree(parsed.root)
     findings.extend(schema_findings)
@@ -205,9 +205,9 @@ def _rules(message: Message) -> list[Finding]:
     return check_message(message)
 
 
-def _unsupported_version(version: str, fmt: str) -> Finding:
+def _unsupported_version(version: str) -> Finding:
     return Finding(
-        f"{fmt}.mapping.unsupported-version",
+        "xml.mapping.unsupported-version",
         Severity.ERROR,
         f"Version {version} is a known MedCom version that medbridge does not support yet; "
         "supported are XD0133L/D0133L, XH0130R/H0130R and XD2134C.",

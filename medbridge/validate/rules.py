@@ -368,9 +368,15 @@ class _Checker:
 
     def envelope_parties(self, letter: Letter, base: str) -> None:
         wire = self.message.wire
-        for key, party, element, role in (
-            (UNB_SENDER_KEY, letter.sender, "Sender", "sender"),
-            (UNB_RECIPIENT_KEY, letter.receiver, "Receiver", "recipient"),
+        for key, party, element, role, code in (
+            (UNB_SENDER_KEY, letter.sender, "Sender", "sender", "rule.envelope.sender-mismatch"),
+            (
+                UNB_RECIPIENT_KEY,
+                letter.receiver,
+                "Receiver",
+                "recipient",
+                "rule.envelope.recipient-mismatch",
+            ),
         ):
             unb = _wire_gln(wire.get(key))
             if unb is None:
@@ -378,7 +384,7 @@ class _Checker:
             if party.ean != unb:
                 ean = "none" if party.ean is None else party.ean
                 self.add(
-                    f"rule.envelope.{role}-mismatch",
+                    code,
                     Severity.ERROR,
                     f"The interchange (UNB) {role} is {unb}, but the letter's {element} "
                     f"EANIdentifier is {ean}; they must be the same GLN.",

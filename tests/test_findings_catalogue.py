@@ -31,9 +31,12 @@ def _literals() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in sorted((ROOT / "medbridge").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if CODE.match(node.value):
-                    found.setdefault(node.value, path)
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and CODE.match(node.value)
+            ):
+                found.setdefault(node.value, path)
     return found
 
 

@@ -89,9 +89,7 @@ class Location:
         return out
 
 
-_CPR_LIKE = re.compile(
-    r"(?<![0-9A-Za-z])([0-9]{6})(-?)([0-9]{4}|[0-9][A-Za-z]{2}[0-9])(?![0-9A-Za-z])"
-)
+_CPR_LIKE = re.compile(r"(?<![0-9])([0-9]{6})(-?)([0-9]{4}|[0-9][A-Za-z]{2}[0-9])(?![0-9])")
 
 
 def mask_identifiers(text: str) -> str:

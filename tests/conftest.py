@@ -46,3 +46,56 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
         monkeypatch.setenv(var, DEAD_PROXY)
     yield
+
+
+# -------------------------------------------------------------------------------------------------
+# Every finding any test makes is checked once the session ends (safety §5.5): a documented code,
+# no unrendered placeholder, an excerpt within the limit, and no unmasked CPR.
+# (Locations are asserted by the tests of each layer: unit tests may build bare findings.)
+
+_SEEN_FINDINGS: list[Any] = []
+
+
+def _record_findings() -> None:
+    from medbridge.findings import Finding
+
+    original = Finding.__post_init__
+
+    def recording(self: Finding) -> None:
+        original(self)
+        if len(_SEEN_FINDINGS) < 200_000:
+            _SEEN_FINDINGS.append(self)
+
+    Finding.__post_init__ = recording  # type: ignore[method-assign]
+
+
+_record_findings()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import re
+    from pathlib import Path
+
+    if not _SEEN_FINDINGS:
+        return
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "findings.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9.-]+)` \|", doc, re.MULTILINE))
+    cpr = re.compile(r"(?<![0-9])[0-9]{6}-?[0-9]{4}(?![0-9])")
+    problems: set[str] = set()
+    for finding in _SEEN_FINDINGS:
+        if finding.code not in documented:
+            problems.add(f"undocumented code {finding.code}")
+        if re.search(r"\{[a-z_]*\}", finding.message):
+            problems.add(f"placeholder in {finding.code}: {finding.message[:80]}")
+        if finding.excerpt is not None and len(finding.excerpt) > 60:
+            problems.add(f"long excerpt in {finding.code}")
+        for text in (finding.message, finding.excerpt or ""):
+            if cpr.search(text):
+                problems.add(f"unmasked CPR-like value in {finding.code}")
+    if problems:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("finding checks failed:", red=True)
+            for problem in sorted(problems):
+                reporter.write_line(f"  {problem}", red=True)

@@ -126,10 +126,26 @@ def _care_plan_texts(plan: CarePlan) -> Iterator[tuple[str, FormattedText]]:
 
 
 def _sentences(text: str) -> Iterator[str]:
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0).strip()
-        if sentence:
-            yield sentence
+    """Sentences of a text. A short heading line (no final punctuation) and the whole line after
+    it form one unit, so "CAVE" + "Penicillin. ACE-hæmmere." reads as one fact."""
+    heading = ""
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped) <= 40 and stripped[-1] not in ".!?;,":
+            heading = stripped
+            continue
+        if heading:
+            yield f"{heading}: {stripped}"
+            heading = ""
+            continue
+        for match in _SENTENCE.finditer(stripped):
+            sentence = match.group(0).strip()
+            if sentence:
+                yield sentence
+    if heading:
+        yield heading
 
 
 def critical_facts(letter: Letter) -> list[CriticalFact]:

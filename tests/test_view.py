@@ -130,3 +130,13 @@ def test_html_is_escaped_and_self_contained() -> None:
     assert "http" not in page  # no external resources
     tree = etree.HTML(page)
     assert tree.find(".//div[@class='critical']") is not None
+
+
+def test_heading_line_and_its_paragraph_form_one_fact() -> None:
+    text = FormattedText(
+        ["CAVE", Break(), "Penicillin (udslæt). ACE-hæmmere (hoste).", Break(), "Andet.", Break()]
+    )
+    facts = critical_facts(_epikrise(text).letter)
+    assert [(f.kind, f.text) for f in facts] == [
+        ("cave", "CAVE: Penicillin (udslæt). ACE-hæmmere (hoste).")
+    ]

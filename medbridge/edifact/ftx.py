@@ -138,6 +138,23 @@ def _wrap_items(format_code: str, items: list[str | Break]) -> list[Inline]:
     return inner
 
 
+def _joined(content: list[Inline]) -> list[Inline]:
+    """Adjacent text runs joined in one pass (the model's pairwise merge is quadratic)."""
+    out: list[Inline] = []
+    pending: list[str] = []
+    for item in content:
+        if isinstance(item, str):
+            pending.append(item)
+            continue
+        if pending:
+            out.append("".join(pending))
+            pending = []
+        out.append(item)
+    if pending:
+        out.append("".join(pending))
+    return out
+
+
 def read_text(blocks: Sequence[FtxBlock]) -> FormattedText:
     """Read one field's FTX blocks, in order, into a FormattedText (§9.2).
 
@@ -173,7 +190,7 @@ def read_text(blocks: Sequence[FtxBlock]) -> FormattedText:
             else:
                 items.extend([line, Break()])
         content.extend(_wrap_items(block.format_code, items))
-    text = FormattedText(content)
+    text = FormattedText(_joined(content))
     text.wire[WIRE_KEY] = [[block.format_code, list(block.lines)] for block in blocks]
     return text
 
@@ -282,12 +299,12 @@ def _run_lines(run: _Run, following: _Run | None) -> list[str]:
                 lines.append(".")
             buffer = ""
             continue
-        rest = item
-        while len(buffer) + len(rest) > _WRAP_AT:
+        start = 0  # an index, not slices of the rest: linear in the text's length
+        while len(buffer) + len(item) - start > _WRAP_AT:
             take = _WRAP_AT - len(buffer)
-            buffer, rest = buffer + rest[:take], rest[take:]
-            buffer = _wrap(lines, buffer)
-        buffer += rest
+            buffer = _wrap(lines, buffer + item[start : start + take])
+            start += take
+        buffer += item[start:]
     if buffer:
         if following is None:
             _hard(lines, buffer)
@@ -444,13 +461,13 @@ def _paragraph_runs(text: FormattedText) -> list[_Paragraphs]:
 def _pieces(paragraph: str) -> list[str]:
     """A paragraph cut greedily into pieces of at most 69 characters, at whitespace if possible."""
     pieces: list[str] = []
-    while len(paragraph) > _WRAP_AT:
-        head = paragraph[:_WRAP_AT]
-        space = max(head.rfind(ch) for ch in _WHITESPACE)
+    start = 0
+    while len(paragraph) - start > _WRAP_AT:
+        space = max(paragraph.rfind(ch, start, start + _WRAP_AT) for ch in _WHITESPACE) - start
         cut = space + 1 if space >= _MIN_WRAP_INDEX else _WRAP_AT
-        pieces.append(paragraph[:cut])
-        paragraph = paragraph[cut:]
-    pieces.append(paragraph)
+        pieces.append(paragraph[start : start + cut])
+        start += cut
+    pieces.append(paragraph[start:])
     return pieces
 
 
@@ -502,4 +519,4 @@ def normalise_for_ftx(text: FormattedText) -> FormattedText:
                 if has_break:
                     items.append(Break())
             content.extend(_wrap_items(run.code, items))
-    return FormattedText(content)
+    return FormattedText(_joined(content))

@@ -29,6 +29,10 @@ Provenance (§12 P1/P2): :func:`read_text` records the blocks it read in
 ``FormattedText.wire["edifact.ftx"]`` as ``[[format_code, [line, ...]], ...]`` (JSON-friendly), and
 :func:`write_text` returns those blocks unchanged while the text still equals what they decode to,
 so other senders' wrap points survive an EDIFACT → model → EDIFACT round trip byte for byte.
+Provenance is what makes read → write → read a fixed point: canonical writing alone is one for
+plain text, but not for styled text (each canonical pass may move more ``Break``s across a style
+boundary, split a §9.8 escape pair over two styled FTX, or add a leading line to a
+``Center``/``Right`` at the start, as §9.4 step 1 prescribes).
 """
 
 from __future__ import annotations

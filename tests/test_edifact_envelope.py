@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from edifact_examples import DIS01
 
 from medbridge.edifact import (
     InterchangeHeader,
@@ -24,65 +25,6 @@ from medbridge.edifact import (
 )
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding
-
-DIS01_LINES = [
-    "UNA:+.? '",
-    "UNB+UNOC:3+5799999000010:14+5799999000027:14+240305:1420+ENV0000042++++1'",
-    "UNH+EPI0000042+MEDDIS:D:93A:UN:D0133L+DIS01'",
-    "BGM+EPI++9+NA'",
-    "DTM+137:202403051405:203'",
-    "S01+01'",
-    "NAD+SSP+9999011:SKS:SST++Eksempel Sygehus:Medicinsk Afdeling M::::US'",
-    "ADR++US:Prøvevej 1+Prøveby+9999'",
-    "CON++99990000:TE'",
-    "SEQ++1'",
-    "SPR+ORG+1:SKS:SST+DIS01:SKS:SST'",
-    "S01+01'",
-    "NAD+PO+999901:YNR:SFU++Lægehuset Prøvevej:::::US'",
-    "SEQ++2'",
-    "S01+01'",
-    "NAD+CCR+999902:YNR:SFU++_:Læge:Ida Eksempel:::US'",
-    "SEQ++3'",
-    "S02+02'",
-    "GIS+N'",
-    "RFF+SRI:EPI0000042'",
-    "DTM+182:202403051405:203'",
-    "S05+05'",
-    "GIS+N'",
-    "RFF+ROI:HEN0000007'",
-    "DTM+8:202402270000:203'",
-    "CIN+DI+DR509:SKS:SST:Feber UNS'",
-    "S07+07'",
-    "PNA+PAT+0101011234:::CPR:IM+++SU:Testesen+FO:Tove'",
-    "ADR++US:Byvej 2++9999'",
-    "S09+09'",
-    "REL+PER+SD'",
-    "PNA+PAS++++SU:Testesen+FO:Bo'",
-    "S11+11'",
-    "GIS+N'",
-    "RFF+AHI:1'",
-    "SEQ++1'",
-    "DTM+90:202402271030:203'",
-    "DTM+91:202403051200:203'",
-    "PAS+HS'",
-    "CIN+A+DJ189:SKS:SST:Pneumoni UNS'",
-    "S14+14'",
-    "CIN+IN+UXRC00:SKS:SST:Røntgen af thorax'",
-    "DTM+CIS:202402271115:203'",
-    "S14+14'",
-    "DTM+CIC:202403051400:203'",
-    (
-        "FTX+NC+P00++Indlagt med feber og hoste. Røntgen af thorax viste infiltrat i \\:hø"
-        "jre underlap, behandlet med penicillin i 7 dage.:.:Kontrol hos egen læge om 4 ug"
-        "er.'"
-    ),
-    "S14+14'",
-    "FTX+URL+P00++Røntgenbeskrivelse:https?://eksempel.invalid/r/123'",
-    "UNT+47+EPI0000042'",
-    "UNZ+1+ENV0000042'",
-]
-
-DIS01 = "".join(line + "\n" for line in DIS01_LINES).encode("iso-8859-1")
 
 UNB = "UNB+UNOC:3+5799999000010:14+5799999000027:14+240305:1420+REF1++++0'"
 MSG = "UNH+M1+MEDDIS:D:93A:UN:D0133L+DIS01'BGM+EPI++9+NA'DTM+137:202403051405:203'UNT+4+M1'"

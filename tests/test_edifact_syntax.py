@@ -7,6 +7,7 @@ The two complete examples of edifact-messages.md §6.5 and §7.5 are copied here
 from __future__ import annotations
 
 import pytest
+from edifact_examples import DIS01, REF01
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,115 +26,6 @@ from medbridge.edifact import (
 from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.findings import Finding, Severity
 from medbridge.limits import Limits
-
-DIS01_LINES = [
-    "UNA:+.? '",
-    "UNB+UNOC:3+5799999000010:14+5799999000027:14+240305:1420+ENV0000042++++1'",
-    "UNH+EPI0000042+MEDDIS:D:93A:UN:D0133L+DIS01'",
-    "BGM+EPI++9+NA'",
-    "DTM+137:202403051405:203'",
-    "S01+01'",
-    "NAD+SSP+9999011:SKS:SST++Eksempel Sygehus:Medicinsk Afdeling M::::US'",
-    "ADR++US:Prøvevej 1+Prøveby+9999'",
-    "CON++99990000:TE'",
-    "SEQ++1'",
-    "SPR+ORG+1:SKS:SST+DIS01:SKS:SST'",
-    "S01+01'",
-    "NAD+PO+999901:YNR:SFU++Lægehuset Prøvevej:::::US'",
-    "SEQ++2'",
-    "S01+01'",
-    "NAD+CCR+999902:YNR:SFU++_:Læge:Ida Eksempel:::US'",
-    "SEQ++3'",
-    "S02+02'",
-    "GIS+N'",
-    "RFF+SRI:EPI0000042'",
-    "DTM+182:202403051405:203'",
-    "S05+05'",
-    "GIS+N'",
-    "RFF+ROI:HEN0000007'",
-    "DTM+8:202402270000:203'",
-    "CIN+DI+DR509:SKS:SST:Feber UNS'",
-    "S07+07'",
-    "PNA+PAT+0101011234:::CPR:IM+++SU:Testesen+FO:Tove'",
-    "ADR++US:Byvej 2++9999'",
-    "S09+09'",
-    "REL+PER+SD'",
-    "PNA+PAS++++SU:Testesen+FO:Bo'",
-    "S11+11'",
-    "GIS+N'",
-    "RFF+AHI:1'",
-    "SEQ++1'",
-    "DTM+90:202402271030:203'",
-    "DTM+91:202403051200:203'",
-    "PAS+HS'",
-    "CIN+A+DJ189:SKS:SST:Pneumoni UNS'",
-    "S14+14'",
-    "CIN+IN+UXRC00:SKS:SST:Røntgen af thorax'",
-    "DTM+CIS:202402271115:203'",
-    "S14+14'",
-    "DTM+CIC:202403051400:203'",
-    (
-        "FTX+NC+P00++Indlagt med feber og hoste. Røntgen af thorax viste infiltrat i \\:hø"
-        "jre underlap, behandlet med penicillin i 7 dage.:.:Kontrol hos egen læge om 4 ug"
-        "er.'"
-    ),
-    "S14+14'",
-    "FTX+URL+P00++Røntgenbeskrivelse:https?://eksempel.invalid/r/123'",
-    "UNT+47+EPI0000042'",
-    "UNZ+1+ENV0000042'",
-]
-
-REF01_LINES = [
-    "UNA:+.? '",
-    "UNB+UNOC:3+5799999000027:14+5799999000010:14+240305:1420+ENV0000043++++0'",
-    "UNH+HEN0000043+MEDREF:D:93A:UN:H0130R+REF01'",
-    "BGM+HNV++9+NA'",
-    "DTM+137:202403051405:203'",
-    "S01+01'",
-    "NAD+PO+999901:YNR:SFU++Lægehuset Prøvevej:::::US'",
-    "ADR++US:Prøvevej 7+Prøveby+9999'",
-    "CON++99991111:TE'",
-    "SEQ++1'",
-    "SPR+ORG+90:SKS:SST+REF01:SKS:SST'",
-    "S01+01'",
-    "NAD+SSP+9999011:SKS:SST++Eksempel Sygehus:Lungemedicinsk Amb.::::US'",
-    "SEQ++2'",
-    "S01+01'",
-    "NAD+BV+++Praktiserende læge:Lene Lægesen::::US'",
-    "RFF+AHL:1'",
-    "SEQ++3'",
-    "S02+02'",
-    "GIS+N'",
-    "RFF+ROI:_'",
-    "DTM+4:202403051405:203'",
-    "CIN+H+DR059:SKS::Hoste'",
-    "CIN+B+DJ459:SKS::Astma UNS'",
-    "FTX+DI+P00++Udredning af langvarig hoste ?+ dyspnø.'",
-    "S06+06'",
-    "STS++NR'",
-    "S07+07'",
-    "PNA+PAT+0101011234:::CPR:IM+++SU:Prøvesen+FO:Per'",
-    "ADR++US:Byvej 3+Prøveby+9999'",
-    "CON+CE+99992222:TE'",
-    "S12+12'",
-    "FTX+IN+P00++per@eksempel.invalid'",
-    "FTX+NC+P00++Hoste i 3 måneder, ikke-ryger.'",
-    "FTX+AL+P00++Penicillin (udslæt 2019)'",
-    "S18+18'",
-    "GIS+N'",
-    "PTY+PRI+WA'",
-    "PAS+HA'",
-    "S19+19'",
-    "STS++NR'",
-    "TDT+PHL++TX'",
-    "FTX+COT+P00++Kan ikke møde om mandagen.'",
-    "UNT+42+HEN0000043'",
-    "UNZ+1+ENV0000043'",
-]
-
-# Copied from the spec, which shows them one segment per line (LF after every terminator).
-DIS01 = "".join(line + "\n" for line in DIS01_LINES).encode("iso-8859-1")
-REF01 = "".join(line + "\n" for line in REF01_LINES).encode("iso-8859-1")
 
 UNB = "UNB+UNOC:3+5799999000010:14+5799999000027:14+240305:1420+ENV1'"
 

@@ -116,6 +116,7 @@ _PSEUDO_ATTRIBUTE = re.compile(
 _NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf]")
 _C1 = re.compile("[\u0080-\u009f]")
+_ENTITY_REFERENCE = re.compile(r"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z_:]")
 _C1_REFERENCE = re.compile(r"&#(?:[xX]0*(?:[89][0-9a-fA-F])|0*(?:12[89]|1[3-5][0-9]));")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -568,6 +569,10 @@ def _security_findings(root: Any, doc: _Document) -> list[Finding]:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
         findings.append(_doctype_finding(Location(line=1, column=1), None))
+    # The tree walk below is defence in depth; it can only find something when the text holds
+    # a non-predefined entity reference or the word XInclude, so skip it otherwise (hot path).
+    if "XInclude" not in doc.text and not _ENTITY_REFERENCE.search(doc.text):
+        return findings
     entity_seen = xinclude_seen = False
     for node in _nodes(root):
         if isinstance(node, etree._Entity):
@@ -626,6 +631,8 @@ def _parent_line(node: Any) -> int | None:
 
 def _c1_after_parse(root: Any, decision: _Decision, doc: _Document) -> Finding | None:
     """A C1 control that arrived as a character reference (raw ones were caught before)."""
+    if not _C1_REFERENCE.search(doc.text):
+        return None  # no such reference anywhere: nothing to walk for (hot path)
     for node in _nodes(root):
         values: list[str | None] = [node.tail]
         if isinstance(node, etree._Entity):

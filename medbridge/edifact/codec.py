@@ -1,0 +1,477 @@
+"""The EDIFACT codec: MEDDIS DIS01 / MEDREF REF01 interchanges ⇄ :class:`~medbridge.model.Message`.
+
+* :func:`iter_interchange` streams an interchange: one :class:`Message` per UNH…UNT, all sharing
+  the envelope, with that message's findings. :func:`read_interchange` collects them into one
+  Message. Bad input raises :class:`~medbridge.errors.EdifactInputError` with located findings.
+* :func:`write_interchange` writes a Message MedCom's way (§2, §3, §6, §7). What EDIFACT cannot
+  carry is refused (strict, :class:`~medbridge.errors.ConversionError` with
+  ``convert.unrepresentable`` / ``convert.unmapped``) or, with ``allow_loss``, left out whole and
+  reported as ``convert.loss``.
+* :func:`xml_losses` lists what a message read from EDIFACT holds that XML cannot (P6 "Into XML").
+
+Provenance (P1) lives in ``Message.wire`` (UNA, layout, raw UNB) and each letter's ``wire`` (unit
+provenance, see :mod:`~medbridge.edifact.mapping`), with ``edifact.`` keys, so an interchange
+written MedCom's way comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from medbridge.edifact import dis01, ref01
+from medbridge.edifact.codes import ACKNOWLEDGEMENT
+from medbridge.edifact.dis01 import LetterContext
+from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
+from medbridge.edifact.groups import location_of, split_groups
+from medbridge.edifact.mapping import (
+    UNITS_KEY,
+    Builder,
+    Issue,
+    Reader,
+    assemble,
+    deviations,
+    fail,
+    record_provenance,
+    refuse,
+)
+from medbridge.edifact.segment import Segment, trim_elements
+from medbridge.edifact.serialize import encode_interchange
+from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
+from medbridge.errors import ConversionError, EdifactInputError
+from medbridge.findings import Finding, Location, Severity
+from medbridge.model.codes import AcknowledgementCode
+from medbridge.model.common import Envelope, Moment
+from medbridge.model.epikrise import DischargeLetter
+from medbridge.model.henvisning import HospitalReferral
+from medbridge.model.message import Letter, Message
+
+__all__ = ["iter_interchange", "read_interchange", "write_interchange", "xml_losses"]
+
+#: (UNH E2.1, E2.5) → mapping module.
+_MAPPINGS: dict[tuple[str, str], Any] = {
+    (dis01.MESSAGE_TYPE, dis01.VERSION): dis01,
+    (ref01.MESSAGE_TYPE, ref01.VERSION): ref01,
+}
+_KNOWN_UNSUPPORTED = {("MEDDIS", "D0134L"), ("MEDREF", "H0131R")}
+
+UNA_KEY = "edifact.wire.una"
+UNA_LAYOUT_KEY = "edifact.wire.una-layout"
+NEWLINE_KEY = "edifact.wire.newline"
+UNB_KEY = "edifact.unb.segment"
+UNB_CANONICAL_KEY = "edifact.unb.canonical"
+UNB_SENDER_KEY = "edifact.unb.sender"
+UNB_RECIPIENT_KEY = "edifact.unb.recipient"
+UNZ_LAYOUT_KEY = "edifact.wire.unz-layout"
+LAYOUTS_KEY = "edifact.wire.layouts"
+
+
+def _wire_elements(segment: Segment) -> list[list[str]]:
+    return [list(element) for element in segment.elements]
+
+
+def _elements(raw: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(c) for c in element) for element in raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _acknowledgement(header: InterchangeHeader, unb: Segment) -> AcknowledgementCode:
+    raw = header.acknowledgement
+    if raw in (None, ""):
+        return AcknowledgementCode.NO_POSITIVE
+    found = ACKNOWLEDGEMENT.decode(raw)
+    if found is None:
+        finding = Finding(
+            "edifact.mapping.value",
+            Severity.ERROR,
+            f"UNB acknowledgement request {raw[:4]!r} must be 0 or 1.",
+            location_of(unb, 9),
+        )
+        raise EdifactInputError(finding.format(), [finding])
+    return found
+
+
+def _envelope(header: InterchangeHeader, unb: Segment) -> Envelope:
+    day = unb_full_date(header)
+    time = f"{header.time[:2]}:{header.time[2:]}"
+    return Envelope(Moment(day.isoformat(), time), header.reference, _acknowledgement(header, unb))
+
+
+def _canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
+    sent = envelope.sent
+    year = sent.date[:4]
+    if not (year.isdigit() and 1970 <= int(year) <= 2069) or sent.time is None:
+        raise fail(
+            "convert.unsupported-value",
+            f"The envelope's Sent {str(sent)[:20]!r} needs a year 1970–2069 and a time to be "
+            "written as a UNB YYMMDD:HHMM.",
+            "/Emessage/Envelope/Sent",
+        )
+    date = year[2:] + sent.date[5:7] + sent.date[8:10]
+    ack = ACKNOWLEDGEMENT.encode(envelope.acknowledgement) or "0"
+    return Segment(
+        "UNB",
+        (
+            ("UNOC", "3"),
+            (sender, "14"),
+            (recipient, "14"),
+            (date, sent.time.replace(":", "")),
+            (envelope.identifier,),
+            ("",),
+            ("",),
+            ("",),
+            (ack,),
+        ),
+    )
+
+
+def _message_findings(tokenizer: Tokenizer, header: InterchangeHeader, unb: Segment) -> list[Finding]:
+    findings: list[Finding] = []
+    if tokenizer.una is None:
+        findings.append(
+            Finding(
+                "edifact.mapping.no-una",
+                Severity.INFO,
+                "The interchange has no UNA; the default service characters apply (MedCom's "
+                "reader warns, its writer always writes UNA:+.? ').",
+                Location(segment=1, tag="UNB", offset=0),
+            )
+        )
+    elif tokenizer.chars != DEFAULT_CHARS:
+        findings.append(
+            Finding(
+                "edifact.mapping.custom-una",
+                Severity.WARNING,
+                f"The UNA announces non-default service characters ({tokenizer.una[3:]!r}); "
+                "medbridge honours them, MedCom's reader would misparse the file.",
+                Location(tag="UNA", offset=0),
+            )
+        )
+    if (header.syntax_identifier, header.syntax_version) != ("UNOC", "3"):
+        findings.append(
+            Finding(
+                "edifact.mapping.charset",
+                Severity.WARNING,
+                f"UNB declares {header.syntax_identifier}:{header.syntax_version}; MedCom "
+                "letters always use UNOC:3 (not MedCom's character set).",
+                location_of(unb, 1),
+            )
+        )
+    return findings
+
+
+def _dominant_layout(segments: list[Segment]) -> str:
+    counts = Counter(segment.layout for segment in segments)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def iter_interchange(data: bytes) -> Iterator[tuple[Message, list[Finding]]]:
+    """Yield ``(message, findings)`` for each UNH…UNT of the interchange in ``data``, streaming.
+
+    Every message shares the envelope (and the ``edifact.`` wire facts of UNA, UNB and layout).
+    Raises :class:`EdifactInputError` at the first message (or envelope) that cannot be read.
+    """
+    tokenizer = Tokenizer(data)
+    try:
+        reader = InterchangeReader(tokenizer)
+        header, unb = reader.header, reader.unb
+        envelope = _envelope(header, unb)
+        shared: dict[str, Any] = {
+            UNA_KEY: tokenizer.una,
+            UNA_LAYOUT_KEY: tokenizer.una_layout,
+            UNB_KEY: [_wire_elements(unb), unb.layout],
+            UNB_SENDER_KEY: header.sender_id,
+            UNB_RECIPIENT_KEY: header.recipient_id,
+        }
+        canonical_unb = _canonical_unb(envelope, header.sender_id, header.recipient_id)
+        shared[UNB_CANONICAL_KEY] = _wire_elements(canonical_unb)
+        first = True
+        pending: list[tuple[Message, list[Finding]]] = []
+        for unh, body, unt in reader.messages():
+            findings = _message_findings(tokenizer, header, unb) if first else []
+            first = False
+            layout = _dominant_layout([unb, unh, *body, unt])
+            message = Message(envelope, [], dict(shared))
+            message.wire[NEWLINE_KEY] = layout
+            letter, letter_findings = _read_message(unh, body, unt, header, layout)
+            message.letters.append(letter)
+            findings = [*tokenizer.findings, *findings, *letter_findings]
+            tokenizer.findings.clear()
+            if pending:
+                yield pending.pop()
+            pending.append((message, findings))
+        for item in pending:
+            if reader.unz is not None:
+                item[0].wire[UNZ_LAYOUT_KEY] = reader.unz.layout
+            yield item
+    except EdifactInputError as exc:
+        known = {id(f) for f in exc.findings}
+        extra = [f for f in tokenizer.findings if id(f) not in known]
+        raise EdifactInputError(str(exc), [*extra, *exc.findings]) from None
+
+
+def _read_message(
+    unh: Segment, body: list[Segment], unt: Segment, header: InterchangeHeader, layout: str
+) -> tuple[Letter, list[Finding]]:
+    message_type, version, letter_type = unh.value(2, 1), unh.value(2, 5), unh.value(3)
+    module = _MAPPINGS.get((message_type, version))
+    if module is None:
+        if (message_type, version) in _KNOWN_UNSUPPORTED:
+            code, text = (
+                "edifact.mapping.unsupported-version",
+                f"{message_type} version {version} is a known MedCom version that medbridge does "
+                "not support yet; it is never read with the D0133L/H0130R mapping.",
+            )
+        else:
+            code, text = (
+                "edifact.mapping.unsupported-letter",
+                f"Message {message_type[:8]}:{version[:8]} is not a supported letter; medbridge "
+                "reads MEDDIS D0133L (DIS01) and MEDREF H0130R (REF01).",
+            )
+        finding = Finding(code, Severity.ERROR, text, location_of(unh, 2))
+        raise EdifactInputError(finding.format(), [finding])
+    if letter_type != module.LETTER_TYPE:
+        finding = Finding(
+            "edifact.mapping.letter-type",
+            Severity.ERROR,
+            f"UNH element 3 says {letter_type[:8]!r}, but {message_type} {version} is "
+            f"{module.LETTER_TYPE}.",
+            location_of(unh, 3),
+        )
+        raise EdifactInputError(finding.format(), [finding])
+    grouped = split_groups(body)
+    reader = Reader()
+    context = LetterContext(unh, header.sender_id, header.recipient_id)
+    letter = module.read_letter(grouped, context, reader)
+    findings = [*grouped.findings, *reader.findings]
+    if letter is None or reader.failed:
+        if not any(f.is_error for f in findings):  # pragma: no cover - defensive
+            findings.append(
+                Finding("edifact.mapping.missing", Severity.ERROR, "The letter is incomplete.",
+                        location_of(unh))
+            )
+        raise EdifactInputError.from_findings(findings)  # type: ignore[misc]
+    builder = Builder()
+    module.build_letter(letter, builder, "/Emessage/" + _element_name(letter))
+    record, deviation_findings = record_provenance(reader.units, builder.finish())
+    findings.extend(deviation_findings)
+    if record is not None:
+        letter.wire[UNITS_KEY] = record
+    layouts = [unh.layout, *(s.layout for s in body), unt.layout]
+    if any(item != layout for item in layouts):
+        letter.wire[LAYOUTS_KEY] = layouts
+    return letter, findings
+
+
+def _element_name(letter: Letter) -> str:
+    return "DischargeLetter" if isinstance(letter, DischargeLetter) else "HospitalReferral"
+
+
+def read_interchange(data: bytes) -> tuple[Message, list[Finding]]:
+    """Read a whole interchange: one Message holding every letter, and all findings."""
+    message: Message | None = None
+    findings: list[Finding] = []
+    for item, item_findings in iter_interchange(data):
+        findings.extend(item_findings)
+        if message is None:
+            message = item
+        else:
+            message.letters.extend(item.letters)
+            message.wire.update({k: v for k, v in item.wire.items() if k == UNZ_LAYOUT_KEY})
+    if message is None:
+        finding = Finding(
+            "edifact.mapping.missing",
+            Severity.ERROR,
+            "The interchange holds no message (UNH … UNT).",
+            Location(tag="UNZ"),
+        )
+        raise EdifactInputError(finding.format(), [finding])
+    return message, findings
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def write_interchange(
+    message: Message, *, allow_loss: bool = False
+) -> tuple[bytes, list[Finding]]:
+    """Write ``message`` as one UNOC interchange (one UNH…UNT per letter).
+
+    Strict (default): a value EDIFACT cannot carry raises :class:`ConversionError` with
+    ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
+    ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings.
+    """
+    wire = message.wire
+    issues: list[Issue] = []
+    letters: list[tuple[int, DischargeLetter | HospitalReferral]] = []
+    many = len(message.letters) > 1
+    for index, letter in enumerate(message.letters, start=1):
+        if isinstance(letter, (DischargeLetter, HospitalReferral)):
+            letters.append((index, letter))
+        else:
+            issues.append(
+                Issue(
+                    "convert.unmapped",
+                    f"Letter {index} is a {type(letter).__name__} (plejeforløbsplan), which has "
+                    "no EDIFACT form.",
+                    f"/Emessage/ProgressOfCarePlan[{index}]" if many else "/Emessage/ProgressOfCarePlan",
+                    "-",
+                )
+            )
+    if not letters:
+        raise fail("convert.missing-required", "No letter EDIFACT can carry.", "/Emessage")
+    first = letters[0][1]
+    sender, recipient = first.sender.ean, first.receiver.ean
+    if not sender or not recipient:
+        raise fail(
+            "convert.missing-required",
+            "The first letter needs Sender and Receiver EANIdentifier for the UNB.",
+            "/Emessage/" + _element_name(first),
+        )
+    kept: list[tuple[int, DischargeLetter | HospitalReferral]] = []
+    for index, letter in letters:
+        if (letter.sender.ean, letter.receiver.ean) != (sender, recipient):
+            issues.append(
+                Issue(
+                    "convert.unmapped",
+                    f"Letter {index} has other Sender/Receiver EANs than the first letter; one "
+                    "interchange carries one pair (UNB).",
+                    f"/Emessage/{_element_name(letter)}[{index}]/Sender/EANIdentifier",
+                    "-",
+                    "UNB",
+                )
+            )
+        else:
+            kept.append((index, letter))
+    unb = _canonical_unb(message.envelope, sender, recipient)
+    unb_layout = ""
+    raw_unb = wire.get(UNB_KEY)
+    if (
+        isinstance(raw_unb, (list, tuple))
+        and len(raw_unb) == 2
+        and wire.get(UNB_CANONICAL_KEY) is not None
+        and trim_elements(_elements(wire[UNB_CANONICAL_KEY])) == trim_elements(unb.elements)
+    ):
+        unb = Segment("UNB", _elements(raw_unb[0]))
+        unb_layout = str(raw_unb[1])
+    newline = str(wire.get(NEWLINE_KEY, ""))
+    bodies: list[list[Segment]] = []
+    for index, letter in kept:
+        base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if many else "")
+        module = dis01 if isinstance(letter, DischargeLetter) else ref01
+        full = Builder()
+        module.build_letter(letter, full, base)
+        lossy: Builder | None = None
+        record = letter.wire.get(UNITS_KEY)
+        segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
+        if remaining and allow_loss:
+            lossy = Builder(lossy=True)
+            module.build_letter(letter, lossy, base)
+            segments, remaining = assemble(
+                full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
+            )
+        issues.extend(remaining)
+        layouts = letter.wire.get(LAYOUTS_KEY)
+        unt = Segment("UNT", ((str(len(segments) + 1),), (segments[0].value(1),)))
+        out = [*segments, unt]
+        if isinstance(layouts, list) and len(layouts) == len(out):
+            out = [_with_layout(s, str(layout)) for s, layout in zip(out, layouts, strict=True)]
+        else:
+            out = [s if s.layout else _with_layout(s, newline) for s in out]
+        bodies.append(out)
+    if issues and not allow_loss:
+        raise refuse(issues)
+    if not bodies:
+        raise refuse(issues)
+    unz = Segment(
+        "UNZ",
+        ((str(len(bodies)),), (unb.value(5),)),
+        layout=str(wire.get(UNZ_LAYOUT_KEY, newline)),
+    )
+    all_segments = [_with_layout(unb, unb_layout or newline)]
+    for body in bodies:
+        all_segments.extend(body)
+    all_segments.append(unz)
+    una = wire.get(UNA_KEY, DEFAULT_CHARS.una()) if UNA_KEY in wire else DEFAULT_CHARS.una()
+    chars = _chars(una) if isinstance(una, str) else DEFAULT_CHARS
+    try:
+        data = encode_interchange(
+            all_segments,
+            chars=chars,
+            una=una is not None,
+            una_layout=str(wire.get(UNA_LAYOUT_KEY, newline)) if una is not None else "",
+        )
+    except ConversionError:
+        raise
+    return data, [issue.finding(loss=True) for issue in issues]
+
+
+def _chars(una: str) -> ServiceChars:
+    if len(una) == 9 and una.startswith("UNA"):
+        return ServiceChars(*una[3:9])
+    return DEFAULT_CHARS
+
+
+def _with_layout(segment: Segment, layout: str) -> Segment:
+    return Segment(segment.tag, segment.elements, segment.number, segment.offset, layout)
+
+
+# ---------------------------------------------------------------------------------------------
+# EDIFACT → XML losses
+
+
+def xml_losses(message: Message) -> list[Finding]:
+    """The P6 "Into XML" losses of a message read from EDIFACT, as ``convert.loss`` warnings:
+    every recorded deviation from MedCom's way of writing (NAD agency, AHI value, ADR E5/E6, NAD
+    E4.4/E4.5, RFF qualifier other than XPI, a CON kind on a party, unusual constants) and the UNB
+    fields XML has no element for (E2.2/E3.2 other than 14, routing addresses, E6–E8, E10, E11,
+    a syntax identifier other than UNOC:3)."""
+    findings: list[Finding] = []
+    raw_unb = message.wire.get(UNB_KEY)
+    if isinstance(raw_unb, (list, tuple)) and len(raw_unb) == 2:
+        unb = Segment("UNB", _elements(raw_unb[0]), 1)
+        checks = [
+            (1, 1, "UNOC", "the syntax identifier"),
+            (1, 2, "3", "the syntax version"),
+            (2, 2, "14", "the sender's id qualifier"),
+            (2, 3, "", "the sender's routing address"),
+            (3, 2, "14", "the recipient's id qualifier"),
+            (3, 3, "", "the recipient's routing address"),
+            (6, 1, "", "the recipient's password"),
+            (7, 1, "", "the application reference"),
+            (8, 1, "", "the processing priority"),
+            (10, 1, "", "the communications agreement id"),
+            (11, 1, "", "the test indicator"),
+        ]
+        for element, component, expected, what in checks:
+            if unb.value(element, component) != expected:
+                findings.append(
+                    Finding(
+                        "convert.loss",
+                        Severity.WARNING,
+                        f"UNB {what} (element {element}.{component}) has no XML element; it is "
+                        "not carried into XML.",
+                        Location(segment=1, tag="UNB", element=element, component=component),
+                    )
+                )
+        ack = unb.value(9)
+        if len(unb.elements) >= 9 and ack not in ("0", "1", ""):
+            pass  # rejected on reading
+    for letter in message.letters:
+        for _key, original, _canonical in deviations(letter.wire.get(UNITS_KEY)):
+            segment = original[0]
+            findings.append(
+                Finding(
+                    "convert.loss",
+                    Severity.WARNING,
+                    f"Segment {segment.tag} deviates from MedCom's writing (a raw constant, "
+                    "qualifier, agency or extra component); XML cannot carry the raw value.",
+                    location_of(segment),
+                )
+            )
+    return findings

@@ -255,7 +255,7 @@ def _read_message(
                         location_of(unh))
             )
         raise EdifactInputError.from_findings(findings)  # type: ignore[misc]
-    builder = Builder()
+    builder = Builder(nonstandard=True)
     module.build_letter(letter, builder, "/Emessage/" + _element_name(letter))
     record, deviation_findings = record_provenance(reader.units, builder.finish())
     findings.extend(deviation_findings)
@@ -298,16 +298,20 @@ def read_interchange(data: bytes) -> tuple[Message, list[Finding]]:
 
 
 def write_interchange(
-    message: Message, *, allow_loss: bool = False
+    message: Message, *, allow_loss: bool = False, allow_nonstandard: bool = False
 ) -> tuple[bytes, list[Finding]]:
     """Write ``message`` as one UNOC interchange (one UNH…UNT per letter).
 
     Strict (default): a value EDIFACT cannot carry raises :class:`ConversionError` with
     ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
     ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings.
+    ``allow_nonstandard`` writes texts over MedCom's FTX count limits (more than 9 FTX in a
+    clinical S14, more than 50 in REF01 S12) as MedCom's writer does, with ``convert.nonstandard``
+    warnings, instead of treating them as losses.
     """
     wire = message.wire
     issues: list[Issue] = []
+    notes: list[Finding] = []
     letters: list[tuple[int, DischargeLetter | HospitalReferral]] = []
     many = len(message.letters) > 1
     for index, letter in enumerate(message.letters, start=1):
@@ -364,18 +368,19 @@ def write_interchange(
     for index, letter in kept:
         base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if many else "")
         module = dis01 if isinstance(letter, DischargeLetter) else ref01
-        full = Builder()
+        full = Builder(nonstandard=allow_nonstandard)
         module.build_letter(letter, full, base)
         lossy: Builder | None = None
         record = letter.wire.get(UNITS_KEY)
         segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
         if remaining and allow_loss:
-            lossy = Builder(lossy=True)
+            lossy = Builder(lossy=True, nonstandard=allow_nonstandard)
             module.build_letter(letter, lossy, base)
             segments, remaining = assemble(
                 full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
             )
         issues.extend(remaining)
+        notes.extend(full.notes)
         layouts = letter.wire.get(LAYOUTS_KEY)
         unt = Segment("UNT", ((str(len(segments) + 1),), (segments[0].value(1),)))
         out = [*segments, unt]
@@ -408,7 +413,7 @@ def write_interchange(
         )
     except ConversionError:
         raise
-    return data, [issue.finding(loss=True) for issue in issues]
+    return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
 
 
 def _chars(una: str) -> ServiceChars:

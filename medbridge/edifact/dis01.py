@@ -952,21 +952,18 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
     for index, info in enumerate(letter.clinical_information, start=1):
         key = f"S14.text#{index}"
         tpath = f"{base}/ClinicalInformation[{index}]"
-        lossy_skip = False
-        blocks = b.text_blocks(info.text, tpath + "/Text01", key) if not b.lossy else None
-        if b.lossy:
-            probe = Builder()
-            blocks = probe.text_blocks(info.text, tpath + "/Text01", key)
-            lossy_skip = blocks is None or len(blocks) > MAX_CLINICAL_FTX
-        elif blocks is not None and len(blocks) > MAX_CLINICAL_FTX:
-            b.unmapped(
-                f"{tpath}/Text01 needs {len(blocks)} FTX; a clinical S14 holds at most "
-                f"{MAX_CLINICAL_FTX} (edifact-messages.md §9.6).",
-                tpath + "/Text01",
-                key,
-                "FTX",
-            )
-        if lossy_skip or blocks is None:
+        probe = Builder(nonstandard=b.nonstandard)
+        blocks = probe.text_blocks(info.text, tpath + "/Text01", key)
+        if blocks is None:
+            b.text_blocks(info.text, tpath + "/Text01", key)
+            continue
+        if len(blocks) > MAX_CLINICAL_FTX and b.over_limit(
+            f"{tpath}/Text01 needs {len(blocks)} FTX; a clinical S14 holds at most "
+            f"{MAX_CLINICAL_FTX} (edifact-messages.md §9.6).",
+            tpath + "/Text01",
+            key,
+            "FTX",
+        ):
             continue
         b.add(key, "S14", ("14",))
         if info.signed is not None:

@@ -313,10 +313,28 @@ class Builder:
     ``lossy=True`` leaves out every value that produced an :class:`Issue`.
     """
 
-    def __init__(self, *, lossy: bool = False) -> None:
+    def __init__(self, *, lossy: bool = False, nonstandard: bool = False) -> None:
         self.lossy = lossy
+        self.nonstandard = nonstandard
         self.units: dict[str, Unit] = {}
         self.issues: list[Issue] = []
+        self.notes: list[Finding] = []
+
+    def over_limit(self, message: str, path: str, scope: str, tag: str | None = None) -> bool:
+        """A MedCom count limit exceeded: an issue, or (``nonstandard``) a warning.
+        Returns True when the value must be left out (lossy rendering of an issue)."""
+        if self.nonstandard:
+            self.notes.append(
+                Finding(
+                    "convert.nonstandard",
+                    Severity.WARNING,
+                    f"{message} Written anyway, as MedCom's writer does; receivers may reject it.",
+                    Location(path=path, tag=tag),
+                )
+            )
+            return False
+        self.unmapped(message, path, scope, tag)
+        return self.lossy
 
     def add(self, key: str, tag: str, *elements: Sequence[str]) -> None:
         """Append a segment to unit ``key``."""

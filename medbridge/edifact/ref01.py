@@ -722,16 +722,14 @@ def _s12(b: Builder, letter: HospitalReferral, base: str) -> None:
         segments.extend(probe.units["ref"].segments)
     if not segments:
         return
-    if len(segments) > FTX_PER_S12 * MAX_S12:
-        b.unmapped(
-            f"The referral needs {len(segments)} FTX in S12; REF01 carries at most "
-            f"{FTX_PER_S12 * MAX_S12} (ten per S12, five S12).",
-            base + "/RelevantClinicalInformation",
-            "S12",
-            "FTX",
-        )
-        if b.lossy:
-            return
+    if len(segments) > FTX_PER_S12 * MAX_S12 and b.over_limit(
+        f"The referral needs {len(segments)} FTX in S12; REF01 carries at most "
+        f"{FTX_PER_S12 * MAX_S12} (ten per S12, five S12).",
+        base + "/RelevantClinicalInformation",
+        "S12",
+        "FTX",
+    ):
+        return
     for start in range(0, len(segments), FTX_PER_S12):
         b.add("S12", "S12", ("12",))
         for segment in segments[start : start + FTX_PER_S12]:

@@ -257,7 +257,9 @@ def _read_message(
         raise EdifactInputError.from_findings(findings)  # type: ignore[misc]
     builder = Builder(nonstandard=True)
     module.build_letter(letter, builder, "/Emessage/" + _element_name(letter))
-    record, deviation_findings = record_provenance(reader.units, builder.finish())
+    record, deviation_findings = record_provenance(
+        reader.units, builder.finish(), builder.over_limit_scopes
+    )
     findings.extend(deviation_findings)
     if record is not None:
         letter.wire[UNITS_KEY] = record

@@ -319,11 +319,13 @@ class Builder:
         self.units: dict[str, Unit] = {}
         self.issues: list[Issue] = []
         self.notes: list[Finding] = []
+        self.over_limit_scopes: list[str] = []
 
     def over_limit(self, message: str, path: str, scope: str, tag: str | None = None) -> bool:
         """A MedCom count limit exceeded: an issue, or (``nonstandard``) a warning.
         Returns True when the value must be left out (lossy rendering of an issue)."""
         if self.nonstandard:
+            self.over_limit_scopes.append(scope)
             self.notes.append(
                 Finding(
                     "convert.nonstandard",
@@ -461,9 +463,14 @@ def _first_difference(
 
 
 def record_provenance(
-    original: dict[str, list[Segment]], canonical: Sequence[Unit]
+    original: dict[str, list[Segment]],
+    canonical: Sequence[Unit],
+    keep: Sequence[str] = (),
 ) -> tuple[dict[str, Any] | None, list[Finding]]:
     """Compare a letter's input units with their canonical rendering.
+
+    Units in the ``keep`` scopes are recorded even when equal (texts over MedCom's FTX count
+    limits: their provenance lets a strict writer reproduce them unchanged).
 
     Returns the provenance record (None when the input is exactly MedCom's way) and one
     ``edifact.mapping.deviation`` warning per differing unit (``edifact.mapping.group-order``
@@ -475,6 +482,11 @@ def record_provenance(
     for key, segments in original.items():
         expected = canon.get(key)
         if expected is not None and _shapes(segments) == _shapes(expected):
+            if any(in_scope(key, scope) for scope in keep):
+                units[key] = {
+                    "original": [_segment_to_wire(s) for s in segments],
+                    "canonical": [_segment_to_wire(s) for s in expected],
+                }
             continue
         units[key] = {
             "original": [_segment_to_wire(s) for s in segments],
@@ -540,11 +552,10 @@ def deviations(record: Any) -> list[tuple[str, list[Segment], list[Segment] | No
         return out
     for key, unit in record.get("units", {}).items():
         original = [_segment_from_wire(s) for s in unit.get("original") or []]
-        canonical = unit.get("canonical")
-        if original:
-            out.append(
-                (key, original, None if canonical is None else [_segment_from_wire(s) for s in canonical])
-            )
+        raw = unit.get("canonical")
+        canonical = None if raw is None else [_segment_from_wire(s) for s in raw]
+        if original and (canonical is None or _shapes(original) != _shapes(canonical)):
+            out.append((key, original, canonical))
     return out
 
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_cases import edifact_clean_fixtures
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import messages
 
 import medbridge
-from fixture_cases import edifact_clean_fixtures
 from medbridge.edifact.codec import read_interchange, write_interchange, xml_losses
 from medbridge.edifact.ftx import normalise_for_ftx
 from medbridge.errors import ConversionError
@@ -66,7 +67,6 @@ from medbridge.model import (
     Transport,
 )
 from medbridge.xml.codec import write_xml
-from strategies import messages
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 EDI_FIXTURES = sorted(FIXTURES.glob("*/*.edi"))
@@ -342,13 +342,17 @@ def test_several_messages_share_the_envelope() -> None:
 # ---------------------------------------------------------------------------------------------
 # Hypothesis
 
-_LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;-/()&<>\"'+:?*=æøåÆØÅéüß"
+_LATIN = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;-/()&<>\"'+:?*=æøåÆØÅéüß"
+)
 names = st.text(_LATIN, min_size=1, max_size=35).filter(lambda s: s != "_")
 words = st.text(_LATIN, min_size=1, max_size=90)
 moments = st.builds(
     lambda d, h, m: Moment(d.isoformat(), f"{h:02d}:{m:02d}"),
-    st.dates(min_value=__import__("datetime").date(1990, 1, 1),
-             max_value=__import__("datetime").date(2060, 12, 31)),
+    st.dates(
+        min_value=__import__("datetime").date(1990, 1, 1),
+        max_value=__import__("datetime").date(2060, 12, 31),
+    ),
     st.integers(0, 23),
     st.integers(0, 59),
 )
@@ -427,12 +431,21 @@ discharge_letters = st.builds(
     receiver=_party("5799999000027"),
     patient=patients.map(lambda p: (setattr(p, "status", EpisodeOfCareStatus.INPATIENT), p)[1]),
     relatives=st.lists(
-        st.builds(Relative, relation=st.sampled_from(list(RelationCode)[:4]), surname=names,
-                  given_name=st.none() | names),
+        st.builds(
+            Relative,
+            relation=st.sampled_from(list(RelationCode)[:4]),
+            surname=names,
+            given_name=st.none() | names,
+        ),
         max_size=2,
     ),
-    referral=st.none() | st.builds(Referral, identifier=st.none() | names, received=st.none() | moments,
-                                    refer=st.none() | diagnoses),
+    referral=st.none()
+    | st.builds(
+        Referral,
+        identifier=st.none() | names,
+        received=st.none() | moments,
+        refer=st.none() | diagnoses,
+    ),
     admission=st.none() | moments,
     diagnoses=st.none()
     | st.builds(

@@ -129,7 +129,9 @@ def _canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
     )
 
 
-def _message_findings(tokenizer: Tokenizer, header: InterchangeHeader, unb: Segment) -> list[Finding]:
+def _message_findings(
+    tokenizer: Tokenizer, header: InterchangeHeader, unb: Segment
+) -> list[Finding]:
     findings: list[Finding] = []
     if tokenizer.una is None:
         findings.append(
@@ -251,8 +253,12 @@ def _read_message(
     if letter is None or reader.failed:
         if not any(f.is_error for f in findings):  # pragma: no cover - defensive
             findings.append(
-                Finding("edifact.mapping.missing", Severity.ERROR, "The letter is incomplete.",
-                        location_of(unh))
+                Finding(
+                    "edifact.mapping.missing",
+                    Severity.ERROR,
+                    "The letter is incomplete.",
+                    location_of(unh),
+                )
             )
         raise EdifactInputError.from_findings(findings)  # type: ignore[misc]
     builder = Builder(nonstandard=True)
@@ -325,7 +331,9 @@ def write_interchange(
                     "convert.unmapped",
                     f"Letter {index} is a {type(letter).__name__} (plejeforløbsplan), which has "
                     "no EDIFACT form.",
-                    f"/Emessage/ProgressOfCarePlan[{index}]" if many else "/Emessage/ProgressOfCarePlan",
+                    f"/Emessage/ProgressOfCarePlan[{index}]"
+                    if many
+                    else "/Emessage/ProgressOfCarePlan",
                     "-",
                 )
             )

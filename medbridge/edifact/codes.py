@@ -17,7 +17,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from medbridge.model.codes import (
     AcknowledgementCode,
@@ -95,7 +95,7 @@ class CodeTable(Generic[E]):
     def encode(self, value: object) -> str | None:
         """The wire code for ``value`` (a member or its value string), or None."""
         if isinstance(value, enum.Enum):
-            return self._by_value.get(value)  # type: ignore[call-overload]
+            return self._by_value.get(cast(E, value))
         for member, wire in self._by_value.items():
             if member.value == value:
                 return wire

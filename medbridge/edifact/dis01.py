@@ -31,7 +31,7 @@ from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.edifact.segment import Segment
-from medbridge.model.codes import CodeSystem, IdentifierCode
+from medbridge.model.codes import CodeSystem, EpisodeOfCareStatus, IdentifierCode, StatusCode
 from medbridge.model.common import (
     BinaryObject,
     Contact,
@@ -84,12 +84,16 @@ class LetterContext:
 # shared segment layouts (§5)
 
 
-def read_party_nad(r: Reader, nad: Segment) -> tuple[PartyId | None, str | None, str | None, str | None]:
+def read_party_nad(
+    r: Reader, nad: Segment
+) -> tuple[PartyId | None, str | None, str | None, str | None]:
     """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit)."""
     ident = nad.value(2, 1)
     party_id: PartyId | None = None
     if not ident:
-        r.error("edifact.mapping.missing", "The party has no identifier (NAD element 2).", nad, 2, 1)
+        r.error(
+            "edifact.mapping.missing", "The party has no identifier (NAD element 2).", nad, 2, 1
+        )
     else:
         code = r.code(IDENTIFIER_TYPE, nad, 2, 2)
         if code is not None:
@@ -235,7 +239,9 @@ def patient_pna(b: Builder, key: str, patient: Patient, path: str) -> None:
         _given(b, patient.given_name, path, key + "/PNA"),
     )
     if not cpr:
-        b.add(key + "/RFF", "RFF", ("XPI", b.value(ident.value, id_path, key + "/RFF", "RFF", 1, 2)))
+        b.add(
+            key + "/RFF", "RFF", ("XPI", b.value(ident.value, id_path, key + "/RFF", "RFF", 1, 2))
+        )
 
 
 def _given(b: Builder, given: str | None, path: str, key: str) -> tuple[str, ...]:
@@ -244,9 +250,7 @@ def _given(b: Builder, given: str | None, path: str, key: str) -> tuple[str, ...
     return ("FO", b.value(given, path + "/PersonGivenName", key, "PNA", 6, 2))
 
 
-def relative_pna(
-    b: Builder, key: str, relative: Relative, path: str, *, cpr_suffix: bool
-) -> None:
+def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suffix: bool) -> None:
     """``PNA+PAS+id[:::CPR:IM]+++SU:surname+FO:given`` (REF01 adds ``CPR:IM`` to an id)."""
     ident = b.value(relative.person_identifier, path + "/PersonIdentifier", key, "PNA", 2)
     id_element: tuple[str, ...] = (ident, "", "", "CPR", "IM") if ident and cpr_suffix else (ident,)
@@ -309,7 +313,7 @@ def cin(
     path: str,
     agency: Callable[[CodeSystem | None], str],
     *,
-    system: CodeSystem | None | str = "model",
+    system: CodeSystem | str | None = "model",
 ) -> None:
     """``CIN+qualifier+code:list:agency:text``."""
     code_system = diagnosis.code_system if system == "model" else system
@@ -453,7 +457,11 @@ def text_ftx(
 
 
 def header_segments(
-    b: Builder, letter: DischargeLetter | object, header: LetterHeader, base: str, names: tuple[str, str, str, str]
+    b: Builder,
+    letter: DischargeLetter | object,
+    header: LetterHeader,
+    base: str,
+    names: tuple[str, str, str, str],
 ) -> None:
     """UNH, BGM and DTM+137 (``names``: message type, version, letter type, document code)."""
     message_type, version, letter_type, document = names
@@ -472,7 +480,9 @@ def header_segments(
     dtm(b, "DTM.137", "137", header.authorisation, base + "/Letter/Authorisation")
 
 
-def read_header(r: Reader, ctx: LetterContext, top: list[Segment], letter_type: str) -> LetterHeader | None:
+def read_header(
+    r: Reader, ctx: LetterContext, top: list[Segment], letter_type: str
+) -> LetterHeader | None:
     """The message-level segments: BGM (constant) and DTM+137."""
     authorisation: Moment | None = None
     seen_bgm = False
@@ -502,8 +512,12 @@ def read_header(r: Reader, ctx: LetterContext, top: list[Segment], letter_type: 
 # reading DIS01 (§6.4)
 
 _ROLES = {"SSP": "sender", "PO": "receiver", "CCR": "cc_receiver", "RSP": "contact"}
-_S01_SEGMENTS = {"SSP": {"NAD", "ADR", "CON", "SEQ", "SPR"}, "PO": {"NAD", "ADR", "SEQ"},
-                 "CCR": {"NAD", "ADR", "SEQ"}, "RSP": {"NAD", "SEQ"}}
+_S01_SEGMENTS = {
+    "SSP": {"NAD", "ADR", "CON", "SEQ", "SPR"},
+    "PO": {"NAD", "ADR", "SEQ"},
+    "CCR": {"NAD", "ADR", "SEQ"},
+    "RSP": {"NAD", "SEQ"},
+}
 
 
 def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> DischargeLetter | None:
@@ -568,8 +582,8 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
             elif number == "07":
                 patient = _read_s07(r, group)
             else:
-                episode_id, admission, discharge, patient_status, main, main_additional = (
-                    _read_s11(r, group)
+                episode_id, admission, discharge, patient_status, main, main_additional = _read_s11(
+                    r, group
                 )
         elif number == "09":
             counts["S09"] += 1
@@ -588,8 +602,11 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
     for role, what in (("SSP", "the sender (S01 NAD+SSP)"), ("PO", "the receiver (S01 NAD+PO)")):
         if role not in parties and "S01." + role not in seen:
             r.missing(what, ctx.unh)
-    for key, what in (("S02", "the letter status group S02"), ("S07", "the patient group S07"),
-                      ("S11", "the episode group S11")):
+    for key, what in (
+        ("S02", "the letter status group S02"),
+        ("S07", "the patient group S07"),
+        ("S11", "the episode group S11"),
+    ):
         if key not in seen:
             r.missing(what, ctx.unh)
     if r.failed or header is None or patient is None or "SSP" not in parties or "PO" not in parties:
@@ -657,15 +674,22 @@ def _read_s01(
     if role == "RSP":
         return Contact(party_id, *names)
     ean = {"SSP": ctx.sender_ean, "PO": ctx.recipient_ean}.get(role)
-    party = Party(identifier=party_id, ean=ean, organisation=names[0], department=names[1],
-                  unit=names[2], telephone=telephone, speciality=speciality)
+    party = Party(
+        identifier=party_id,
+        ean=ean,
+        organisation=names[0],
+        department=names[1],
+        unit=names[2],
+        telephone=telephone,
+        speciality=speciality,
+    )
     if address is not None:
         apply_address(party, address)
     return party
 
 
-def _read_s02(r: Reader, group: Group) -> object:
-    status = None
+def _read_s02(r: Reader, group: Group) -> StatusCode | None:
+    status: StatusCode | None = None
     for segment in group.segments:
         tag = segment.tag
         if tag not in ("GIS", "RFF", "DTM") or not _once(r, f"S02/{tag}", segment, f"{tag} in S02"):
@@ -696,7 +720,9 @@ def _read_s05(r: Reader, group: Group) -> Referral:
             diagnosis = read_cin(r, segment, kind=False)
             if diagnosis is not None:
                 referral.additional.append(diagnosis)
-        elif tag not in ("GIS", "RFF", "DTM", "CIN") or (tag in ("DTM", "CIN") and segment.value(1) not in ("8", "DI", "DM")):
+        elif tag not in ("GIS", "RFF", "DTM", "CIN") or (
+            tag in ("DTM", "CIN") and segment.value(1) not in ("8", "DI", "DM")
+        ):
             r.unknown(segment, "the S05 group")
     return referral
 
@@ -756,11 +782,21 @@ def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
     return relative
 
 
-def _read_s11(r: Reader, group: Group) -> tuple[
-    str | None, Moment | None, Moment | None, object, Diagnosis | None, list[Diagnosis]
+def _read_s11(
+    r: Reader, group: Group
+) -> tuple[
+    str | None,
+    Moment | None,
+    Moment | None,
+    EpisodeOfCareStatus | None,
+    Diagnosis | None,
+    list[Diagnosis],
 ]:
     episode_id: str | None = None
-    admission = discharge = status = main = None
+    admission: Moment | None = None
+    discharge: Moment | None = None
+    status: EpisodeOfCareStatus | None = None
+    main: Diagnosis | None = None
     additional: list[Diagnosis] = []
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
@@ -769,7 +805,10 @@ def _read_s11(r: Reader, group: Group) -> tuple[
         elif tag == "SEQ":
             _once(r, "S11/SEQ", segment, "SEQ in S11")
         elif tag == "RFF" and qualifier in ("REI", "AHI"):
-            if _once(r, f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11") and qualifier == "REI":
+            if (
+                _once(r, f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11")
+                and qualifier == "REI"
+            ):
                 episode_id = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier in ("90", "91"):
             if _once(r, f"S11/DTM.{qualifier}", segment, f"DTM+{qualifier} in S11"):
@@ -872,8 +911,7 @@ def _read_s14(
         if len(blocks) > MAX_CLINICAL_FTX:
             r.warn(
                 "edifact.mapping.too-many",
-                f"The clinical S14 holds {len(blocks)} FTX; MedCom's limit is "
-                f"{MAX_CLINICAL_FTX}.",
+                f"The clinical S14 holds {len(blocks)} FTX; MedCom's limit is {MAX_CLINICAL_FTX}.",
                 group.trigger,
             )
         text = r.text(blocks)
@@ -898,15 +936,27 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         c = sender.contact
         key = "S01.RSP"
         b.add(key, "S01", ("01",))
-        party_nad(b, key + "/NAD", "RSP", c.identifier, (c.organisation, c.department, c.unit),
-                  base + "/Sender/Contact")
+        party_nad(
+            b,
+            key + "/NAD",
+            "RSP",
+            c.identifier,
+            (c.organisation, c.department, c.unit),
+            base + "/Sender/Contact",
+        )
         b.add(key + "/SEQ", "SEQ", ("",), ("4" if letter.cc_receiver is not None else "3",))
     # S02
     if header.status is None:
-        raise fail("convert.missing-required", "A DIS01 letter needs a StatusCode.", base + "/Letter")
+        raise fail(
+            "convert.missing-required", "A DIS01 letter needs a StatusCode.", base + "/Letter"
+        )
     b.add("S02", "S02", ("02",))
     b.add("S02/GIS", "GIS", (LETTER_STATUS.encode(header.status) or "N",))
-    b.add("S02/RFF", "RFF", ("SRI", b.value(header.identifier, base + "/Letter/Identifier", "S02/RFF", "RFF", 1, 2)))
+    b.add(
+        "S02/RFF",
+        "RFF",
+        ("SRI", b.value(header.identifier, base + "/Letter/Identifier", "S02/RFF", "RFF", 1, 2)),
+    )
     dtm(b, "S02/DTM", "182", header.authorisation, base + "/Letter/Authorisation")
     # S05
     if letter.referral is not None:
@@ -918,19 +968,36 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
     patient_pna(b, "S07", patient, path)
     adr(b, "S07/ADR", patient, path)
     if patient.occupation is not None:
-        b.add("S07/EMP", "EMP", ("1",), ("",), ("", "", "", b.value(patient.occupation, path + "/OccupancyText", "S07/EMP", "EMP", 3, 4)))
+        b.add(
+            "S07/EMP",
+            "EMP",
+            ("1",),
+            ("",),
+            (
+                "",
+                "",
+                "",
+                b.value(patient.occupation, path + "/OccupancyText", "S07/EMP", "EMP", 3, 4),
+            ),
+        )
     for name, value in (("PersonTitle", patient.title), ("EmailIdentifier", patient.email)):
         if value is not None:
             b.unmapped(f"{path}/{name} has no place in DIS01.", f"{path}/{name}", "-")
     if patient.telephones:
-        b.unmapped(f"{path}/TelephoneSubscriber has no place in DIS01.", path + "/TelephoneSubscriber", "-")
+        b.unmapped(
+            f"{path}/TelephoneSubscriber has no place in DIS01.", path + "/TelephoneSubscriber", "-"
+        )
     # S09
     for index, relative in enumerate(letter.relatives, start=1):
         key = f"S09#{index}"
         rpath = f"{base}/Relative[{index}]"
         code = RELATION.encode(relative.relation)
         if code is None:
-            raise fail("convert.unsupported-value", f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code.", rpath + "/RelationCode")
+            raise fail(
+                "convert.unsupported-value",
+                f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code.",
+                rpath + "/RelationCode",
+            )
         b.add(key, "S09", ("09",))
         b.add(key + "/REL", "REL", ("PER",), (code,))
         relative_pna(b, key + "/PNA", relative, rpath, cpr_suffix=False)
@@ -944,7 +1011,9 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         dpath = f"{base}/Diagnose/Other[{index}]"
         qualifier = DIAGNOSIS_KIND.encode(diagnosis.kind) if diagnosis.kind is not None else None
         if qualifier is None:
-            raise fail("convert.missing-required", "Diagnose/Other needs a DiagnoseDescriptionCode.", dpath)
+            raise fail(
+                "convert.missing-required", "Diagnose/Other needs a DiagnoseDescriptionCode.", dpath
+            )
         b.add(key, "S14", ("14",))
         cin(b, key + "/CIN", qualifier, diagnosis, dpath, dis01_agency)
         if diagnosis.moment is not None:
@@ -982,36 +1051,78 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
 def _s01(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
     key = "S01." + role
     b.add(key, "S01", ("01",))
-    party_nad(b, key + "/NAD", role, party.identifier, (party.organisation, party.department, party.unit), path)
+    party_nad(
+        b,
+        key + "/NAD",
+        role,
+        party.identifier,
+        (party.organisation, party.department, party.unit),
+        path,
+    )
     adr(b, key + "/ADR", party, path)
     if role == "SSP" and party.telephone is not None:
-        b.add(key + "/CON", "CON", ("",), (b.value(party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2), "TE"))
+        b.add(
+            key + "/CON",
+            "CON",
+            ("",),
+            (
+                b.value(
+                    party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
+                ),
+                "TE",
+            ),
+        )
     elif party.telephone is not None:
-        b.unmapped(f"{path}/TelephoneSubscriberIdentifier has no place in DIS01.", path + "/TelephoneSubscriberIdentifier", "-")
+        b.unmapped(
+            f"{path}/TelephoneSubscriberIdentifier has no place in DIS01.",
+            path + "/TelephoneSubscriberIdentifier",
+            "-",
+        )
     b.add(key + "/SEQ", "SEQ", ("",), (str(seq),))
     if role == "SSP":
         speciality = ""
         if party.speciality is not None:
             found = SPECIALITY.encode(party.speciality)
             if found is None:
-                raise fail("convert.unsupported-value", f"MedicalSpecialityCode {str(party.speciality)[:30]!r} has no AFSSPEC code.", path + "/MedicalSpecialityCode")
+                raise fail(
+                    "convert.unsupported-value",
+                    f"MedicalSpecialityCode {str(party.speciality)[:30]!r} has no AFSSPEC code.",
+                    path + "/MedicalSpecialityCode",
+                )
             speciality = found
-        b.add(key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (LETTER_TYPE, "SKS", "SST"))
+        b.add(
+            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (LETTER_TYPE, "SKS", "SST")
+        )
     elif party.speciality is not None:
-        b.unmapped(f"{path}/MedicalSpecialityCode has no place in DIS01.", path + "/MedicalSpecialityCode", "-")
+        b.unmapped(
+            f"{path}/MedicalSpecialityCode has no place in DIS01.",
+            path + "/MedicalSpecialityCode",
+            "-",
+        )
 
 
 def _s05(b: Builder, referral: Referral, path: str) -> None:
     b.add("S05", "S05", ("05",))
     b.add("S05/GIS", "GIS", ("N",))
     if referral.identifier is not None:
-        b.add("S05/RFF", "RFF", ("ROI", b.value(referral.identifier, path + "/Identifier", "S05/RFF", "RFF", 1, 2)))
+        b.add(
+            "S05/RFF",
+            "RFF",
+            ("ROI", b.value(referral.identifier, path + "/Identifier", "S05/RFF", "RFF", 1, 2)),
+        )
     if referral.received is not None:
         dtm(b, "S05/DTM", "8", referral.received, path + "/Received")
     if referral.refer is not None:
         cin(b, "S05/CIN.DI", "DI", referral.refer, path + "/Refer", dis01_agency)
     for index, diagnosis in enumerate(referral.additional, start=1):
-        cin(b, f"S05/CIN.DM#{index}", "DM", diagnosis, f"{path}/ReferalAdditional[{index}]", dis01_agency)
+        cin(
+            b,
+            f"S05/CIN.DM#{index}",
+            "DM",
+            diagnosis,
+            f"{path}/ReferalAdditional[{index}]",
+            dis01_agency,
+        )
 
 
 def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
@@ -1019,7 +1130,16 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
     b.add("S11/GIS", "GIS", ("N",))
     episode = letter.header.episode_of_care_id
     if episode is not None:
-        b.add("S11/RFF.REI", "RFF", ("REI", b.value(episode, base + "/Letter/EpisodeOfCareIdentifier", "S11/RFF.REI", "RFF", 1, 2)))
+        b.add(
+            "S11/RFF.REI",
+            "RFF",
+            (
+                "REI",
+                b.value(
+                    episode, base + "/Letter/EpisodeOfCareIdentifier", "S11/RFF.REI", "RFF", 1, 2
+                ),
+            ),
+        )
     else:
         b.add("S11/RFF.AHI", "RFF", ("AHI", "1"))
     b.add("S11/SEQ", "SEQ", ("",), ("1",))
@@ -1030,14 +1150,34 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
     status = letter.patient.status
     code = EPISODE_STATUS.encode(status) if status is not None else None
     if code is None:
-        raise fail("convert.missing-required", "A DIS01 patient needs an EpisodeOfCareStatusCode.", base + "/Patient/EpisodeOfCareStatusCode")
+        raise fail(
+            "convert.missing-required",
+            "A DIS01 patient needs an EpisodeOfCareStatusCode.",
+            base + "/Patient/EpisodeOfCareStatusCode",
+        )
     b.add("S11/PAS", "PAS", (code,))
     diagnoses = letter.diagnoses
     if diagnoses is not None:
         if diagnoses.main is not None:
-            cin(b, "S11/CIN.A", "A", diagnoses.main, base + "/Diagnose/Main", dis01_agency, system=CodeSystem.SKS)
+            cin(
+                b,
+                "S11/CIN.A",
+                "A",
+                diagnoses.main,
+                base + "/Diagnose/Main",
+                dis01_agency,
+                system=CodeSystem.SKS,
+            )
         for index, diagnosis in enumerate(diagnoses.main_additional, start=1):
-            cin(b, f"S11/CIN.DM#{index}", "DM", diagnosis, f"{base}/Diagnose/MainAdditional[{index}]", dis01_agency, system=CodeSystem.SKS)
+            cin(
+                b,
+                f"S11/CIN.DM#{index}",
+                "DM",
+                diagnosis,
+                f"{base}/Diagnose/MainAdditional[{index}]",
+                dis01_agency,
+                system=CodeSystem.SKS,
+            )
 
 
 # IdentifierCode is imported for type hints in the shared helpers' callers.

@@ -283,7 +283,9 @@ class Issue:
         )
         if loss:
             return Finding(
-                "convert.loss", Severity.WARNING, f"Left out of the EDIFACT output: {self.message}",
+                "convert.loss",
+                Severity.WARNING,
+                f"Left out of the EDIFACT output: {self.message}",
                 where,
             )
         return Finding(self.code, Severity.ERROR, self.message, where)
@@ -356,7 +358,12 @@ class Builder:
         self.issues.append(Issue(code, message, path, scope, tag, element, component))
 
     def unmapped(
-        self, message: str, path: str, scope: str, tag: str | None = None, element: int | None = None
+        self,
+        message: str,
+        path: str,
+        scope: str,
+        tag: str | None = None,
+        element: int | None = None,
     ) -> None:
         self.issue("convert.unmapped", message, path, scope, tag, element)
 

@@ -534,12 +534,16 @@ def _party(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
     adr(b, key + "/ADR", party, path, street_placeholder=True)
     if party.telephone is not None:
         if role in ("PO", "PRH"):
-            number = b.value(party.telephone, path + "/TelephoneSubscriberIdentifier",
-                             key + "/CON", "CON", 2)
+            number = b.value(
+                party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
+            )
             b.add(key + "/CON", "CON", ("",), (number, "TE"))
         else:
-            b.unmapped(f"{path}/TelephoneSubscriberIdentifier has no place in REF01.",
-                       path + "/TelephoneSubscriberIdentifier", "-")
+            b.unmapped(
+                f"{path}/TelephoneSubscriberIdentifier has no place in REF01.",
+                path + "/TelephoneSubscriberIdentifier",
+                "-",
+            )
     b.add(key + "/SEQ", "SEQ", ("",), (str(seq),))
     if role == "PO":
         speciality = ""
@@ -552,11 +556,15 @@ def _party(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
                     path + "/MedicalSpecialityCode",
                 )
             speciality = found
-        b.add(key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"),
-              (LETTER_TYPE, "SKS", "SST"))
+        b.add(
+            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (LETTER_TYPE, "SKS", "SST")
+        )
     elif party.speciality is not None:
-        b.unmapped(f"{path}/MedicalSpecialityCode has no place here in REF01.",
-                   path + "/MedicalSpecialityCode", "-")
+        b.unmapped(
+            f"{path}/MedicalSpecialityCode has no place here in REF01.",
+            path + "/MedicalSpecialityCode",
+            "-",
+        )
 
 
 def _referrer(b: Builder, sender: Party, path: str) -> None:
@@ -579,8 +587,11 @@ def _referrer(b: Builder, sender: Party, path: str) -> None:
         ident = b.value(referrer.identifier, path + "/Identifier", key + "/NAD", "NAD", 2)
         id_element = (ident, id_type, agency)
     elif referrer.identifier_code is not None:
-        b.unmapped("A referrer IdentifierCode without an Identifier has no EDIFACT form.",
-                   path + "/IdentifierCode", "-")
+        b.unmapped(
+            "A referrer IdentifierCode without an Identifier has no EDIFACT form.",
+            path + "/IdentifierCode",
+            "-",
+        )
     b.add(
         key + "/NAD",
         "NAD",
@@ -613,12 +624,15 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
             1,
         )
     elif header.status is None:
-        raise fail("convert.missing-required", "A REF01 letter needs a StatusCode.",
-                   base + "/Letter")
+        raise fail(
+            "convert.missing-required", "A REF01 letter needs a StatusCode.", base + "/Letter"
+        )
     b.add("S02/GIS", "GIS", (LETTER_STATUS.encode(StatusCode.NEW) or "N",))
     episode = header.episode_of_care_id
-    value = "_" if episode is None else b.value(
-        episode, base + "/Letter/EpisodeOfCareIdentifier", "S02/RFF", "RFF", 1, 2
+    value = (
+        "_"
+        if episode is None
+        else b.value(episode, base + "/Letter/EpisodeOfCareIdentifier", "S02/RFF", "RFF", 1, 2)
     )
     b.add("S02/RFF", "RFF", ("ROI", value or "_"))
     from medbridge.edifact.dis01 import dtm
@@ -644,13 +658,17 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
                     continue
             qualifier = DIAGNOSIS_KIND.encode(diagnosis.kind) if diagnosis.kind else None
             if qualifier is None:
-                raise fail("convert.missing-required",
-                           "ReferralAdditional needs a DiagnoseDescriptionCode.", path)
+                raise fail(
+                    "convert.missing-required",
+                    "ReferralAdditional needs a DiagnoseDescriptionCode.",
+                    path,
+                )
             cin(b, key, qualifier, diagnosis, path, _no_agency)
     info = letter.additional_information
     if info is not None and info.clinical_reason is not None:
-        _text(b, "S02/FTX", "DI", info.clinical_reason,
-              base + "/AdditionalInformation/ClinicalReason")
+        _text(
+            b, "S02/FTX", "DI", info.clinical_reason, base + "/AdditionalInformation/ClinicalReason"
+        )
 
 
 def _text(b: Builder, key: str, qualifier: str, text: FormattedText, path: str) -> None:
@@ -666,29 +684,46 @@ def _s07(b: Builder, patient: Patient, path: str) -> None:
     patient_pna(b, "S07", patient, path)
     adr(b, "S07/ADR", patient, path, street_placeholder=True)
     if len(patient.telephones) > 3:
-        b.unmapped("REF01 carries at most three patient phones.", path + "/TelephoneSubscriber[4]",
-                   "-")
+        b.unmapped(
+            "REF01 carries at most three patient phones.", path + "/TelephoneSubscriber[4]", "-"
+        )
     for index, phone in enumerate(patient.telephones[:3], start=1):
         key = f"S07/CON#{index}"
         kind = TELEPHONE_KIND.encode(phone.kind)
         if kind is None:
-            raise fail("convert.unsupported-value",
-                       f"TelephoneSubscriberCode {str(phone.kind)[:20]!r} has no EDIFACT code.",
-                       f"{path}/TelephoneSubscriber[{index}]/TelephoneSubscriberCode")
-        number = b.value(phone.number,
-                         f"{path}/TelephoneSubscriber[{index}]/TelephoneSubscriberIdentifier",
-                         key, "CON", 2)
+            raise fail(
+                "convert.unsupported-value",
+                f"TelephoneSubscriberCode {str(phone.kind)[:20]!r} has no EDIFACT code.",
+                f"{path}/TelephoneSubscriber[{index}]/TelephoneSubscriberCode",
+            )
+        number = b.value(
+            phone.number,
+            f"{path}/TelephoneSubscriber[{index}]/TelephoneSubscriberIdentifier",
+            key,
+            "CON",
+            2,
+        )
         b.add(key, "CON", (kind,), (number, "TE"))
     if patient.title is not None:
-        b.add("S07/EMP", "EMP", ("1",), ("",),
-              ("", "", "", b.value(patient.title, path + "/PersonTitle", "S07/EMP", "EMP", 3, 4)))
-    for name, value in (("OccupancyText", patient.occupation), ("TelephoneSubscriberIdentifier",
-                                                                 patient.telephone)):
+        b.add(
+            "S07/EMP",
+            "EMP",
+            ("1",),
+            ("",),
+            ("", "", "", b.value(patient.title, path + "/PersonTitle", "S07/EMP", "EMP", 3, 4)),
+        )
+    for name, value in (
+        ("OccupancyText", patient.occupation),
+        ("TelephoneSubscriberIdentifier", patient.telephone),
+    ):
         if value is not None:
             b.unmapped(f"{path}/{name} has no place in REF01.", f"{path}/{name}", "-")
     if patient.status is not None:
-        b.unmapped(f"{path}/EpisodeOfCareStatusCode has no place in REF01.",
-                   path + "/EpisodeOfCareStatusCode", "-")
+        b.unmapped(
+            f"{path}/EpisodeOfCareStatusCode has no place in REF01.",
+            path + "/EpisodeOfCareStatusCode",
+            "-",
+        )
 
 
 def _s12(b: Builder, letter: HospitalReferral, base: str) -> None:
@@ -714,8 +749,9 @@ def _s12(b: Builder, letter: HospitalReferral, base: str) -> None:
     for index, reference in enumerate(letter.references, start=1):
         reference_ftx(probe, "ref", reference, f"{base}/Reference[{index}]")
     b.issues.extend(
-        type(issue)(issue.code, issue.message, issue.path, "S12", issue.tag, issue.element,
-                    issue.component)
+        type(issue)(
+            issue.code, issue.message, issue.path, "S12", issue.tag, issue.element, issue.component
+        )
         for issue in probe.issues
     )
     if "ref" in probe.units:
@@ -748,8 +784,9 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
         vpath = f"{base}/HospitalVisitation[{index}]"
         code = INFORMATION_CODE.encode(visit.code)
         if code is None:
-            raise fail("convert.unsupported-value", "Unknown InformationCode.",
-                       vpath + "/InformationCode")
+            raise fail(
+                "convert.unsupported-value", "Unknown InformationCode.", vpath + "/InformationCode"
+            )
         blocks = b.text_blocks(visit.information, vpath + "/Information", key)
         if blocks is not None and len(blocks) > 1:
             b.unmapped(
@@ -775,8 +812,9 @@ def _s19(b: Builder, letter: HospitalReferral, base: str) -> None:
     if info.transport is not None:
         b.add("S19/TDT", "TDT", ("PHL",), ("",), (TRANSPORT.encode(info.transport) or "",))
     if info.supplementary is not None:
-        _text(b, "S19/FTX", "COT", info.supplementary,
-              base + "/AdditionalInformation/Supplementary")
+        _text(
+            b, "S19/FTX", "COT", info.supplementary, base + "/AdditionalInformation/Supplementary"
+        )
 
 
 _ = Diagnosis

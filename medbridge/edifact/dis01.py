@@ -31,7 +31,7 @@ from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.edifact.segment import Segment
-from medbridge.model.codes import CodeSystem, EpisodeOfCareStatus, IdentifierCode, StatusCode
+from medbridge.model.codes import CodeSystem, EpisodeOfCareStatus, StatusCode
 from medbridge.model.common import (
     BinaryObject,
     Contact,
@@ -1178,7 +1178,3 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
                 dis01_agency,
                 system=CodeSystem.SKS,
             )
-
-
-# IdentifierCode is imported for type hints in the shared helpers' callers.
-_ = IdentifierCode

@@ -33,6 +33,7 @@ from medbridge.edifact.dis01 import (
     adr,
     apply_address,
     cin,
+    dtm,
     header_segments,
     party_nad,
     patient_pna,
@@ -52,7 +53,6 @@ from medbridge.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.segment import Segment
 from medbridge.model.codes import CodeSystem, DiagnosisKind, StatusCode
 from medbridge.model.common import (
-    Diagnosis,
     Party,
     Patient,
     Reference,
@@ -635,8 +635,6 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
         else b.value(episode, base + "/Letter/EpisodeOfCareIdentifier", "S02/RFF", "RFF", 1, 2)
     )
     b.add("S02/RFF", "RFF", ("ROI", value or "_"))
-    from medbridge.edifact.dis01 import dtm
-
     dtm(b, "S02/DTM", "4", header.authorisation, base + "/Letter/Authorisation")
     referral = letter.referral
     if referral is not None:
@@ -815,6 +813,3 @@ def _s19(b: Builder, letter: HospitalReferral, base: str) -> None:
         _text(
             b, "S19/FTX", "COT", info.supplementary, base + "/AdditionalInformation/Supplementary"
         )
-
-
-_ = Diagnosis

@@ -24,6 +24,7 @@ WIRE_KEYS_ALSO_CODES_FORBIDDEN = {
     "xml.standalone",
     "xml.root_attributes",
     "xml.declared_encoding",
+    "edifact.ftx",
 }
 
 

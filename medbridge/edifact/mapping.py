@@ -422,10 +422,19 @@ class Builder:
             )
             return None
         try:
-            return write_text(text)
+            blocks = write_text(text)
         except FtxError as exc:
             self.issue("convert.unrepresentable", f"{path}: {exc.message}", path, scope, tag, 4)
             return None
+        if not blocks:  # only empty style elements: nothing FTX can carry
+            self.unmapped(
+                f"{path} holds only empty style elements; it has no EDIFACT form (no FTX).",
+                path,
+                scope,
+                tag,
+            )
+            return None
+        return blocks
 
     def finish(self) -> list[Unit]:
         return list(self.units.values())

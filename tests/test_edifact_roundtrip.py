@@ -190,16 +190,9 @@ def test_edifact_xml_edifact_is_byte_identical_layout_aside(path: Path) -> None:
     xml = write_xml(message)
     back = medbridge.read(xml)
     written, _ = write_interchange(back, allow_nonstandard=True)
-    if not _has_alignment(data):
-        assert written == data.replace(b"'\n", b"'")
-        return
-    # Known gap (reported): F3 is not idempotent for Center/Right. A centred block read from
-    # EDIFACT holds its surrounding Breaks, and the §9.4 writer adds one more on each side, so
-    # only the FTX of texts with an alignment may differ, and only in blank lines.
-    assert _non_ftx(written) == _non_ftx(data)
-    again, _ = read_interchange(written)
-    for first, second in zip(message.letters, again.letters, strict=True):
-        assert _visible(first) == _visible(second)
+    # Centred and right-aligned blocks included: a block that already holds its own leading or
+    # trailing Break gets none added (medbridge's fixed-point rule in medbridge.edifact.ftx).
+    assert written == data.replace(b"'\n", b"'")
 
 
 def _visible(letter: Any) -> list[str]:

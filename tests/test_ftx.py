@@ -535,3 +535,22 @@ def test_unrepresentable_control_characters_and_latin1_edges() -> None:
     text = FormattedText(["\r\n\x7f\x9f\xa0\xff\u0100 ~"])
     assert unrepresentable(text) == [("\r", 0), ("\n", 1), ("\x7f", 2), ("\x9f", 3), ("\u0100", 6)]
     assert unrepresentable(TEXT_A) == []
+
+
+def test_aligned_blocks_read_from_edifact_are_a_canonical_fixed_point() -> None:
+    """[POL] A Center/Right block that already holds its own leading or trailing Break gets no
+    added one, and "the run before it" is the last run with content; so canonical writing of
+    what was read gives the same blocks back, without provenance (safety §6.3 fixed point)."""
+    blocks = [
+        FtxBlock("P0M", (".", "Titel")),
+        FtxBlock("F00", ("Bisoprolol 2,5 mg",)),
+        FtxBlock("F0M", ("Vægt 71,4 kg", ".")),
+        FtxBlock("F0H", ("Kreatinin 142", ".")),
+        FtxBlock("P0H", ("Overlæge Åse Ørlighed",)),
+    ]
+    text = read_text(blocks)
+    text.wire.clear()
+    assert write_text(text) == blocks
+    again = read_text(write_text(text))
+    again.wire.clear()
+    assert again == text

@@ -23,7 +23,11 @@ The [POL] corrections to MedCom's writer implemented here:
 * *next* is the real next run, not always the second run of the text;
 * a hard line that would read back wrongly (exactly ``.``, or ending in ``\\``) is written with an
   extra ``\\`` and followed by a ``.`` line (§9.8);
-* an unknown format code is an error on reading (MedCom makes it ``FixedFont``).
+* an unknown format code is an error on reading (MedCom makes it ``FixedFont``);
+* a ``Center``/``Right`` block that already starts (ends) with its own ``Break`` gets no added
+  line before (after) it, and "the run before it" is the last run with content. This is how such
+  blocks read from EDIFACT, so writing what was read gives the same FTX (MedCom would add a blank
+  line on every pass).
 
 Provenance (§12 P1/P2): :func:`read_text` records the blocks it read in
 ``FormattedText.wire["edifact.ftx"]`` as ``[[format_code, [line, ...]], ...]`` (JSON-friendly), and
@@ -31,8 +35,7 @@ Provenance (§12 P1/P2): :func:`read_text` records the blocks it read in
 so other senders' wrap points survive an EDIFACT → model → EDIFACT round trip byte for byte.
 Provenance is what makes read → write → read a fixed point: canonical writing alone is one for
 plain text, but not for styled text (each canonical pass may move more ``Break``s across a style
-boundary, split a §9.8 escape pair over two styled FTX, or add a leading line to a
-``Center``/``Right`` at the start, as §9.4 step 1 prescribes).
+boundary or split a §9.8 escape pair over two styled FTX).
 """
 
 from __future__ import annotations
@@ -259,13 +262,22 @@ def _split_runs(text: FormattedText) -> list[_Run]:
                 assert isinstance(item, (Bold, Italic, Underline, Center, Right))
                 new_slot = _SLOT_OF[type(item)]
                 run = _Run(font, new_slot)
-                if new_slot in _ALIGNMENTS and not (
-                    runs[-1].items and runs[-1].items[-1] is _BREAK
+                # [POL] A block that already starts (ends) with its own Break needs no added one:
+                # that is how such a block reads from EDIFACT, so read → write is a fixed point.
+                starts = bool(item.content) and isinstance(item.content[0], Break)
+                ends = bool(item.content) and isinstance(item.content[-1], Break)
+                # "The run before it" is the last run with items (style changes leave empty runs
+                # behind); at the very start there is none, which counts as not ending in BREAK.
+                before = next((r for r in reversed(runs) if r.items), None)
+                if (
+                    new_slot in _ALIGNMENTS
+                    and not starts
+                    and not (before is not None and before.items[-1] is _BREAK)
                 ):
                     run.items.append(_BREAK)
                 runs.append(run)
                 walk(item.content, font, new_slot, type(item).__name__)
-                if new_slot in _ALIGNMENTS:
+                if new_slot in _ALIGNMENTS and not ends:
                     runs[-1].items.append(_BREAK)
                 runs.append(_Run(font, slot))
 
@@ -445,11 +457,15 @@ def _paragraph_runs(text: FormattedText) -> list[_Paragraphs]:
                 runs.append(_Paragraphs(code))
             elif isinstance(item, (Center, Right)):
                 run = _Paragraphs(code[0] + _SLOT_OF[type(item)])
-                if not runs[-1].ends_with_break():
+                starts = bool(item.content) and isinstance(item.content[0], Break)
+                ends = bool(item.content) and isinstance(item.content[-1], Break)
+                before = next((r for r in reversed(runs) if not r.empty()), None)
+                if not starts and not (before is not None and before.ends_with_break()):
                     run.paragraphs.append("")
                 runs.append(run)
                 add(item.content, run.code)
-                runs[-1].paragraphs.append("")
+                if not ends:
+                    runs[-1].paragraphs.append("")
                 runs.append(_Paragraphs(code))
             elif isinstance(item, (Bold, Italic, Underline)):
                 runs.append(_Paragraphs(code[0] + _SLOT_OF[type(item)]))

@@ -375,11 +375,13 @@ def write(message: Message, format: str = XML) -> bytes:
     Raises :class:`~medbridge.ConversionError` when the target cannot carry a value (EDIFACT);
     use :func:`convert` with ``allow_loss=True`` to write with a loss report instead.
     """
-    output, _ = _guard(lambda: _write(message, format, allow_loss=False))
+    output, _ = _guard(lambda: _write(message, format, allow_loss=False, allow_nonstandard=False))
     return output
 
 
-def _write(message: Message, fmt: str, *, allow_loss: bool) -> tuple[bytes, list[Finding]]:
+def _write(
+    message: Message, fmt: str, *, allow_loss: bool, allow_nonstandard: bool
+) -> tuple[bytes, list[Finding]]:
     if fmt == XML:
         from medbridge.xml.codec import write_xml
 
@@ -387,7 +389,9 @@ def _write(message: Message, fmt: str, *, allow_loss: bool) -> tuple[bytes, list
     if fmt == EDIFACT:
         from medbridge.edifact.codec import write_interchange
 
-        return write_interchange(message, allow_loss=allow_loss)
+        return write_interchange(
+            message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
+        )
     if fmt == JSON:
         return to_json(message).encode("utf-8") + b"\n", []
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -398,6 +402,7 @@ def convert(
     to: str,
     *,
     allow_loss: bool = False,
+    allow_nonstandard: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     strict_encoding: bool = False,
 ) -> Conversion:
@@ -406,7 +411,9 @@ def convert(
     Every value the target cannot carry is a loss. By default a loss makes the conversion fail
     with :class:`~medbridge.ConversionError`; with ``allow_loss=True`` the output is written without
     those values and each is reported in ``Conversion.losses``. Nothing is truncated, replaced or
-    dropped silently.
+    dropped silently. ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX
+    count limits (9 FTX per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with
+    a ``convert.nonstandard`` warning, instead of refusing them.
     """
     _check_source(source)
     if to not in FORMATS:
@@ -424,7 +431,9 @@ def convert(
         if losses and not allow_loss:
             refused = [_as_refusal(f) for f in losses]
             raise ConversionError.from_findings(refused)
-        output, write_findings = _write(parsed.message, to, allow_loss=allow_loss)
+        output, write_findings = _write(
+            parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
+        )
         return Conversion(output, findings + losses + write_findings, to)
 
     return _guard(run)

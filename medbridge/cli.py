@@ -280,12 +280,16 @@ class _Outcome:
         }
 
 
-def _convert_one(args: tuple[str, str, bool, bool]) -> _Outcome:
+def _convert_one(args: tuple[str, str, bool, bool, bool]) -> _Outcome:
     """Convert one file in memory (runs in worker processes; writes nothing)."""
-    path, to, allow_loss, strict_encoding = args
+    path, to, allow_loss, allow_nonstandard, strict_encoding = args
     try:
         result = medbridge.convert(
-            Path(path), to, allow_loss=allow_loss, strict_encoding=strict_encoding
+            Path(path),
+            to,
+            allow_loss=allow_loss,
+            allow_nonstandard=allow_nonstandard,
+            strict_encoding=strict_encoding,
         )
     except InputError as exc:
         status = "io-error" if any(f.code == "io.unreadable" for f in exc.findings) else "invalid"
@@ -338,6 +342,11 @@ def _internal(path: str, exc: BaseException) -> Finding:
     help="Write even when the target cannot carry some values; report each loss.",
 )
 @click.option(
+    "--allow-nonstandard",
+    is_flag=True,
+    help="EDIFACT: write texts over MedCom's FTX count limits (as MedCom does), with a warning.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -357,6 +366,7 @@ def convert(
     out_dir: Path,
     force: bool,
     allow_loss: bool,
+    allow_nonstandard: bool,
     jobs: int | None,
     report_file: Path | None,
     strict_encoding: bool,
@@ -373,7 +383,9 @@ def convert(
     try:
         inputs, notes = _inputs(paths, patterns)
         input_paths = [item.path for item in inputs]
-        work = [(str(item.path), to, allow_loss, strict_encoding) for item in inputs]
+        work = [
+            (str(item.path), to, allow_loss, allow_nonstandard, strict_encoding) for item in inputs
+        ]
         outcomes: list[_Outcome] = []
         for item, outcome in zip(
             inputs, _progress(_run(work, jobs), "Converting", len(work)), strict=True
@@ -416,7 +428,7 @@ def convert(
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _run(work: list[tuple[str, str, bool, bool]], jobs: int | None) -> Iterator[_Outcome]:
+def _run(work: list[tuple[str, str, bool, bool, bool]], jobs: int | None) -> Iterator[_Outcome]:
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(work) < 2:
         for args in work:

@@ -279,3 +279,52 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 130
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_convert_to_edifact_strict_refusal_and_allow_loss_report(tmp_path: Path) -> None:
+    source = VALID / "epikrise" / "xmlonly-fritekst-cp1252.xml"
+    out = tmp_path / "out"
+    code, stdout, stderr = run("convert", str(source), "--to", "edifact", "--out", str(out))
+    assert code == 1
+    assert "convert.unrepresentable" in stderr and "U+201C" in stderr
+    assert not out.exists() or not any(out.iterdir())
+    report = tmp_path / "report.json"
+    code, stdout, stderr = run(
+        "convert",
+        str(source),
+        "--to",
+        "edifact",
+        "--out",
+        str(out),
+        "--allow-loss",
+        "--report",
+        str(report),
+    )
+    assert code == 0
+    assert "1 lossy" in stdout
+    (entry,) = json.loads(report.read_text())["files"]
+    losses = [f for f in entry["findings"] if f["code"] == "convert.loss"]
+    assert entry["lossy"] is True
+    assert any("Text01" in f["location"]["path"] for f in losses)
+    written = (out / "xmlonly-fritekst-cp1252.edi").read_bytes()
+    assert written.startswith(b"UNA:+.? 'UNB+UNOC:3+")
+    assert "“".encode("cp1252") not in written and b"?\x93" not in written
+
+
+def test_allow_nonstandard_writes_long_clinical_text_with_a_warning(tmp_path: Path) -> None:
+    source = VALID / "epikrise" / "pneumoni.xml"
+    code, _, stderr = run("convert", str(source), "--to", "edifact", "--out", str(tmp_path / "a"))
+    assert code == 1
+    assert "at most 9" in stderr
+    code, _, stderr = run(
+        "convert",
+        str(source),
+        "--to",
+        "edifact",
+        "--out",
+        str(tmp_path / "b"),
+        "--allow-nonstandard",
+    )
+    assert code == 0
+    assert "convert.nonstandard" in stderr
+    assert (tmp_path / "b" / "pneumoni.edi").read_bytes() == source.with_suffix(".edi").read_bytes()

@@ -192,9 +192,11 @@ def bench_batch(letters: int) -> list[tuple[str, str, str, str]]:
 
 _MEMORY_CHILD = """
 import resource, sys
+from pathlib import Path
 import medbridge
+limits = medbridge.Limits(max_input_bytes=1 << 40, max_segments=1 << 40)
 count = 0
-for message in medbridge.iter_read(__import__('pathlib').Path(sys.argv[1])):
+for message in medbridge.iter_read(Path(sys.argv[1]), limits=limits):
     count += 1
 print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -226,7 +228,8 @@ def bench_memory(megabytes: int) -> list[tuple[str, str, str, str]]:
             check=False,
         )
     if result.returncode != 0:
-        return [("iter_read peak memory", "failed", result.stderr.strip()[-200:], "< 100 MB")]
+        reason = result.stderr.strip().splitlines()[-1][:80] if result.stderr.strip() else "?"
+        return [("iter_read peak memory", "failed", reason, "< 100 MB")]
     count, peak_kib = result.stdout.split()
     peak = int(peak_kib) / 1024
     base = int(baseline[1]) / 1024

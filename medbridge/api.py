@@ -171,13 +171,13 @@ def _edifact_kind(message_type: str) -> str | None:
     return {"MEDDIS": "epikrise", "MEDREF": "henvisning"}.get(message_type)
 
 
-def _edifact(data: bytes) -> _Parsed:
+def _edifact(data: bytes, limits: Limits) -> _Parsed:
     from medbridge.edifact.codec import read_interchange
 
     detection = Detection(format=EDIFACT)
     _edifact_detect(data, detection)
     try:
-        message, findings = read_interchange(data)
+        message, findings = read_interchange(data, limits=limits)
     except EdifactInputError as exc:
         return _Parsed(detection, None, exc.findings)
     findings = list(findings)
@@ -214,12 +214,12 @@ def _unsupported_version(version: str) -> Finding:
     )
 
 
-def _parse(data: bytes, strict_encoding: bool) -> _Parsed:
+def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) -> _Parsed:
     fmt = sniff_format(data)
     if fmt == XML:
         parsed = _xml(data, strict_encoding)
     elif fmt == EDIFACT:
-        parsed = _edifact(data)
+        parsed = _edifact(data, limits)
     elif fmt == JSON:
         parsed = _json(data)
     else:
@@ -243,7 +243,7 @@ def _input_error(fmt: str | None, findings: list[Finding]) -> InputError:
 
 def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Parsed:
     data, name = _load(source, limits)
-    parsed = _parse(data, strict_encoding)
+    parsed = _parse(data, strict_encoding, limits)
     parsed.findings = _with_file(parsed.findings, name)
     if parsed.message is None or any(f.is_error for f in parsed.findings):
         errors = [f for f in parsed.findings if f.is_error]
@@ -284,17 +284,17 @@ def iter_read(
     _check_source(source)
     data, name = _guard(lambda: _load(source, limits))
     if sniff_format(data) == EDIFACT:
-        yield from _iter_edifact(data, name)
+        yield from _iter_edifact(data, name, limits)
         return
     message = read(data, limits=limits, strict_encoding=strict_encoding)
     for letter in message.letters:
         yield Message(message.envelope, [letter], dict(message.wire))
 
 
-def _iter_edifact(data: bytes, name: str | None) -> Iterator[Message]:
+def _iter_edifact(data: bytes, name: str | None, limits: Limits) -> Iterator[Message]:
     from medbridge.edifact.codec import iter_interchange
 
-    iterator = iter_interchange(data)
+    iterator = iter_interchange(data, limits=limits)
     while True:
         try:
             item = _guard(lambda: next(iterator, None))
@@ -320,7 +320,7 @@ def validate(
             data, name = _load(source, limits)
         except InputError as exc:
             return Report(exc.findings)
-        parsed = _parse(data, strict_encoding)
+        parsed = _parse(data, strict_encoding, limits)
         det = parsed.detection
         report = Report(
             _with_file(parsed.findings, name), det.format, det.kind, det.version, det.encoding

@@ -41,6 +41,7 @@ from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
 from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.findings import Finding, Location, Severity
+from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.epikrise import DischargeLetter
@@ -171,13 +172,15 @@ def _dominant_layout(segments: list[Segment]) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def iter_interchange(data: bytes) -> Iterator[tuple[Message, list[Finding]]]:
+def iter_interchange(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[Message, list[Finding]]]:
     """Yield ``(message, findings)`` for each UNH…UNT of the interchange in ``data``, streaming.
 
     Every message shares the envelope (and the ``edifact.`` wire facts of UNA, UNB and layout).
     Raises :class:`EdifactInputError` at the first message (or envelope) that cannot be read.
     """
-    tokenizer = Tokenizer(data)
+    tokenizer = Tokenizer(data, limits=limits)
     try:
         reader = InterchangeReader(tokenizer)
         header, unb = reader.header, reader.unb
@@ -279,11 +282,13 @@ def _element_name(letter: Letter) -> str:
     return "DischargeLetter" if isinstance(letter, DischargeLetter) else "HospitalReferral"
 
 
-def read_interchange(data: bytes) -> tuple[Message, list[Finding]]:
+def read_interchange(
+    data: bytes, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Message, list[Finding]]:
     """Read a whole interchange: one Message holding every letter, and all findings."""
     message: Message | None = None
     findings: list[Finding] = []
-    for item, item_findings in iter_interchange(data):
+    for item, item_findings in iter_interchange(data, limits=limits):
         findings.extend(item_findings)
         if message is None:
             message = item

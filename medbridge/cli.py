@@ -97,7 +97,18 @@ def _inputs(
 @_PATHS
 @_GLOB
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format: text for people; json, junit (JUnit XML) or sarif (SARIF 2.1.0).",
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file (atomically) instead of standard output.",
 )
 @click.option("--warnings-as-errors", is_flag=True, help="Treat warnings as errors.")
 @click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
@@ -105,15 +116,20 @@ def validate(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],
     fmt: str,
+    output: Path | None,
     warnings_as_errors: bool,
     strict_encoding: bool,
 ) -> None:
     """Validate messages: schema, identifiers and semantic rules.
 
     \b
-    Example:
-      medbridge validate fixtures/valid --format json
+    Examples:
+      medbridge validate fixtures/valid
+      medbridge validate inbox --format junit --output report.xml
+      medbridge validate inbox --format sarif --output medbridge.sarif
     """
+    from medbridge.validate import reporters
+
     try:
         inputs, notes = _inputs(paths, patterns)
         results: list[tuple[InputFile, Report]] = []
@@ -122,13 +138,39 @@ def validate(
             report = medbridge.validate(item.path, strict_encoding=strict_encoding)
             results.append((item, report))
             codes.append(_report_exit(report, warnings_as_errors))
-        if fmt == "json":
-            click.echo(json.dumps(_validate_json(results), ensure_ascii=False, indent=2))
+        named = [(str(item.path), report) for item, report in results]
+        if fmt == "text":
+            if output is None:
+                _print_reports(results, notes)
+                sys.exit(_overall(codes))
+            body = _reports_text(results).encode("utf-8")
+        elif fmt == "json":
+            body = reporters.to_json(named).encode("utf-8")
+        elif fmt == "junit":
+            body = reporters.to_junit(named, warnings_as_errors=warnings_as_errors)
         else:
-            _print_reports(results, notes)
+            body = reporters.to_sarif(named, version=medbridge.__version__).encode("utf-8")
+        if output is None:
+            click.echo(body.decode("utf-8"), nl=False)
+        else:
+            codes.append(_write_report(output, body, [item.path for item in inputs]))
         sys.exit(_overall(codes))
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _write_report(output: Path, body: bytes, inputs: list[Path]) -> int:
+    """Write a report file atomically; the exit code it contributes."""
+    try:
+        check_destination(output, inputs, force=True)
+        atomic_write(output, body)
+    except OutputRefused as exc:
+        click.echo(exc.findings[0].format(), err=True)
+        return EXIT_REFUSED
+    except OutputError as exc:
+        click.echo(exc.findings[0].format(), err=True)
+        return EXIT_IO
+    return EXIT_OK
 
 
 def _report_exit(report: Report, warnings_as_errors: bool) -> int:
@@ -141,28 +183,24 @@ def _report_exit(report: Report, warnings_as_errors: bool) -> int:
     return EXIT_OK
 
 
-def _validate_json(results: list[tuple[InputFile, Report]]) -> dict[str, Any]:
-    return {
-        "files": [
-            {
-                "path": str(item.path),
-                "ok": report.ok,
-                "format": report.format,
-                "kind": report.kind,
-                "version": report.version,
-                "findings": [_finding_json(f) for f in report.findings],
-            }
-            for item, report in results
-        ]
-    }
-
-
 def _finding_json(finding: Finding) -> dict[str, Any]:
     out = finding.as_dict()
     location = dict(finding.location.as_dict())
     location.pop("file", None)
     out["location"] = location
     return out
+
+
+def _reports_text(results: list[tuple[InputFile, Report]]) -> str:
+    lines: list[str] = []
+    for item, report in results:
+        what = " ".join(x for x in (report.format, report.kind, report.version) if x)
+        status = "ok" if report.ok else "INVALID"
+        lines.append(f"{item.path}: {status}" + (f" ({what})" if what else ""))
+        lines += ["  " + _finding_line(f) for f in report.findings]
+    valid = sum(1 for _, report in results if report.ok)
+    lines.append(f"{len(results)} file(s): {valid} valid, {len(results) - valid} invalid")
+    return "\n".join(lines) + "\n"
 
 
 def _print_reports(results: list[tuple[InputFile, Report]], notes: list[Finding]) -> None:
@@ -413,15 +451,7 @@ def convert(
             body = json.dumps(
                 {"files": [o.as_json() for o in outcomes]}, ensure_ascii=False, indent=2
             )
-            try:
-                check_destination(report_file, input_paths, force=True)
-                atomic_write(report_file, body.encode("utf-8") + b"\n")
-            except OutputRefused as exc:
-                click.echo(exc.findings[0].format(), err=True)
-                codes.append(EXIT_REFUSED)
-            except OutputError as exc:
-                click.echo(exc.findings[0].format(), err=True)
-                codes.append(EXIT_IO)
+            codes.append(_write_report(report_file, body.encode("utf-8") + b"\n", input_paths))
         sys.exit(_overall(codes))
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)

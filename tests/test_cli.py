@@ -328,3 +328,58 @@ def test_allow_nonstandard_writes_long_clinical_text_with_a_warning(tmp_path: Pa
     assert code == 0
     assert "convert.nonstandard" in stderr
     assert (tmp_path / "b" / "pneumoni.edi").read_bytes() == source.with_suffix(".edi").read_bytes()
+
+
+def test_validate_junit_parses_back_with_one_case_per_file(batch: Path, tmp_path: Path) -> None:
+    target = tmp_path / "junit.xml"
+    code, _, _ = run("validate", str(batch), "--format", "junit", "--output", str(target))
+    assert code == 1
+    root = etree.fromstring(target.read_bytes())  # noqa: TID251 - our own output
+    (suite,) = root.findall("testsuite")
+    cases = {Path(c.get("name")).name: c for c in suite.findall("testcase")}
+    assert sorted(cases) == ["good1.xml", "good2.xml", "hostile.xml", "invalid.xml"]
+    assert suite.get("tests") == "4" and suite.get("failures") == "2"
+    assert cases["good1.xml"].find("failure") is None
+    (failure,) = cases["hostile.xml"].findall("failure")
+    assert failure.get("type") == "xml.security.doctype"
+    assert cases["invalid.xml"].find("failure").get("type") == "xml.syntax.mismatched-tag"
+
+
+def test_validate_sarif_has_the_required_properties(batch: Path) -> None:
+    code, out, _ = run("validate", str(batch), "--format", "sarif")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    (sarif_run,) = doc["runs"]
+    driver = sarif_run["tool"]["driver"]
+    assert driver["name"] == "medbridge"
+    rule_ids = [r["id"] for r in driver["rules"]]
+    assert len(rule_ids) == len(set(rule_ids))
+    assert sarif_run["results"]
+    for result in sarif_run["results"]:
+        assert result["ruleId"] == rule_ids[result["ruleIndex"]]
+        assert result["level"] in {"error", "warning", "note"}
+        assert result["message"]["text"]
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"].endswith(".xml")
+        region = physical["region"]
+        assert "startLine" in region or "byteOffset" in region
+    assert {"xml.security.doctype"} <= set(rule_ids)
+
+
+def test_validate_edifact_sarif_uses_byte_offsets(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.edi"
+    data = (VALID / "epikrise" / "medcom-example-6-5.edi").read_bytes()
+    bad.write_bytes(data.replace(b"UNT+47+", b"UNT+99+"))
+    code, out, _ = run("validate", str(bad), "--format", "sarif")
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    unt = next(r for r in results if r["ruleId"] == "edifact.envelope.unt-count")
+    assert unt["locations"][0]["physicalLocation"]["region"]["byteOffset"] > 0
+
+
+def test_warnings_as_errors(tmp_path: Path) -> None:
+    latin1 = VALID / "plejeforloebsplan" / "observed-layout.xml"  # undeclared Latin-1 → warning
+    assert run("validate", str(latin1))[0] == 0
+    assert run("validate", str(latin1), "--warnings-as-errors")[0] == 1

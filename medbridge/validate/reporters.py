@@ -1,0 +1,156 @@
+"""Machine-readable validation reports: JSON, JUnit XML and SARIF 2.1.0.
+
+Each reporter takes the validated files in input order as ``(path, Report)`` pairs and returns
+the whole document; output is deterministic (no timestamps, host names or random ids). The
+reporters know the report formats, not MedCom.
+
+* **JSON**: ``{"files": [{"path", "ok", "format", "kind", "version", "findings": [...]}]}``.
+* **JUnit XML**: one test suite, one test case per file, one ``<failure>`` per error finding
+  (warnings too with ``warnings_as_errors``); other findings go to ``<system-out>``. Any CI server
+  shows it.
+* **SARIF 2.1.0**: one run; every finding a result with ``ruleId`` (the finding code), ``level``,
+  ``message`` and a physical location (file, line/column, or the byte offset for EDIFACT); the
+  driver lists each rule once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from lxml import etree
+
+from medbridge.findings import Finding, Report, Severity
+
+__all__ = ["SARIF_SCHEMA", "to_json", "to_junit", "to_sarif"]
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+Results = Sequence[tuple[str, Report]]
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    out = finding.as_dict()
+    location = dict(finding.location.as_dict())
+    location.pop("file", None)
+    out["location"] = location
+    return out
+
+
+def to_json(results: Results) -> str:
+    """The JSON report (the shape ``medbridge validate --format json`` prints)."""
+    files = [
+        {
+            "path": path,
+            "ok": report.ok,
+            "format": report.format,
+            "kind": report.kind,
+            "version": report.version,
+            "findings": [_finding_json(f) for f in report.findings],
+        }
+        for path, report in results
+    ]
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fails(finding: Finding, warnings_as_errors: bool) -> bool:
+    return finding.is_error or (warnings_as_errors and finding.severity is Severity.WARNING)
+
+
+def to_junit(results: Results, *, warnings_as_errors: bool = False) -> bytes:
+    """JUnit XML: a test case per file, a failure per error finding."""
+    failures = sum(
+        1 for _, report in results if any(_fails(f, warnings_as_errors) for f in report.findings)
+    )
+    suites = etree.Element("testsuites", name="medbridge validate")
+    suite = etree.SubElement(
+        suites,
+        "testsuite",
+        name="medbridge validate",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
+    for path, report in results:
+        what = " ".join(x for x in (report.kind, report.version) if x) or "unknown"
+        case = etree.SubElement(suite, "testcase", classname=what, name=path, file=path)
+        notes: list[str] = []
+        for finding in report.findings:
+            if _fails(finding, warnings_as_errors):
+                failure = etree.SubElement(
+                    case, "failure", message=finding.message, type=finding.code
+                )
+                failure.text = finding.format()
+            else:
+                notes.append(finding.format())
+        if notes:
+            etree.SubElement(case, "system-out").text = "\n".join(notes)
+    suites.set("tests", str(len(results)))
+    suites.set("failures", str(failures))
+    return bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _sarif_location(path: str, finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    region: dict[str, Any] = {}
+    if loc.line is not None:
+        region["startLine"] = loc.line
+        if loc.column is not None:
+            region["startColumn"] = loc.column
+    elif loc.offset is not None:
+        region["byteOffset"] = loc.offset
+    physical: dict[str, Any] = {"artifactLocation": {"uri": path}}
+    if region:
+        physical["region"] = region
+    location: dict[str, Any] = {"physicalLocation": physical}
+    logical = loc.path or (
+        f"segment {loc.segment} {loc.tag or ''}".strip() if loc.segment is not None else None
+    )
+    if logical:
+        location["logicalLocations"] = [{"fullyQualifiedName": logical}]
+    return location
+
+
+def to_sarif(results: Results, *, version: str = "0") -> str:
+    """SARIF 2.1.0: a result per finding with rule id, level, message and physical location."""
+    rules: dict[str, dict[str, Any]] = {}
+    index: dict[str, int] = {}
+    sarif_results: list[dict[str, Any]] = []
+    for path, report in results:
+        for finding in report.findings:
+            if finding.code not in rules:
+                index[finding.code] = len(rules)
+                rules[finding.code] = {
+                    "id": finding.code,
+                    "defaultConfiguration": {"level": _LEVELS[finding.severity]},
+                    "helpUri": "docs/findings.md",
+                }
+            sarif_results.append(
+                {
+                    "ruleId": finding.code,
+                    "ruleIndex": index[finding.code],
+                    "level": _LEVELS[finding.severity],
+                    "message": {"text": finding.message},
+                    "locations": [_sarif_location(path, finding)],
+                }
+            )
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "medbridge",
+                        "version": version,
+                        "rules": list(rules.values()),
+                    }
+                },
+                "results": sarif_results,
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -434,6 +434,10 @@ def convert(
         output, write_findings = _write(
             parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
         )
+        if to == EDIFACT and parsed.detection.format != EDIFACT:
+            from medbridge.edifact.normalisations import normalisation_notes
+
+            write_findings = write_findings + normalisation_notes(parsed.message)
         return Conversion(output, findings + losses + write_findings, to)
 
     return _guard(run)

@@ -1,0 +1,106 @@
+"""The documented normalisations of a conversion into EDIFACT, as info findings.
+
+edifact-messages.md §12 P5 lists what XML → EDIFACT → XML may change: F1 (a text gains a final
+line break), F2 (``Space`` becomes a plain space), F3 (style runs are regrouped, one wrapper per
+FTX, ``Center``/``Right`` on their own lines) and M1 (a missing organisation name becomes ``_``).
+:func:`normalisation_notes` names each one that applies to a message, once per place, as an info
+``convert.normalised``; it never changes the message. (M2, a StatisticalCode different from the
+TypeCode, is a loss, reported by the writer.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+from medbridge.findings import Finding, Location, Severity
+from medbridge.model import (
+    Break,
+    CarePlan,
+    FormattedText,
+    Message,
+    Party,
+    Space,
+)
+
+__all__ = ["normalisation_notes"]
+
+_STYLES = ("Bold", "Italic", "Underline", "Center", "Right", "FixedFont")
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every dataclass value below ``value`` with its model path, iteratively."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, node = stack.pop()
+        yield where, node
+        if isinstance(node, FormattedText):
+            continue
+        if isinstance(node, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(node))))
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            for field in reversed(dataclasses.fields(node)):
+                if field.name != "wire":
+                    stack.append((f"{where}.{field.name}", getattr(node, field.name)))
+
+
+def _ends_with_break(items: list[Any]) -> bool:
+    while items:
+        last = items[-1]
+        if isinstance(last, Break):
+            return True
+        if isinstance(last, str | Space):
+            return False
+        items = list(getattr(last, "content", []))
+    return False
+
+
+def _has(items: list[Any], wanted: tuple[str, ...] | type) -> bool:
+    stack = list(items)
+    while stack:
+        item = stack.pop()
+        if isinstance(wanted, tuple):
+            if type(item).__name__ in wanted:
+                return True
+        elif isinstance(item, wanted):
+            return True
+        stack.extend(getattr(item, "content", []))
+    return False
+
+
+def _note(path: str, text: str) -> Finding:
+    return Finding("convert.normalised", Severity.INFO, text, Location(path=path))
+
+
+def normalisation_notes(message: Message) -> list[Finding]:
+    """One info finding per normalisation that writing ``message`` as EDIFACT applies."""
+    notes: list[Finding] = []
+    for index, letter in enumerate(message.letters):
+        if isinstance(letter, CarePlan):
+            continue
+        for path, node in _walk(letter, f"letters[{index}]"):
+            if isinstance(node, FormattedText) and not node.is_empty():
+                if not _ends_with_break(list(node.content)):
+                    notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
+                if _has(node.content, Space):
+                    notes.append(
+                        _note(path, "Each Space element becomes a plain space in EDIFACT (F2).")
+                    )
+                if _has(node.content, _STYLES):
+                    notes.append(
+                        _note(
+                            path,
+                            "Styled runs are regrouped in EDIFACT: one style element per FTX, "
+                            "centred and right-aligned text on its own lines (F3).",
+                        )
+                    )
+            elif (
+                isinstance(node, Party)
+                and node.organisation is None
+                and not path.endswith(".sender")
+            ):
+                notes.append(
+                    _note(path, "The party has no organisation name; EDIFACT carries '_' (M1).")
+                )
+    return notes

@@ -383,3 +383,17 @@ def test_warnings_as_errors(tmp_path: Path) -> None:
     latin1 = VALID / "plejeforloebsplan" / "observed-layout.xml"  # undeclared Latin-1 → warning
     assert run("validate", str(latin1))[0] == 0
     assert run("validate", str(latin1), "--warnings-as-errors")[0] == 1
+
+
+def test_unreadable_input_is_exit_74_and_the_rest_is_still_done(tmp_path: Path) -> None:
+    # /proc/self/mem exists but every read at offset 0 fails with EIO (even for root, who can
+    # read any chmod-000 file), so it stands in for an unreadable input.
+    unreadable = "/proc/self/mem"
+    result = _cli("validate", unreadable, str(EPIKRISE[0]))
+    assert result.returncode == 74
+    assert "io.unreadable" in result.stdout
+    out = tmp_path / "out"
+    result = _cli("convert", unreadable, str(EPIKRISE[0]), "--to", "json", "--out", str(out))
+    assert result.returncode == 74
+    assert "1 converted" in result.stdout and "1 failed" in result.stdout
+    assert (out / EPIKRISE[0].with_suffix(".json").name).exists()

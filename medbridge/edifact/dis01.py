@@ -56,6 +56,7 @@ __all__ = [
     "VERSION",
     "LetterContext",
     "build_letter",
+    "party_group",
     "read_letter",
 ]
 
@@ -1049,37 +1050,52 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
 
 
 def _s01(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
+    party_group(
+        b,
+        role,
+        party,
+        path,
+        seq,
+        letter_type=LETTER_TYPE,
+        phone_roles=("SSP",),
+        speciality_role="SSP",
+        street_placeholder=False,
+    )
+
+
+def party_group(
+    b: Builder,
+    role: str,
+    party: Party,
+    path: str,
+    seq: int,
+    *,
+    letter_type: str,
+    phone_roles: tuple[str, ...],
+    speciality_role: str,
+    street_placeholder: bool,
+) -> None:
+    """One S01 party group (NAD, ADR, CON, SEQ, SPR), shared by DIS01 and REF01; the letters
+    differ only in which roles carry a phone and the speciality, and REF01's `_` street."""
     key = "S01." + role
     b.add(key, "S01", ("01",))
-    party_nad(
-        b,
-        key + "/NAD",
-        role,
-        party.identifier,
-        (party.organisation, party.department, party.unit),
-        path,
-    )
-    adr(b, key + "/ADR", party, path)
-    if role == "SSP" and party.telephone is not None:
-        b.add(
-            key + "/CON",
-            "CON",
-            ("",),
-            (
-                b.value(
-                    party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
-                ),
-                "TE",
-            ),
-        )
-    elif party.telephone is not None:
-        b.unmapped(
-            f"{path}/TelephoneSubscriberIdentifier has no place in DIS01.",
-            path + "/TelephoneSubscriberIdentifier",
-            "-",
-        )
+    names = (party.organisation, party.department, party.unit)
+    party_nad(b, key + "/NAD", role, party.identifier, names, path)
+    adr(b, key + "/ADR", party, path, street_placeholder=street_placeholder)
+    if party.telephone is not None:
+        if role in phone_roles:
+            number = b.value(
+                party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
+            )
+            b.add(key + "/CON", "CON", ("",), (number, "TE"))
+        else:
+            b.unmapped(
+                f"{path}/TelephoneSubscriberIdentifier has no place in {letter_type}.",
+                path + "/TelephoneSubscriberIdentifier",
+                "-",
+            )
     b.add(key + "/SEQ", "SEQ", ("",), (str(seq),))
-    if role == "SSP":
+    if role == speciality_role:
         speciality = ""
         if party.speciality is not None:
             found = SPECIALITY.encode(party.speciality)
@@ -1091,11 +1107,11 @@ def _s01(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
                 )
             speciality = found
         b.add(
-            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (LETTER_TYPE, "SKS", "SST")
+            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (letter_type, "SKS", "SST")
         )
     elif party.speciality is not None:
         b.unmapped(
-            f"{path}/MedicalSpecialityCode has no place in DIS01.",
+            f"{path}/MedicalSpecialityCode has no place here in {letter_type}.",
             path + "/MedicalSpecialityCode",
             "-",
         )

@@ -35,7 +35,7 @@ from medbridge.edifact.dis01 import (
     cin,
     dtm,
     header_segments,
-    party_nad,
+    party_group,
     patient_pna,
     read_adr,
     read_cin,
@@ -527,44 +527,17 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
 
 
 def _party(b: Builder, role: str, party: Party, path: str, seq: int) -> None:
-    key = "S01." + role
-    b.add(key, "S01", ("01",))
-    names = (party.organisation, party.department, party.unit)
-    party_nad(b, key + "/NAD", role, party.identifier, names, path)
-    adr(b, key + "/ADR", party, path, street_placeholder=True)
-    if party.telephone is not None:
-        if role in ("PO", "PRH"):
-            number = b.value(
-                party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
-            )
-            b.add(key + "/CON", "CON", ("",), (number, "TE"))
-        else:
-            b.unmapped(
-                f"{path}/TelephoneSubscriberIdentifier has no place in REF01.",
-                path + "/TelephoneSubscriberIdentifier",
-                "-",
-            )
-    b.add(key + "/SEQ", "SEQ", ("",), (str(seq),))
-    if role == "PO":
-        speciality = ""
-        if party.speciality is not None:
-            found = SPECIALITY.encode(party.speciality)
-            if found is None:
-                raise fail(
-                    "convert.unsupported-value",
-                    f"MedicalSpecialityCode {str(party.speciality)[:30]!r} has no AFSSPEC code.",
-                    path + "/MedicalSpecialityCode",
-                )
-            speciality = found
-        b.add(
-            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (LETTER_TYPE, "SKS", "SST")
-        )
-    elif party.speciality is not None:
-        b.unmapped(
-            f"{path}/MedicalSpecialityCode has no place here in REF01.",
-            path + "/MedicalSpecialityCode",
-            "-",
-        )
+    party_group(
+        b,
+        role,
+        party,
+        path,
+        seq,
+        letter_type=LETTER_TYPE,
+        phone_roles=("PO", "PRH"),
+        speciality_role="PO",
+        street_placeholder=True,
+    )
 
 
 def _referrer(b: Builder, sender: Party, path: str) -> None:

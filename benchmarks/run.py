@@ -190,15 +190,18 @@ def bench_batch(letters: int) -> list[tuple[str, str, str, str]]:
     ]
 
 
+# VmHWM resets at exec; ru_maxrss would inherit the parent's peak on Linux.
+_PEAK = "int(next(x for x in open('/proc/self/status') if x.startswith('VmHWM')).split()[1])"
+
 _MEMORY_CHILD = """
-import resource, sys
+import sys
 from pathlib import Path
 import medbridge
 limits = medbridge.Limits(max_input_bytes=1 << 40, max_segments=1 << 40)
 count = 0
 for message in medbridge.iter_read(Path(sys.argv[1]), limits=limits):
     count += 1
-print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(count, PEAK)
 """
 
 
@@ -211,18 +214,13 @@ def bench_memory(megabytes: int) -> list[tuple[str, str, str, str]]:
         path.write_bytes(interchange(messages))
         size = path.stat().st_size
         baseline = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import resource, medbridge;"
-                "print(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
-            ],
+            [sys.executable, "-c", f"import medbridge; print(0, {_PEAK})"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.split()
         result = subprocess.run(
-            [sys.executable, "-c", _MEMORY_CHILD, str(path)],
+            [sys.executable, "-c", _MEMORY_CHILD.replace("PEAK", _PEAK), str(path)],
             capture_output=True,
             text=True,
             check=False,

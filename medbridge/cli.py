@@ -33,6 +33,7 @@ from medbridge.errors import (
 from medbridge.files import (
     DEFAULT_PATTERNS,
     InputFile,
+    InputSet,
     atomic_write,
     check_destination,
     collect_inputs,
@@ -159,7 +160,7 @@ def validate(
         sys.exit(EXIT_INTERRUPTED)
 
 
-def _write_report(output: Path, body: bytes, inputs: list[Path]) -> int:
+def _write_report(output: Path, body: bytes, inputs: list[Path] | InputSet) -> int:
     """Write a report file atomically; the exit code it contributes."""
     try:
         check_destination(output, inputs, force=True)
@@ -420,7 +421,7 @@ def convert(
     """
     try:
         inputs, notes = _inputs(paths, patterns)
-        input_paths = [item.path for item in inputs]
+        input_paths = InputSet([item.path for item in inputs])
         work = [
             (str(item.path), to, allow_loss, allow_nonstandard, strict_encoding) for item in inputs
         ]

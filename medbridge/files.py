@@ -25,6 +25,7 @@ from medbridge.findings import Finding, Location, Severity
 __all__ = [
     "EXTENSIONS",
     "InputFile",
+    "InputSet",
     "atomic_write",
     "check_destination",
     "collect_inputs",
@@ -105,19 +106,39 @@ def output_path(item: InputFile, out_dir: Path, fmt: str) -> Path:
     return out_dir / item.relative.with_suffix(EXTENSIONS[fmt])
 
 
-def check_destination(dest: Path, inputs: Sequence[Path], *, force: bool) -> None:
-    """Refuse an output that is an input, a symlink, or exists without ``force``."""
-    resolved = dest.resolve()
-    for source in inputs:
-        same = source.resolve() == resolved
-        if not same and dest.exists():
+class InputSet:
+    """The inputs of a batch, indexed once: resolved paths and (device, inode) pairs, so checking
+    each output against every input costs one lookup instead of a pass over the batch."""
+
+    __slots__ = ("_identities", "_resolved")
+
+    def __init__(self, inputs: Sequence[Path]) -> None:
+        self._resolved = {path.resolve() for path in inputs}
+        self._identities: set[tuple[int, int]] = set()
+        for path in inputs:
             with contextlib.suppress(OSError):
-                same = os.path.samefile(source, dest)
-        if same:
-            raise OutputRefused(
-                "refused: the output would overwrite an input",
-                [_io("io.output-is-input", "The output would overwrite an input file.", dest)],
-            )
+                info = path.stat()
+                self._identities.add((info.st_dev, info.st_ino))
+
+    def contains(self, dest: Path) -> bool:
+        """True when ``dest`` is one of the inputs (same path, or a hard link to one)."""
+        if dest.resolve() in self._resolved:
+            return True
+        try:
+            info = dest.stat()
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) in self._identities
+
+
+def check_destination(dest: Path, inputs: Sequence[Path] | InputSet, *, force: bool) -> None:
+    """Refuse an output that is an input, a symlink, or exists without ``force``."""
+    index = inputs if isinstance(inputs, InputSet) else InputSet(inputs)
+    if index.contains(dest):
+        raise OutputRefused(
+            "refused: the output would overwrite an input",
+            [_io("io.output-is-input", "The output would overwrite an input file.", dest)],
+        )
     if dest.is_symlink():
         raise OutputRefused(
             "refused: the output is a symbolic link",

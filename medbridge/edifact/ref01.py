@@ -27,7 +27,9 @@ from medbridge.edifact.codes import (
     TELEPHONE_KIND,
     TRANSPORT,
 )
-from medbridge.edifact.dis01 import (
+from medbridge.edifact.ftx import FtxBlock
+from medbridge.edifact.groups import Group, GroupedBody
+from medbridge.edifact.layouts import (
     REFERENCE_QUALIFIERS,
     LetterContext,
     adr,
@@ -47,8 +49,6 @@ from medbridge.edifact.dis01 import (
     reference_ftx,
     relative_pna,
 )
-from medbridge.edifact.ftx import FtxBlock
-from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.segment import Segment
 from medbridge.model.codes import CodeSystem, DiagnosisKind, StatusCode

@@ -38,7 +38,7 @@ from medbridge.edifact.layouts import (
     read_cin,
     read_header,
     read_party_nad,
-    read_patient_pna,
+    read_patient_group,
     read_reference,
     read_relative_pna,
     reference_ftx,
@@ -140,7 +140,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
             elif number == "05":
                 referral = _read_s05(r, group)
             elif number == "07":
-                patient = _read_s07(r, group)
+                patient = read_patient_group(r, group, title_in_emp=False)
             else:
                 episode_id, admission, discharge, patient_status, main, main_additional = _read_s11(
                     r, group
@@ -197,14 +197,6 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
     )
 
 
-def _once(r: Reader, key: str, segment: Segment, what: str) -> bool:
-    if key in r.units:
-        r.duplicate(segment, what)
-        return False
-    r.claim(key, segment)
-    return True
-
-
 def _read_s01(
     r: Reader, group: Group, key: str, role: str, ctx: LetterContext
 ) -> Party | Contact | None:
@@ -218,7 +210,7 @@ def _read_s01(
         if tag not in allowed:
             r.unknown(segment, f"an S01 {role} group")
             continue
-        if not _once(r, f"{key}/{tag}", segment, f"{tag} in the S01 {role} group"):
+        if not r.once(f"{key}/{tag}", segment, f"{tag} in the S01 {role} group"):
             continue
         if tag == "NAD":
             party_id, *rest = read_party_nad(r, segment)
@@ -252,7 +244,7 @@ def _read_s02(r: Reader, group: Group) -> StatusCode | None:
     status: StatusCode | None = None
     for segment in group.segments:
         tag = segment.tag
-        if tag not in ("GIS", "RFF", "DTM") or not _once(r, f"S02/{tag}", segment, f"{tag} in S02"):
+        if tag not in ("GIS", "RFF", "DTM") or not r.once(f"S02/{tag}", segment, f"{tag} in S02"):
             if tag not in ("GIS", "RFF", "DTM"):
                 r.unknown(segment, "the S02 group")
             continue
@@ -267,13 +259,13 @@ def _read_s05(r: Reader, group: Group) -> Referral:
     referral = Referral()
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
-        if tag == "GIS" and _once(r, "S05/GIS", segment, "GIS in S05"):
+        if tag == "GIS" and r.once("S05/GIS", segment, "GIS in S05"):
             continue
-        if tag == "RFF" and _once(r, "S05/RFF", segment, "RFF in S05"):
+        if tag == "RFF" and r.once("S05/RFF", segment, "RFF in S05"):
             referral.identifier = opt(segment.value(1, 2))
-        elif tag == "DTM" and qualifier == "8" and _once(r, "S05/DTM", segment, "DTM+8 in S05"):
+        elif tag == "DTM" and qualifier == "8" and r.once("S05/DTM", segment, "DTM+8 in S05"):
             referral.received = r.moment(segment)
-        elif tag == "CIN" and qualifier == "DI" and _once(r, "S05/CIN.DI", segment, "CIN+DI"):
+        elif tag == "CIN" and qualifier == "DI" and r.once("S05/CIN.DI", segment, "CIN+DI"):
             referral.refer = read_cin(r, segment, kind=False)
         elif tag == "CIN" and qualifier == "DM":
             r.claim(f"S05/CIN.DM#{len(referral.additional) + 1}", segment)
@@ -287,36 +279,6 @@ def _read_s05(r: Reader, group: Group) -> Referral:
     return referral
 
 
-def _read_s07(r: Reader, group: Group) -> Patient | None:
-    pna = rff = address_segment = emp = None
-    for segment in group.segments:
-        tag = segment.tag
-        if tag not in ("PNA", "RFF", "ADR", "EMP"):
-            r.unknown(segment, "the S07 patient group")
-            continue
-        if not _once(r, f"S07/{tag}", segment, f"{tag} in S07"):
-            continue
-        if tag == "PNA":
-            pna = segment
-        elif tag == "RFF":
-            rff = segment
-        elif tag == "ADR":
-            address_segment = segment
-        else:
-            emp = segment
-    if pna is None:
-        r.missing("the patient (S07 PNA+PAT)", group.trigger)
-        return None
-    patient = read_patient_pna(r, pna, rff)
-    if patient is None:
-        return None
-    if address_segment is not None:
-        apply_address(patient, read_adr(address_segment))
-    if emp is not None:
-        patient.occupation = opt(emp.value(3, 4))
-    return patient
-
-
 def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
     relation = pna = address_segment = None
     for segment in group.segments:
@@ -324,7 +286,7 @@ def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
         if tag not in ("REL", "PNA", "ADR"):
             r.unknown(segment, "an S09 relative group")
             continue
-        if not _once(r, f"{key}/{tag}", segment, f"{tag} in S09"):
+        if not r.once(f"{key}/{tag}", segment, f"{tag} in S09"):
             continue
         if tag == "REL":
             relation = r.code(RELATION, segment, 2)
@@ -361,26 +323,26 @@ def _read_s11(
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
         if tag == "GIS":
-            _once(r, "S11/GIS", segment, "GIS in S11")
+            r.once("S11/GIS", segment, "GIS in S11")
         elif tag == "SEQ":
-            _once(r, "S11/SEQ", segment, "SEQ in S11")
+            r.once("S11/SEQ", segment, "SEQ in S11")
         elif tag == "RFF" and qualifier in ("REI", "AHI"):
             if (
-                _once(r, f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11")
+                r.once(f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11")
                 and qualifier == "REI"
             ):
                 episode_id = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier in ("90", "91"):
-            if _once(r, f"S11/DTM.{qualifier}", segment, f"DTM+{qualifier} in S11"):
+            if r.once(f"S11/DTM.{qualifier}", segment, f"DTM+{qualifier} in S11"):
                 if qualifier == "90":
                     admission = r.moment(segment)
                 else:
                     discharge = r.moment(segment)
         elif tag == "PAS":
-            if _once(r, "S11/PAS", segment, "PAS in S11"):
+            if r.once("S11/PAS", segment, "PAS in S11"):
                 status = r.code(EPISODE_STATUS, segment, 1)
         elif tag == "CIN" and qualifier == "A":
-            if _once(r, "S11/CIN.A", segment, "CIN+A (main diagnosis)"):
+            if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
                 main = read_cin(r, segment, kind=False)
                 if main is not None:
                     main.code_system = None
@@ -440,13 +402,13 @@ def _read_s14(
             if reference is not None:
                 references.append(reference)
         elif has_cin and tag == "CIN":
-            if _once(r, key + "/CIN", segment, "CIN in a diagnosis S14"):
+            if r.once(key + "/CIN", segment, "CIN in a diagnosis S14"):
                 diagnosis = read_cin(r, segment, kind=True)
         elif has_cin and tag == "DTM" and qualifier == "CIS":
-            if _once(r, key + "/DTM", segment, "DTM+CIS"):
+            if r.once(key + "/DTM", segment, "DTM+CIS"):
                 moment = r.moment(segment)
         elif not has_cin and clinical and tag == "DTM" and qualifier == "CIC":
-            if _once(r, key + "/DTM", segment, "DTM+CIC"):
+            if r.once(key + "/DTM", segment, "DTM+CIC"):
                 moment = r.moment(segment)
         elif not has_cin and tag == "FTX":
             if qualifier != "NC":

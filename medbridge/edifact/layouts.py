@@ -17,8 +17,10 @@ from medbridge.edifact.codes import (
     OBJECT_EXTENSION,
     PARTY_AGENCY,
     SPECIALITY,
+    TELEPHONE_KIND,
 )
 from medbridge.edifact.ftx import FtxBlock
+from medbridge.edifact.groups import Group
 from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.edifact.segment import Segment
 from medbridge.model.codes import CodeSystem
@@ -34,6 +36,7 @@ from medbridge.model.common import (
     PatientIdKind,
     Reference,
     Relative,
+    Telephone,
 )
 from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.text import FormattedText
@@ -540,3 +543,48 @@ def party_group(
             path + "/MedicalSpecialityCode",
             "-",
         )
+
+
+def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patient | None:
+    """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
+    and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
+    title in EMP, where DIS01 puts the occupation."""
+    pna = rff = address_segment = emp = None
+    phones: list[Telephone] = []
+    for segment in group.segments:
+        tag = segment.tag
+        if tag == "CON" and title_in_emp:
+            r.claim(f"S07/CON#{len(phones) + 1}", segment)
+            kind = r.code(TELEPHONE_KIND, segment, 1)
+            if kind is not None:
+                phones.append(Telephone(segment.value(2, 1), kind))
+            continue
+        if tag not in ("PNA", "RFF", "ADR", "EMP"):
+            r.unknown(segment, "the S07 patient group")
+            continue
+        if not r.once(f"S07/{tag}", segment, f"{tag} in S07"):
+            continue
+        if tag == "PNA":
+            pna = segment
+        elif tag == "RFF":
+            rff = segment
+        elif tag == "ADR":
+            address_segment = segment
+        else:
+            emp = segment
+    if pna is None:
+        r.missing("the patient (S07 PNA+PAT)", group.trigger)
+        return None
+    patient = read_patient_pna(r, pna, rff)
+    if patient is None:
+        return None
+    if address_segment is not None:
+        apply_address(patient, read_adr(address_segment))
+    if emp is not None:
+        if title_in_emp:
+            patient.title = opt(emp.value(3, 4))
+        else:
+            patient.occupation = opt(emp.value(3, 4))
+    if title_in_emp:
+        patient.telephones = phones
+    return patient

@@ -114,6 +114,15 @@ class Reader:
         """File ``segment`` under unit ``key`` (in document order)."""
         self.units.setdefault(key, []).append(segment)
 
+    def once(self, key: str, segment: Segment, what: str) -> bool:
+        """Claim a segment that may occur once under ``key``; a repeat is reported as a
+        duplicate and not claimed."""
+        if key in self.units:
+            self.duplicate(segment, what)
+            return False
+        self.claim(key, segment)
+        return True
+
     def report(
         self,
         severity: Severity,

@@ -43,7 +43,7 @@ from medbridge.edifact.layouts import (
     read_cin,
     read_header,
     read_party_nad,
-    read_patient_pna,
+    read_patient_group,
     read_reference,
     read_relative_pna,
     reference_ftx,
@@ -59,7 +59,6 @@ from medbridge.model.common import (
     Referral,
     Referrer,
     Relative,
-    Telephone,
 )
 from medbridge.model.henvisning import (
     AdditionalInformation,
@@ -161,7 +160,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Hospital
             elif number in ("06",):
                 _read_sts(r, group, key)
             elif number == "07":
-                patient = _read_s07(r, group)
+                patient = read_patient_group(r, group, title_in_emp=True)
             elif number == "10":
                 relative = _read_s10(r, group)
                 if relative is not None:
@@ -216,14 +215,6 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Hospital
     )
 
 
-def _once(r: Reader, key: str, segment: Segment, what: str) -> bool:
-    if key in r.units:
-        r.duplicate(segment, what)
-        return False
-    r.claim(key, segment)
-    return True
-
-
 def _read_s01(
     r: Reader, group: Group, key: str, role: str, ctx: LetterContext
 ) -> Party | Referrer | None:
@@ -236,7 +227,7 @@ def _read_s01(
         if tag not in allowed:
             r.unknown(segment, f"an S01 {role} group")
             continue
-        if not _once(r, f"{key}/{tag}", segment, f"{tag} in the S01 {role} group"):
+        if not r.once(f"{key}/{tag}", segment, f"{tag} in the S01 {role} group"):
             continue
         if tag == "NAD":
             nad = segment
@@ -286,7 +277,7 @@ def _read_s02(
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
         if tag == "GIS":
-            if _once(r, "S02/GIS", segment, "GIS in S02") and qualifier != "N":
+            if r.once("S02/GIS", segment, "GIS in S02") and qualifier != "N":
                 r.error(
                     "edifact.mapping.value",
                     f"REF01 status must be N (nytbrev), not {qualifier[:6]!r}; a corrected "
@@ -295,13 +286,13 @@ def _read_s02(
                     1,
                 )
         elif tag == "RFF" and qualifier == "ROI":
-            if _once(r, "S02/RFF", segment, "RFF+ROI in S02"):
+            if r.once("S02/RFF", segment, "RFF+ROI in S02"):
                 value = segment.value(1, 2)
                 episode = None if value in ("", "_") else value
         elif tag == "DTM" and qualifier == "4":
-            _once(r, "S02/DTM", segment, "DTM+4 in S02")
+            r.once("S02/DTM", segment, "DTM+4 in S02")
         elif tag == "CIN" and qualifier == "H":
-            if _once(r, "S02/CIN.H", segment, "CIN+H (referral diagnosis)"):
+            if r.once("S02/CIN.H", segment, "CIN+H (referral diagnosis)"):
                 referral.refer = read_cin(r, segment, kind=False)
         elif tag == "CIN":
             r.claim(f"S02/CIN#{len(referral.additional) + 1}", segment)
@@ -321,45 +312,7 @@ def _read_sts(r: Reader, group: Group, key: str) -> None:
         if segment.tag != "STS":
             r.unknown(segment, f"the {key} group")
         else:
-            _once(r, key + "/STS", segment, f"STS in {key}")
-
-
-def _read_s07(r: Reader, group: Group) -> Patient | None:
-    pna = rff = address_segment = emp = None
-    phones: list[Telephone] = []
-    for segment in group.segments:
-        tag = segment.tag
-        if tag == "CON":
-            r.claim(f"S07/CON#{len(phones) + 1}", segment)
-            kind = r.code(TELEPHONE_KIND, segment, 1)
-            if kind is not None:
-                phones.append(Telephone(segment.value(2, 1), kind))
-            continue
-        if tag not in ("PNA", "RFF", "ADR", "EMP"):
-            r.unknown(segment, "the S07 patient group")
-            continue
-        if not _once(r, f"S07/{tag}", segment, f"{tag} in S07"):
-            continue
-        if tag == "PNA":
-            pna = segment
-        elif tag == "RFF":
-            rff = segment
-        elif tag == "ADR":
-            address_segment = segment
-        else:
-            emp = segment
-    if pna is None:
-        r.missing("the patient (S07 PNA+PAT)", group.trigger)
-        return None
-    patient = read_patient_pna(r, pna, rff)
-    if patient is None:
-        return None
-    if address_segment is not None:
-        apply_address(patient, read_adr(address_segment))
-    if emp is not None:
-        patient.title = opt(emp.value(3, 4))
-    patient.telephones = phones
-    return patient
+            r.once(key + "/STS", segment, f"STS in {key}")
 
 
 def _read_s10(r: Reader, group: Group) -> Relative | None:
@@ -369,7 +322,7 @@ def _read_s10(r: Reader, group: Group) -> Relative | None:
         if tag not in ("REL", "PNA"):
             r.unknown(segment, "the S10 relative group")
             continue
-        if not _once(r, f"S10/{tag}", segment, f"{tag} in S10"):
+        if not r.once(f"S10/{tag}", segment, f"{tag} in S10"):
             continue
         if tag == "REL":
             relation = r.code(RELATION, segment, 2)
@@ -446,12 +399,12 @@ def _read_s18(
     for segment in group.segments:
         tag = segment.tag
         if tag == "GIS":
-            _once(r, "S18/GIS", segment, "GIS in S18")
+            r.once("S18/GIS", segment, "GIS in S18")
         elif tag == "PTY":
-            if _once(r, "S18/PTY", segment, "PTY in S18"):
+            if r.once("S18/PTY", segment, "PTY in S18"):
                 additional.priority = r.code(PRIORITY, segment, 2)
         elif tag == "PAS":
-            if _once(r, "S18/PAS", segment, "PAS in S18"):
+            if r.once("S18/PAS", segment, "PAS in S18"):
                 additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
         elif tag == "FTX":
             r.claim(f"S18/FTX#{len(visitations) + 1}", segment)
@@ -472,9 +425,9 @@ def _read_s19(
     for segment in group.segments:
         tag = segment.tag
         if tag == "STS":
-            _once(r, "S19/STS", segment, "STS in S19")
+            r.once("S19/STS", segment, "STS in S19")
         elif tag == "TDT":
-            if _once(r, "S19/TDT", segment, "TDT in S19"):
+            if r.once("S19/TDT", segment, "TDT in S19"):
                 additional.transport = r.code(TRANSPORT, segment, 3)
         elif tag == "FTX" and segment.value(1) == "COT":
             r.claim("S19/FTX", segment)

@@ -40,6 +40,7 @@ from medbridge.files import (
     output_path,
 )
 from medbridge.findings import Finding, Report, Severity
+from medbridge.validate.reporters import finding_json
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -184,14 +185,6 @@ def _report_exit(report: Report, warnings_as_errors: bool) -> int:
     return EXIT_OK
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    out = finding.as_dict()
-    location = dict(finding.location.as_dict())
-    location.pop("file", None)
-    out["location"] = location
-    return out
-
-
 def _reports_text(results: list[tuple[InputFile, Report]]) -> str:
     lines: list[str] = []
     for item, report in results:
@@ -265,7 +258,7 @@ def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str) -> None
             {
                 "path": str(item.path),
                 **det.as_dict(),
-                "findings": [_finding_json(f) for f in det.findings],
+                "findings": [finding_json(f) for f in det.findings],
             }
         )
         bad = det.format is None or any(f.is_error for f in det.findings)
@@ -315,7 +308,7 @@ class _Outcome:
             "status": self.status,
             "output": self.output,
             "lossy": self.lossy,
-            "findings": [_finding_json(f) for f in self.findings],
+            "findings": [finding_json(f) for f in self.findings],
         }
 
 

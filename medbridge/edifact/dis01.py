@@ -28,6 +28,7 @@ from medbridge.edifact.layouts import (
     adr,
     apply_address,
     cin,
+    claim_party_group,
     dis01_agency,
     dtm,
     header_segments,
@@ -104,25 +105,10 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
     for group in grouped.groups:
         number = group.number
         if number == "01":
-            nads = group.tagged("NAD")
-            role = nads[0].value(1) if nads else ""
-            if not nads:
-                r.missing("a NAD segment in an S01 group", group.trigger)
+            claimed = claim_party_group(r, group, seen, _ROLES, LETTER_TYPE)
+            if claimed is None:
                 continue
-            if role not in _ROLES:
-                r.error(
-                    "edifact.mapping.value",
-                    f"NAD role {role[:6]!r} is not used in DIS01 (SSP, PO, CCR, RSP).",
-                    nads[0],
-                    1,
-                )
-                continue
-            key = "S01." + role
-            if key in seen:
-                r.duplicate(group.trigger, f"S01 group for role {role}")
-                continue
-            seen.add(key)
-            r.claim(key, group.trigger)
+            key, role = claimed
             party = _read_s01(r, group, key, role, ctx)
             if isinstance(party, Contact):
                 contact = party

@@ -6,7 +6,7 @@ a builder. edifact-messages.md §5 describes the layouts; the per-letter tables 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from medbridge.edifact.codes import (
@@ -588,3 +588,30 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patien
     if title_in_emp:
         patient.telephones = phones
     return patient
+
+
+def claim_party_group(
+    r: Reader, group: Group, seen: set[str], roles: Collection[str], letter_type: str
+) -> tuple[str, str] | None:
+    """Check and claim an S01 group by its NAD role (once per role): ``(unit key, role)``, or
+    None after reporting a missing NAD, a role the letter does not use, or a repeated role."""
+    nads = group.tagged("NAD")
+    if not nads:
+        r.missing("a NAD segment in an S01 group", group.trigger)
+        return None
+    role = nads[0].value(1)
+    if role not in roles:
+        r.error(
+            "edifact.mapping.value",
+            f"NAD role {role[:6]!r} is not used in {letter_type} ({', '.join(roles)}).",
+            nads[0],
+            1,
+        )
+        return None
+    key = "S01." + role
+    if key in seen:
+        r.duplicate(group.trigger, f"S01 group for role {role}")
+        return None
+    seen.add(key)
+    r.claim(key, group.trigger)
+    return key, role

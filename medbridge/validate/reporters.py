@@ -23,7 +23,7 @@ from lxml import etree
 
 from medbridge.findings import Finding, Report, Severity
 
-__all__ = ["SARIF_SCHEMA", "to_json", "to_junit", "to_sarif"]
+__all__ = ["SARIF_SCHEMA", "finding_json", "to_json", "to_junit", "to_sarif"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -31,7 +31,8 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 Results = Sequence[tuple[str, Report]]
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """A finding as JSON, its location without the file (the file is the entry's path)."""
     out = finding.as_dict()
     location = dict(finding.location.as_dict())
     location.pop("file", None)
@@ -48,7 +49,7 @@ def to_json(results: Results) -> str:
             "format": report.format,
             "kind": report.kind,
             "version": report.version,
-            "findings": [_finding_json(f) for f in report.findings],
+            "findings": [finding_json(f) for f in report.findings],
         }
         for path, report in results
     ]

@@ -27,6 +27,8 @@ from medbridge.validate.identifiers import (
     ecpr_is_national,
     gln_check_digit,
     parse_cpr,
+    verhoeff_check_digit,
+    verhoeff_valid,
 )
 
 LOC = Location(path="/Emessage/DischargeLetter/Patient/CivilRegistrationNumber")
@@ -301,6 +303,43 @@ def test_sor() -> None:
     assert check_sor("123456789012345678", LOC) == []
     assert codes(check_sor("1234567890", LOC)) == ["id.sor.format"]
     assert codes(check_sor("1234567890123456789", LOC)) == ["id.sor.format"]
+
+
+def test_sor_check_digit_is_off_by_default() -> None:
+    # 123456789012345 fails Verhoeff (its check digit would be 2), yet passes by default.
+    assert verhoeff_check_digit("12345678901234") == 2
+    assert check_sor("123456789012345", LOC) == []
+    found = check_sor("123456789012345", LOC, check_digit=True)
+    assert codes(found) == ["id.sor.check-digit"]
+    assert found[0].severity is Severity.WARNING
+    assert check_sor("123456789012342", LOC, check_digit=True) == []
+    # A format error is the one finding; the check digit is not tested on a malformed code.
+    assert codes(check_sor("12345", LOC, check_digit=True)) == ["id.sor.format"]
+
+
+def test_verhoeff_published_vectors() -> None:
+    # Verhoeff's worked example (236 → 2363), the common 12345 → 1, and SNOMED CT concept ids,
+    # whose last digit is a Verhoeff check digit.
+    assert verhoeff_check_digit("236") == 3
+    assert verhoeff_check_digit("12345") == 1
+    for sctid in ("22298006", "404684003", "138875005"):
+        assert verhoeff_valid(sctid)
+    assert not verhoeff_valid("138875004")
+    assert not verhoeff_valid("7")
+
+
+@given(st.text("0123456789", min_size=10, max_size=17), st.integers(0, 9))
+def test_verhoeff_exactly_one_check_digit_is_right(body: str, digit: int) -> None:
+    assert verhoeff_valid(body + str(digit)) is (digit == verhoeff_check_digit(body))
+
+
+@given(st.text("0123456789", min_size=11, max_size=18), st.integers(0, 16), st.integers(1, 9))
+def test_verhoeff_catches_every_single_digit_error(value: str, where: int, shift: int) -> None:
+    value = value[:-1] + str(verhoeff_check_digit(value[:-1]))
+    where %= len(value)
+    wrong = value[:where] + str((int(value[where]) + shift) % 10) + value[where + 1 :]
+    assert verhoeff_valid(value)
+    assert not verhoeff_valid(wrong)
 
 
 def test_ydernummer() -> None:

@@ -35,6 +35,8 @@ __all__ = [
     "ecpr_is_national",
     "gln_check_digit",
     "parse_cpr",
+    "verhoeff_check_digit",
+    "verhoeff_valid",
 ]
 
 _CPR = re.compile(r"[0-9]{10}")
@@ -301,11 +303,68 @@ def _format_check(
     ]
 
 
-def check_sor(value: str, location: Location) -> list[Finding]:
-    """``id.sor.format`` (error) unless 11 to 18 ASCII digits (§3.4). No existence lookup."""
-    return _format_check(
+def check_sor(value: str, location: Location, *, check_digit: bool = False) -> list[Finding]:
+    """``id.sor.format`` (error) unless 11 to 18 ASCII digits (§3.4). No existence lookup.
+
+    SOR ids are believed, unverified, to use the SNOMED CT identifier layout whose last digit is a
+    Verhoeff check digit. Only with ``check_digit=True`` is that tested, and a mismatch is at
+    most the warning ``id.sor.check-digit``; the validator never turns it on by itself.
+    """
+    findings = _format_check(
         value, location, _SOR, "id.sor.format", "A SOR code must be 11 to 18 ASCII digits"
     )
+    if check_digit and not findings and not verhoeff_valid(value):
+        findings.append(
+            Finding(
+                "id.sor.check-digit",
+                Severity.WARNING,
+                f"SOR code {value} fails the Verhoeff check digit of the SNOMED CT identifier "
+                "layout that SOR ids are believed to use; check it against the SOR register.",
+                location,
+                excerpt=value,
+            )
+        )
+    return findings
+
+
+# Verhoeff's check digit works in the dihedral group D5: multiplication table, the position
+# permutation (row k is the permutation applied k times; it repeats after 8), and inverses.
+_VERHOEFF_MULTIPLY = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_VERHOEFF_PERMUTE = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+_VERHOEFF_INVERSE = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+
+
+def verhoeff_check_digit(body: str) -> int:
+    """The Verhoeff check digit to append to the ASCII digits ``body``."""
+    check = 0
+    for position, digit in enumerate(reversed(body), start=1):
+        check = _VERHOEFF_MULTIPLY[check][_VERHOEFF_PERMUTE[position % 8][int(digit)]]
+    return _VERHOEFF_INVERSE[check]
+
+
+def verhoeff_valid(value: str) -> bool:
+    """True when the last of the ASCII digits ``value`` is the Verhoeff check digit of the rest."""
+    return len(value) > 1 and verhoeff_check_digit(value[:-1]) == int(value[-1])
 
 
 def check_ydernummer(value: str, location: Location) -> list[Finding]:

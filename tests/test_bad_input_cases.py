@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -239,7 +240,7 @@ def deep_at(data: bytes) -> At:
     # PersonGivenName is at depth 4, so the first <a> is at depth 5.
     first = data.index(b"<a>")
     too_deep = first + 3 * (DEPTH_LIMIT + 1 - 5)
-    return At("xml.limit.depth", xml_offset=too_deep + 2)
+    return At("xml.limit.depth", xml_offset=too_deep + len(b"<a"))  # at the tag's ">"
 
 
 def huge_text(_: str) -> bytes:
@@ -811,7 +812,8 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("bad", REJECTED, ids=lambda b: b.id)
-def test_rejected(bad: Bad, tmp_path: Path) -> None:
+def test_rejected(bad: Bad, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="medbridge")
     marker = f"SENTINEL-{uuid.uuid4().hex}"
     sentinel = tmp_path / "sentinel.txt"
     sentinel.write_text(marker, encoding="ascii")
@@ -857,7 +859,7 @@ def test_rejected(bad: Bad, tmp_path: Path) -> None:
 
     # Nothing from the sentinel file ever reaches a user.
     said = "\n".join(
-        [stdout, stderr, report_file.read_text(), str(raised.value)]
+        [stdout, stderr, report_file.read_text(), str(raised.value), caplog.text]
         + [f.format() + (f.excerpt or "") for f in report.findings]
     )
     assert marker not in said

@@ -29,20 +29,42 @@ __all__ = ["normalisation_notes"]
 _STYLES = ("Bold", "Italic", "Underline", "Center", "Right", "FixedFont")
 
 
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The field names to follow in instances of ``cls`` (None: not a dataclass), cached."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        pass
+    names: tuple[str, ...] | None = None
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.name != "wire")
+    _FIELDS[cls] = names
+    return names
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every dataclass value below ``value`` with its model path, iteratively."""
+    """Every dataclass value below ``value`` (through lists) with its model path, in document
+    order. Plain values (strings, codes, None) are never visited: only a dataclass can need a
+    note, so only containers get a path."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, node = stack.pop()
-        yield where, node
-        if isinstance(node, FormattedText):
-            continue
         if isinstance(node, list):
-            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(node))))
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            for field in reversed(dataclasses.fields(node)):
-                if field.name != "wire":
-                    stack.append((f"{where}.{field.name}", getattr(node, field.name)))
+            stack.extend(
+                (f"{where}[{i}]", item)
+                for i, item in reversed(list(enumerate(node)))
+                if isinstance(item, list) or _fields(type(item)) is not None
+            )
+            continue
+        yield where, node
+        names = None if isinstance(node, FormattedText) else _fields(type(node))
+        for name in reversed(names or ()):
+            child = getattr(node, name)
+            if isinstance(child, list) or _fields(type(child)) is not None:
+                stack.append((f"{where}.{name}", child))
 
 
 def _ends_with_break(items: list[Any]) -> bool:

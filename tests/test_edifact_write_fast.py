@@ -26,16 +26,10 @@ from medbridge.edifact import (
     serialize_segment,
 )
 from medbridge.edifact.charset import first_unwritable, lookup_charset
-from medbridge.edifact.normalisations import (
-    _STYLES,
-    _ends_with_break,
-    _has,
-    _note,
-    normalisation_notes,
-)
+from medbridge.edifact.normalisations import normalisation_notes
 from medbridge.errors import ConversionError
-from medbridge.findings import Finding, Location
-from medbridge.model import CarePlan, FormattedText, Message, Party, Space
+from medbridge.findings import Finding, Location, Severity
+from medbridge.model import Break, CarePlan, FormattedText, Message, Party, Space
 
 _CUSTOM = ServiceChars("|", "*", ",", "\\", " ", "~")
 # Service characters of both sets, letters, Latin-1, beyond Latin-1, controls.
@@ -108,6 +102,28 @@ def _every_node(value: Any, path: str) -> Iterator[tuple[str, Any]]:
                 yield from _every_node(getattr(value, field.name), f"{path}.{field.name}")
 
 
+_STYLES = ("Bold", "Italic", "Underline", "Center", "Right", "FixedFont")
+
+
+def _items(content: list[Any]) -> Iterator[Any]:
+    for item in content:
+        yield item
+        yield from _items(getattr(item, "content", []))
+
+
+def _ends_with_break(content: list[Any]) -> bool:
+    if not content:
+        return False
+    last = content[-1]
+    if isinstance(last, Break):
+        return True
+    return not isinstance(last, str | Space) and _ends_with_break(getattr(last, "content", []))
+
+
+def _note(path: str, text: str) -> Finding:
+    return Finding("convert.normalised", Severity.INFO, text, Location(path=path))
+
+
 def _reference_notes(message: Message) -> list[Finding]:
     """normalisation_notes as a plain walk over every field of every letter."""
     notes: list[Finding] = []
@@ -118,11 +134,11 @@ def _reference_notes(message: Message) -> list[Finding]:
             if isinstance(node, FormattedText) and not node.is_empty():
                 if not _ends_with_break(list(node.content)):
                     notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
-                if _has(node.content, Space):
+                if any(isinstance(item, Space) for item in _items(node.content)):
                     notes.append(
                         _note(path, "Each Space element becomes a plain space in EDIFACT (F2).")
                     )
-                if _has(node.content, _STYLES):
+                if any(type(item).__name__ in _STYLES for item in _items(node.content)):
                     notes.append(
                         _note(
                             path,

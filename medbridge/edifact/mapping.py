@@ -627,7 +627,9 @@ def assemble(
         return bool(keys) and all(key in resolved for key in keys)
 
     remaining = [issue for issue in issues if not settled(issue)]
-    affected = {key for key in full_keys if any(in_scope(key, i.scope) for i in remaining)}
+    affected: set[str] = set()
+    if remaining:  # (no issues, the usual case: no scope test per key)
+        affected = {key for key in full_keys if any(in_scope(key, i.scope) for i in remaining)}
     lossy_units = {unit.key: unit.segments for unit in lossy or ()}
     chosen: dict[str, list[Segment]] = {}
     for unit in full:

@@ -78,32 +78,28 @@ class _Writer:
         # hand-made ServiceChars without them always takes the per-value way).
         self.countable = len(set(chars.escaped)) == len(chars.escaped) == 4
         self.trailing = re.compile(f"{re.escape(self.comp)}+(?={re.escape(self.data)}|\\Z)")
-
-    def joined(self, elements: tuple[tuple[str, ...], ...]) -> str:
-        """Every value of a segment in one string, unescaped, joined by the separators."""
-        comp = self.comp
-        return self.data.join([comp.join(element) for element in elements])
+        self.empty_component = self.comp + self.data
 
     def plain_body(self, elements: tuple[tuple[str, ...], ...], raw: str) -> str | None:
-        """The segment body (data separator and values, E2 applied) from ``raw`` (see
-        :meth:`joined`) when no value needs escaping, else None.
+        """The segment body (data separator and values, E2 applied) when no value needs
+        escaping, else None. ``raw`` is every value joined with the separators.
 
-        Speed trick: when ``raw`` holds exactly as many component and data separators as the
-        joins put in, and no release or terminator character, then no value holds a service
-        character, so the joined text already *is* the escaped text: no per-value escaping.
-        Trailing empty components and elements (normalisation E2) are then nothing but
-        separator runs, cut off as text."""
-        if not self.countable or not elements:
-            return None
-        comp, data = self.comp, self.data
+        Speed trick: the joins put exactly ``components - 1`` separators into ``raw`` (one data
+        separator between elements, one component separator between components; an element
+        without components would make the count come out wrong, so it is never taken for plain).
+        When ``raw`` holds no more than that, and no release or terminator character, then no
+        value holds a service character, so the joined text already *is* the escaped text: no
+        per-value escaping. Trailing empty components and elements (normalisation E2) are then
+        nothing but separator runs, cut off as text."""
         if (
-            raw.count(comp) != sum(map(len, elements)) - len(elements)
-            or raw.count(data) != len(elements) - 1
+            not self.countable
+            or raw.count(self.comp) + raw.count(self.data) != sum(map(len, elements)) - 1
             or self.release in raw
             or self.terminator in raw
         ):
             return None
-        if raw and (raw[-1] == comp or raw[-1] == data or comp + data in raw):
+        data = self.data
+        if raw.endswith((self.comp, data)) or self.empty_component in raw:
             raw = self.trailing.sub("", raw).rstrip(data)
         return data + raw if raw else ""
 
@@ -130,7 +126,7 @@ def _pieces(
     if newline is not None and newline not in _NEWLINES:
         raise ValueError("newline must be None (recorded layout), '', '\\n' or '\\r\\n'")
     writer = _Writer(chars)
-    terminator = chars.terminator
+    comp, data, terminator = chars.component, chars.data, chars.terminator
     if una or chars != DEFAULT_CHARS:
         layout = una_layout if newline is None else newline
         _check_layout(layout, Location(tag="UNA"))
@@ -160,7 +156,7 @@ def _pieces(
                 )
             unwritable = unwritable_pattern(charset, writer.service)
         elements = segment.elements
-        raw = writer.joined(elements)
+        raw = data.join([comp.join(element) for element in elements])
         # The service characters joining ``raw`` are writable, so one search over it finds
         # whether any value is not; _check_values then names the first one and raises.
         if unwritable is not None and unwritable.search(raw) is not None:
@@ -171,10 +167,9 @@ def _pieces(
             _check_layout(layout, Location(segment=number, tag=tag))
         body = writer.plain_body(elements, raw)
         if body is None:
-            text = _segment_text(segment, chars, writer.table)
+            yield _segment_text(segment, chars, writer.table) + layout, charset
         else:
-            text = tag + body + terminator
-        yield text + layout, charset
+            yield f"{tag}{body}{terminator}{layout}", charset
 
 
 def _check_layout(layout: str, where: Location) -> None:

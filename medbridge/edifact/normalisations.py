@@ -72,9 +72,9 @@ def _reaches(hint: Any, seen: frozenset[type]) -> bool:
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every dataclass value below ``value`` (through lists) with its model path, in document
-    order. Plain values (strings, codes, None) are never visited: only a dataclass can need a
-    note, so only containers get a path."""
+    """Every dataclass value below ``value`` that is or may hold a FormattedText or a Party
+    (through lists, see :func:`_fields`), with its model path, in document order. Plain values
+    (strings, codes, None) are never visited, so only the containers get a path."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, node = stack.pop()

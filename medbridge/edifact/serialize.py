@@ -132,7 +132,7 @@ def _pieces(
         _check_layout(layout, Location(tag="UNA"))
         yield chars.una() + layout, None
     unwritable = None if charset is None else unwritable_pattern(charset, writer.service)
-    good_tags: set[str] = set()
+    good_tags: set[str] = set()  # checked once each: an interchange repeats a few dozen tags
     for number, segment in enumerate(segments, start=1):
         tag = segment.tag
         if not isinstance(tag, str) or tag not in good_tags:

@@ -31,6 +31,7 @@ __all__ = [
     "first_unwritable",
     "good_bytes",
     "lookup_charset",
+    "unwritable_pattern",
 ]
 
 
@@ -257,15 +258,21 @@ def first_unwritable(value: str, charset: Charset, service: str) -> int | None:
     Used by the writer before encoding: control characters (TAB, CR, LF included) are never
     writable; UNOA/UNOB/UNOC add their repertoire; UNOY refuses lone surrogates.
     """
-    pattern: re.Pattern[str]
+    match = unwritable_pattern(charset, service).search(value)
+    return None if match is None else match.start()
+
+
+def unwritable_pattern(charset: Charset, service: str) -> re.Pattern[str]:
+    """The pattern :func:`first_unwritable` searches with: one character the charset cannot
+    carry in a value (``service`` holds the interchange's service characters, which UNOA allows).
+
+    The writer searches a whole segment's values at once with it, joined by the service
+    characters, which every repertoire can carry."""
     ident = charset.identifier
     if ident == "UNOC":
-        pattern = _UNOC_UNWRITABLE
-    elif ident == "UNOB":
-        pattern = _UNOB_UNWRITABLE
-    elif ident == "UNOA":
-        pattern = _unoa_pattern(service)
-    else:
-        pattern = _UNOY_UNWRITABLE
-    match = pattern.search(value)
-    return None if match is None else match.start()
+        return _UNOC_UNWRITABLE
+    if ident == "UNOB":
+        return _UNOB_UNWRITABLE
+    if ident == "UNOA":
+        return _unoa_pattern(service)
+    return _UNOY_UNWRITABLE

@@ -36,7 +36,7 @@ from medbridge.edifact.mapping import (
     record_provenance,
     refuse,
 )
-from medbridge.edifact.segment import Segment, trim_elements
+from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
 from medbridge.errors import ConversionError, EdifactInputError
@@ -401,7 +401,7 @@ def write_interchange(
         out = [*segments, unt]
         if isinstance(layouts, list) and len(layouts) == len(out):
             out = [_with_layout(s, str(layout)) for s, layout in zip(out, layouts, strict=True)]
-        else:
+        elif newline:  # built segments have no layout ("") yet
             out = [s if s.layout else _with_layout(s, newline) for s in out]
         bodies.append(out)
     if issues and not allow_loss:
@@ -438,7 +438,7 @@ def _chars(una: str) -> ServiceChars:
 
 
 def _with_layout(segment: Segment, layout: str) -> Segment:
-    return Segment(segment.tag, segment.elements, segment.number, segment.offset, layout)
+    return new_segment(segment.tag, segment.elements, segment.number, segment.offset, layout)
 
 
 # ---------------------------------------------------------------------------------------------

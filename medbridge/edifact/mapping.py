@@ -36,7 +36,7 @@ from medbridge.edifact.charset import describe_char
 from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
-from medbridge.edifact.segment import Segment, trim_elements
+from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
@@ -351,8 +351,10 @@ class Builder:
 
     def add(self, key: str, tag: str, *elements: Sequence[str]) -> None:
         """Append a segment to unit ``key``."""
-        unit = self.units.setdefault(key, Unit(key))
-        unit.segments.append(Segment(tag, tuple(tuple(e) for e in elements)))
+        unit = self.units.get(key)
+        if unit is None:
+            unit = self.units[key] = Unit(key)
+        unit.segments.append(new_segment(tag, tuple(map(tuple, elements)), 0, 0, ""))
 
     def issue(
         self,
@@ -625,7 +627,9 @@ def assemble(
         return bool(keys) and all(key in resolved for key in keys)
 
     remaining = [issue for issue in issues if not settled(issue)]
-    affected = {key for key in full_keys if any(in_scope(key, i.scope) for i in remaining)}
+    affected: set[str] = set()
+    if remaining:  # (no issues, the usual case: no scope test per key)
+        affected = {key for key in full_keys if any(in_scope(key, i.scope) for i in remaining)}
     lossy_units = {unit.key: unit.segments for unit in lossy or ()}
     chosen: dict[str, list[Segment]] = {}
     for unit in full:

@@ -11,6 +11,8 @@ TypeCode, is a loss, reported by the writer.)
 from __future__ import annotations
 
 import dataclasses
+import enum
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,20 +31,66 @@ __all__ = ["normalisation_notes"]
 _STYLES = ("Bold", "Italic", "Underline", "Center", "Right", "FixedFont")
 
 
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The fields of dataclass ``cls`` worth following: those whose declared type can hold a
+    FormattedText or a Party, the only values that get notes (None: not a dataclass). Cached per
+    class, so the walk never looks into dates, codes, identifiers or diagnoses."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        pass
+    names = _followed(cls, frozenset()) if dataclasses.is_dataclass(cls) else None
+    _FIELDS[cls] = names
+    return names
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_LEAVES = (str, int, float, bytes, enum.Enum, type(None))
+
+
+def _followed(cls: type, seen: frozenset[type]) -> tuple[str, ...]:
+    fields = [f.name for f in dataclasses.fields(cls) if f.name != "wire"]
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # an unresolvable annotation: follow every field
+        return tuple(fields)
+    return tuple(name for name in fields if _reaches(hints.get(name, Any), seen | {cls}))
+
+
+def _reaches(hint: Any, seen: frozenset[type]) -> bool:
+    """True when a value of type ``hint`` can be or hold a FormattedText or a Party. Anything
+    unclear (``Any``, a class that is neither a dataclass nor a plain value) counts as True."""
+    if typing.get_origin(hint) is not None:  # list[X], X | None, dict[K, V] ...
+        return any(_reaches(arg, seen) for arg in typing.get_args(hint))
+    if not isinstance(hint, type):
+        return hint is not None
+    if issubclass(hint, (FormattedText, Party)):
+        return True
+    if dataclasses.is_dataclass(hint):
+        return hint not in seen and bool(_followed(hint, seen))
+    return not issubclass(hint, _LEAVES)
+
+
 def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every dataclass value below ``value`` with its model path, iteratively."""
+    """Every dataclass value below ``value`` that is or may hold a FormattedText or a Party
+    (through lists, see :func:`_fields`), with its model path, in document order. Plain values
+    (strings, codes, None) are never visited, so only the containers get a path."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, node = stack.pop()
-        yield where, node
-        if isinstance(node, FormattedText):
-            continue
         if isinstance(node, list):
-            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(node))))
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-            for field in reversed(dataclasses.fields(node)):
-                if field.name != "wire":
-                    stack.append((f"{where}.{field.name}", getattr(node, field.name)))
+            stack.extend(
+                (f"{where}[{i}]", item)
+                for i, item in reversed(list(enumerate(node)))
+                if isinstance(item, list) or _fields(type(item)) is not None
+            )
+            continue
+        yield where, node
+        names = None if isinstance(node, FormattedText) else _fields(type(node))
+        for name in reversed(names or ()):
+            child = getattr(node, name)
+            if isinstance(child, list) or _fields(type(child)) is not None:
+                stack.append((f"{where}.{name}", child))
 
 
 def _ends_with_break(items: list[Any]) -> bool:
@@ -56,17 +104,15 @@ def _ends_with_break(items: list[Any]) -> bool:
     return False
 
 
-def _has(items: list[Any], wanted: tuple[str, ...] | type) -> bool:
+def _types_inside(items: list[Any]) -> set[type]:
+    """The type of every item in ``items`` and in their content, at any depth (one pass)."""
+    found: set[type] = set()
     stack = list(items)
     while stack:
         item = stack.pop()
-        if isinstance(wanted, tuple):
-            if type(item).__name__ in wanted:
-                return True
-        elif isinstance(item, wanted):
-            return True
-        stack.extend(getattr(item, "content", []))
-    return False
+        found.add(type(item))
+        stack.extend(getattr(item, "content", ()))
+    return found
 
 
 def _note(path: str, text: str) -> Finding:
@@ -83,11 +129,12 @@ def normalisation_notes(message: Message) -> list[Finding]:
             if isinstance(node, FormattedText) and not node.is_empty():
                 if not _ends_with_break(list(node.content)):
                     notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
-                if _has(node.content, Space):
+                inside = _types_inside(node.content)
+                if any(issubclass(kind, Space) for kind in inside):
                     notes.append(
                         _note(path, "Each Space element becomes a plain space in EDIFACT (F2).")
                     )
-                if _has(node.content, _STYLES):
+                if any(kind.__name__ in _STYLES for kind in inside):
                     notes.append(
                         _note(
                             path,

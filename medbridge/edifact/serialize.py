@@ -15,7 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from medbridge.edifact.charset import Charset, describe_char, first_unwritable, lookup_charset
+from medbridge.edifact.charset import (
+    Charset,
+    describe_char,
+    first_unwritable,
+    lookup_charset,
+    unwritable_pattern,
+)
 from medbridge.edifact.segment import Segment, trim_elements
 from medbridge.edifact.syntax import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
 from medbridge.errors import ConversionError
@@ -58,6 +64,46 @@ def _segment_text(segment: Segment, chars: ServiceChars, table: dict[int, str]) 
     return f"{segment.tag}{chars.data}{body}{chars.terminator}"
 
 
+class _Writer:
+    """Per-interchange constants of the one-pass segment rendering (:meth:`plain_body`)."""
+
+    def __init__(self, chars: ServiceChars) -> None:
+        self.table = _table(chars)
+        self.service = chars.escaped + chars.decimal
+        self.comp = chars.component
+        self.data = chars.data
+        self.release = chars.release
+        self.terminator = chars.terminator
+        # The shortcut counts separators, so it needs four distinct single characters (a
+        # hand-made ServiceChars without them always takes the per-value way).
+        self.countable = len(set(chars.escaped)) == len(chars.escaped) == 4
+        self.trailing = re.compile(f"{re.escape(self.comp)}+(?={re.escape(self.data)}|\\Z)")
+        self.empty_component = self.comp + self.data
+
+    def plain_body(self, elements: tuple[tuple[str, ...], ...], raw: str) -> str | None:
+        """The segment body (data separator and values, E2 applied) when no value needs
+        escaping, else None. ``raw`` is every value joined with the separators.
+
+        Speed trick: the joins put exactly ``components - 1`` separators into ``raw`` (one data
+        separator between elements, one component separator between components; an element
+        without components would make the count come out wrong, so it is never taken for plain).
+        When ``raw`` holds no more than that, and no release or terminator character, then no
+        value holds a service character, so the joined text already *is* the escaped text: no
+        per-value escaping. Trailing empty components and elements (normalisation E2) are then
+        nothing but separator runs, cut off as text."""
+        if (
+            not self.countable
+            or raw.count(self.comp) + raw.count(self.data) != sum(map(len, elements)) - 1
+            or self.release in raw
+            or self.terminator in raw
+        ):
+            return None
+        data = self.data
+        if raw.endswith((self.comp, data)) or self.empty_component in raw:
+            raw = self.trailing.sub("", raw).rstrip(data)
+        return data + raw if raw else ""
+
+
 def serialize_segment(segment: Segment, chars: ServiceChars = DEFAULT_CHARS) -> str:
     """One segment as text, terminator included, layout excluded (normalisation E2 applied)."""
     return _segment_text(segment, chars, _table(chars))
@@ -79,22 +125,27 @@ def _pieces(
     """Text pieces with the charset to check them against (None: not yet known / unchecked)."""
     if newline is not None and newline not in _NEWLINES:
         raise ValueError("newline must be None (recorded layout), '', '\\n' or '\\r\\n'")
-    table = _table(chars)
-    service = chars.escaped + chars.decimal
+    writer = _Writer(chars)
+    comp, data, terminator = chars.component, chars.data, chars.terminator
     if una or chars != DEFAULT_CHARS:
         layout = una_layout if newline is None else newline
         _check_layout(layout, Location(tag="UNA"))
         yield chars.una() + layout, None
+    unwritable = None if charset is None else unwritable_pattern(charset, writer.service)
+    good_tags: set[str] = set()  # checked once each: an interchange repeats a few dozen tags
     for number, segment in enumerate(segments, start=1):
-        where = Location(segment=number, tag=segment.tag)
-        if (
-            not isinstance(segment.tag, str)
-            or TAG_PATTERN.fullmatch(segment.tag.encode("latin-1", "replace")) is None
-        ):
-            raise _refuse(
-                f"Segment tag {segment.tag!r} is not three upper-case letters or digits.", where
-            )
-        if charset is None and segment.tag == "UNB":
+        tag = segment.tag
+        if not isinstance(tag, str) or tag not in good_tags:
+            if (
+                not isinstance(tag, str)
+                or TAG_PATTERN.fullmatch(tag.encode("latin-1", "replace")) is None
+            ):
+                raise _refuse(
+                    f"Segment tag {tag!r} is not three upper-case letters or digits.",
+                    Location(segment=number, tag=tag),
+                )
+            good_tags.add(tag)
+        if charset is None and tag == "UNB":
             ident = segment.value(1, 1)
             charset = lookup_charset(ident)
             if charset is None:
@@ -103,11 +154,22 @@ def _pieces(
                     "use UNOC, UNOA, UNOB or UNOY.",
                     Location(segment=number, tag="UNB", element=1, component=1),
                 )
-        if charset is not None:
-            _check_values(segment, charset, service, number)
+            unwritable = unwritable_pattern(charset, writer.service)
+        elements = segment.elements
+        raw = data.join([comp.join(element) for element in elements])
+        # The service characters joining ``raw`` are writable, so one search over it finds
+        # whether any value is not; _check_values then names the first one and raises.
+        if unwritable is not None and unwritable.search(raw) is not None:
+            assert charset is not None
+            _check_values(segment, charset, writer.service, number)
         layout = segment.layout if newline is None else newline
-        _check_layout(layout, where)
-        yield _segment_text(segment, chars, table) + layout, charset
+        if layout not in _NEWLINES:
+            _check_layout(layout, Location(segment=number, tag=tag))
+        body = writer.plain_body(elements, raw)
+        if body is None:
+            yield _segment_text(segment, chars, writer.table) + layout, charset
+        else:
+            yield f"{tag}{body}{terminator}{layout}", charset
 
 
 def _check_layout(layout: str, where: Location) -> None:
@@ -163,9 +225,11 @@ def encode_interchange(
     if fallback is None:
         raise _refuse(f"Unknown syntax identifier {syntax_identifier!r}.", Location())
     out: list[bytes] = []
+    run: list[str] = []  # consecutive pieces with one codec, encoded together
+    run_codec = fallback.codec
     for text, charset in _pieces(segments, chars, una, una_layout, newline, None):
         codec = (charset or fallback).codec
-        if charset is None and fallback is not None:
+        if charset is None:
             # Segments before UNB (normally none) are checked against the fallback.
             bad = first_unwritable(text.rstrip(" \t\r\n"), fallback, chars.escaped)
             if bad is not None:
@@ -173,10 +237,19 @@ def encode_interchange(
                     f"{describe_char(text[bad])} cannot be written in {fallback.identifier}.",
                     Location(),
                 )
-        try:
-            out.append(text.encode(codec, "strict"))
-        except UnicodeEncodeError as exc:  # pragma: no cover - prevented by the checks above
-            raise _refuse(
-                f"{describe_char(text[exc.start])} cannot be encoded as {codec}.", Location()
-            ) from None
+        if codec != run_codec:
+            out.append(_encode("".join(run), run_codec))
+            run = []
+            run_codec = codec
+        run.append(text)
+    out.append(_encode("".join(run), run_codec))
     return b"".join(out)
+
+
+def _encode(text: str, codec: str) -> bytes:
+    try:
+        return text.encode(codec, "strict")
+    except UnicodeEncodeError as exc:  # pragma: no cover - prevented by the checks in _pieces
+        raise _refuse(
+            f"{describe_char(text[exc.start])} cannot be encoded as {codec}.", Location()
+        ) from None

@@ -1,0 +1,163 @@
+"""The writer's shortcuts against plain statements of the same rules.
+
+The interchange serializer renders most segments by joining the values with the separators and
+counting them (``serialize._Writer``); :func:`serialize_segment` still escapes value by value.
+Both must give the same text for every segment, refuse the same first character in the same
+place, and ``normalisation_notes`` must name the same places as a walk over every field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import messages
+
+from medbridge.edifact import (
+    DEFAULT_CHARS,
+    Segment,
+    ServiceChars,
+    encode_interchange,
+    serialize_interchange,
+    serialize_segment,
+)
+from medbridge.edifact.charset import first_unwritable, lookup_charset
+from medbridge.edifact.normalisations import normalisation_notes
+from medbridge.errors import ConversionError
+from medbridge.findings import Finding, Location, Severity
+from medbridge.model import Break, CarePlan, FormattedText, Message, Party, Space
+
+_CUSTOM = ServiceChars("|", "*", ",", "\\", " ", "~")
+# Service characters of both sets, letters, Latin-1, beyond Latin-1, controls.
+_VALUE = st.text(alphabet="?:+'|*\\~ .,aZ09æøÅé€\x1f\x1d\t\n", max_size=6)
+_ELEMENT = st.lists(_VALUE, max_size=4).map(tuple)
+_ELEMENTS = st.lists(_ELEMENT, max_size=5).map(tuple)
+_TAGS = st.sampled_from(["FTX", "NAD", "S01", "DTM"])
+
+
+@given(_TAGS, _ELEMENTS, st.sampled_from([DEFAULT_CHARS, _CUSTOM]), st.sampled_from(["", "\n"]))
+def test_interchange_text_equals_segment_by_segment_escaping(
+    tag: str, elements: tuple[tuple[str, ...], ...], chars: ServiceChars, layout: str
+) -> None:
+    segment = Segment(tag, elements, layout=layout)
+    text = serialize_interchange([segment], chars=chars, una=False)
+    una = "" if chars == DEFAULT_CHARS else chars.una()  # other characters always need a UNA
+    assert text == una + serialize_segment(segment, chars) + layout
+
+
+def _first_bad(segments: list[Segment], identifier: str, chars: ServiceChars) -> Location | None:
+    charset = lookup_charset(identifier)
+    assert charset is not None
+    for number, segment in enumerate(segments, start=1):
+        for e_index, element in enumerate(segment.elements, start=1):
+            for c_index, value in enumerate(element, start=1):
+                if first_unwritable(value, charset, chars.escaped + chars.decimal) is not None:
+                    return Location(
+                        segment=number, tag=segment.tag, element=e_index, component=c_index
+                    )
+    return None
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(_TAGS, _ELEMENTS), min_size=1, max_size=4),
+    st.sampled_from(["UNOA", "UNOB", "UNOC", "UNOY"]),
+    st.sampled_from([DEFAULT_CHARS, _CUSTOM]),
+)
+def test_refusal_names_the_first_unwritable_value(
+    body: list[tuple[str, tuple[tuple[str, ...], ...]]], identifier: str, chars: ServiceChars
+) -> None:
+    version = "4" if identifier == "UNOY" else "3"
+    segments = [Segment("UNB", ((identifier, version), ("1",)))]
+    segments += [Segment(tag, elements) for tag, elements in body]
+    expected = _first_bad(segments, identifier, chars)
+    if expected is None:
+        data = encode_interchange(segments, chars=chars, una=False)
+        codec = "utf-8" if identifier == "UNOY" else "latin-1"
+        una = "" if chars == DEFAULT_CHARS else chars.una()
+        reference = una + "".join(serialize_segment(s, chars) for s in segments)
+        assert data == reference.encode(codec)
+        return
+    with pytest.raises(ConversionError) as caught:
+        encode_interchange(segments, chars=chars, una=False)
+    assert [f.location for f in caught.value.findings] == [expected]
+    assert caught.value.findings[0].code == "convert.unrepresentable"
+
+
+def _every_node(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every value below ``value`` with its model path, leaves included, in document order."""
+    yield path, value
+    if isinstance(value, FormattedText):
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _every_node(item, f"{path}[{index}]")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            if field.name != "wire":
+                yield from _every_node(getattr(value, field.name), f"{path}.{field.name}")
+
+
+_STYLES = ("Bold", "Italic", "Underline", "Center", "Right", "FixedFont")
+
+
+def _items(content: list[Any]) -> Iterator[Any]:
+    for item in content:
+        yield item
+        yield from _items(getattr(item, "content", []))
+
+
+def _ends_with_break(content: list[Any]) -> bool:
+    if not content:
+        return False
+    last = content[-1]
+    if isinstance(last, Break):
+        return True
+    return not isinstance(last, str | Space) and _ends_with_break(getattr(last, "content", []))
+
+
+def _note(path: str, text: str) -> Finding:
+    return Finding("convert.normalised", Severity.INFO, text, Location(path=path))
+
+
+def _reference_notes(message: Message) -> list[Finding]:
+    """normalisation_notes as a plain walk over every field of every letter."""
+    notes: list[Finding] = []
+    for index, letter in enumerate(message.letters):
+        if isinstance(letter, CarePlan):
+            continue
+        for path, node in _every_node(letter, f"letters[{index}]"):
+            if isinstance(node, FormattedText) and not node.is_empty():
+                if not _ends_with_break(list(node.content)):
+                    notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
+                if any(isinstance(item, Space) for item in _items(node.content)):
+                    notes.append(
+                        _note(path, "Each Space element becomes a plain space in EDIFACT (F2).")
+                    )
+                if any(type(item).__name__ in _STYLES for item in _items(node.content)):
+                    notes.append(
+                        _note(
+                            path,
+                            "Styled runs are regrouped in EDIFACT: one style element per FTX, "
+                            "centred and right-aligned text on its own lines (F3).",
+                        )
+                    )
+            elif (
+                isinstance(node, Party)
+                and node.organisation is None
+                and not path.endswith(".sender")
+            ):
+                notes.append(
+                    _note(path, "The party has no organisation name; EDIFACT carries '_' (M1).")
+                )
+    return notes
+
+
+@settings(max_examples=60, deadline=None)
+@given(messages())
+def test_notes_equal_a_walk_over_every_field(message: Message) -> None:
+    assert normalisation_notes(message) == _reference_notes(message)

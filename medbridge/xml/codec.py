@@ -276,18 +276,20 @@ def _document_wire(root: Any) -> dict[str, Any]:
 def _declared_namespaces(root: Any) -> list[list[str]]:
     """(prefix, URI) pairs as declared in the document, first binding of each prefix; ``""``
     is the default namespace. Local_Elements content is left out (it keeps its own)."""
+    # lxml's iterwalk reports each element's own xmlns declarations ("start-ns", in document
+    # order, before the element's "start") straight from libxml2; reading ``nsmap`` per element
+    # instead rebuilds every ancestor's map in Python. A redeclaration of an already seen
+    # prefix never changes the result (the first binding wins), so no inherited map is needed.
+    # Only Local_Elements (in any namespace) raise "start" events, so Python sees little more
+    # than the declarations themselves.
     seen: dict[str, str] = {}
-    stack: list[tuple[Any, dict[str | None, str]]] = [(root, {})]
-    while stack:
-        element, inherited = stack.pop()
-        nsmap = element.nsmap
-        for prefix, uri in nsmap.items():
-            if inherited.get(prefix) != uri:
-                seen.setdefault(prefix or "", uri)
-        if local_name(element) == _LOCAL_ELEMENTS:
-            continue
-        children = [c for c in element if isinstance(c.tag, str)]
-        stack.extend((child, nsmap) for child in reversed(children))
+    walker = etree.iterwalk(root, events=("start", "start-ns"), tag=f"{{*}}{_LOCAL_ELEMENTS}")
+    for event, item in walker:
+        if event == "start-ns":
+            prefix, uri = item
+            seen.setdefault(prefix, uri)
+        else:  # a Local_Elements: its own declarations (reported above) count, not its content
+            walker.skip_subtree()
     return [[prefix, uri] for prefix, uri in seen.items()]
 
 

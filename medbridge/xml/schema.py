@@ -289,9 +289,13 @@ def _wrong_document_element(root: etree._Element, schema_set: SchemaSet) -> Find
 
 
 def _location_hints(root: etree._Element) -> list[Finding]:
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    # An xsi:* attribute needs a declaration of the XSI namespace, in scope at ``root`` (nsmap)
+    # or made below it. libxml2 lists declarations (iterwalk "start-ns") far cheaper than we can
+    # look into every element's attributes, so without one there is nothing to look for.
+    below = (uri for _, (_, uri) in etree.iterwalk(root, events=("start-ns",)))
+    if XSI not in root.nsmap.values() and XSI not in below:
+        return []
+    for element in root.iter(etree.Element):  # elements only: comments and PIs are skipped
         for hint in _XSI_HINTS:
             if hint in element.attrib:
                 name = hint.rpartition("}")[2]

@@ -47,7 +47,7 @@ from medbridge.xml.mapping import (
     is_dropped_node,
 )
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
-from medbridge.xml.paths import local_name
+from medbridge.xml.paths import local_name, namespace_of
 
 if TYPE_CHECKING:
     from medbridge.xml.parse import ParsedXml
@@ -105,30 +105,31 @@ def detect_tree(root: etree._Element) -> tuple[str | None, str | None, str | Non
 def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if not isinstance(root.tag, str) or local_name(root) != "Emessage":
         return None, None, None
-    envelopes = {_q(ns, "Envelope") for ns in (etree.QName(root).namespace, M100)}
+    root_ns = namespace_of(root)
+    envelopes = {_q(ns, "Envelope") for ns in (root_ns, M100)}
     letter = next((c for c in root if isinstance(c.tag, str) and c.tag not in envelopes), None)
     if letter is None:
         return None, None, None
-    qname = etree.QName(letter)
+    letter_name = local_name(letter)
     version = _header_text(letter, "VersionCode")
     type_code = _header_text(letter, "TypeCode")
     identifier = _header_text(letter, "Identifier")
-    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    mapping = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
     if (
         mapping is not None
         and version == mapping.version_code
         and type_code == mapping.type_code
-        and etree.QName(root).namespace == mapping.namespace
+        and root_ns == mapping.namespace
     ):
         return mapping.kind, version, identifier
     known = _UNSUPPORTED_VERSIONS.get(version or "")
-    if known is not None and known[1] == qname.localname:
+    if known is not None and known[1] == letter_name:
         return known[0], version, identifier
     return None, version, identifier
 
 
 def _header_text(letter: Any, name: str) -> str | None:
-    ns = etree.QName(letter).namespace
+    ns = namespace_of(letter)
     header = letter.find(_q(ns, "Letter"))
     if header is None:
         return None
@@ -167,9 +168,8 @@ def read_tree(
 def _read(root: Any, ctx: ReadContext) -> Message | None:
     for sibling in _prolog_and_epilog(root):
         ctx.dropped(sibling)
-    qname = etree.QName(root)
-    namespace = qname.namespace or ""
-    if qname.localname != "Emessage" or namespace not in (MC2005, M103):
+    namespace = namespace_of(root) or ""
+    if local_name(root) != "Emessage" or namespace not in (MC2005, M103):
         if namespace in _UNSUPPORTED_NAMESPACES:
             _unsupported_version(ctx, root, f"the namespace {namespace}")
         else:
@@ -218,26 +218,26 @@ def _prolog_and_epilog(root: Any) -> list[Any]:
 
 
 def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
-    qname = etree.QName(element)
-    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    namespace, name = namespace_of(element), local_name(element)
+    mapping = _BY_ELEMENT.get((namespace or "", name))
     if mapping is None or mapping.namespace != emessage_ns:
-        header = element.find(_q(qname.namespace, "Letter"))
-        if qname.localname == _LOCAL_ELEMENTS and qname.namespace == emessage_ns:
+        header = element.find(_q(namespace, "Letter"))
+        if name == _LOCAL_ELEMENTS and namespace == emessage_ns:
             ctx.error(
                 "xml.mapping.unexpected",
                 "Local_Elements must follow a letter; this one follows no letter it could "
                 "belong to.",
                 element,
             )
-        elif header is not None and qname.namespace == emessage_ns:
+        elif header is not None and namespace == emessage_ns:
             ctx.error(
                 "xml.mapping.unsupported-letter",
-                f"The letter kind {qname.localname} is not supported by medbridge (supported: "
+                f"The letter kind {name} is not supported by medbridge (supported: "
                 "DischargeLetter XD0133L, HospitalReferral XH0130R, ProgressOfCarePlan XD2134C).",
                 element,
             )
-        elif qname.namespace in _UNSUPPORTED_NAMESPACES:
-            _unsupported_version(ctx, element, f"the namespace {qname.namespace}")
+        elif namespace in _UNSUPPORTED_NAMESPACES:
+            _unsupported_version(ctx, element, f"the namespace {namespace}")
         else:
             ctx.unexpected(element, element.getparent())
         return None

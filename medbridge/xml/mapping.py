@@ -41,7 +41,7 @@ from lxml import etree
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
-from medbridge.xml.paths import element_path, local_name
+from medbridge.xml.paths import element_path, local_name, namespace_of
 
 __all__ = [
     "POSITIVE_INT",
@@ -447,13 +447,6 @@ class Entry(Protocol):
 
 def _qname(ns: str | None, name: str) -> str:
     return f"{{{ns}}}{name}" if ns else name
-
-
-def namespace_of(element: Any) -> str | None:
-    """The namespace URI of an element, or None (``etree.QName(element).namespace``, which
-    builds a QName object per call, without that cost)."""
-    tag: str = element.tag
-    return tag[1 : tag.index("}")] if tag[:1] == "{" else None
 
 
 @dataclass(frozen=True, slots=True)

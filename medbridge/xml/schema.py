@@ -49,7 +49,7 @@ from medbridge.errors import InternalError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, XSI
 from medbridge.xml.parse import parse_trusted
-from medbridge.xml.paths import element_path, local_name
+from medbridge.xml.paths import element_path, local_name, namespace_of
 
 __all__ = [
     "INVALID",
@@ -227,7 +227,7 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     exactly one ``xml.schema.namespace`` error. An ``xsi:schemaLocation`` is never followed; it
     yields at most one ``xml.schema.location-hint-ignored`` info.
     """
-    namespace = etree.QName(root).namespace
+    namespace = namespace_of(root)
     schema_set = schema_for_namespace(namespace)
     if schema_set is None:
         return [_namespace_finding(root, namespace)]

@@ -129,15 +129,15 @@ class _Point:
     date: _dt.date
     minute: int | None
 
-    def later_than(self, other: _Point, slack: _dt.timedelta = _dt.timedelta(0)) -> bool:
-        """True when this moment is later than ``other`` plus ``slack``, comparing date and time
-        when both have a known time and whole days otherwise."""
+    def later_than(self, other: _Point, slack_days: int = 0) -> bool:
+        """True when this moment is later than ``other`` plus ``slack_days``, comparing date and
+        time when both have a known time and whole days otherwise."""
         # Whole minutes and days as integers (proleptic ordinals): the same comparison as with
         # datetime objects, without building two datetimes per call (this runs per event).
         days = self.date.toordinal() - other.date.toordinal()
         if self.minute is not None and other.minute is not None:
-            return _dt.timedelta(minutes=days * 1440 + self.minute - other.minute) > slack
-        return days > slack.days
+            return days * 1440 + self.minute - other.minute > slack_days * 1440
+        return days > slack_days
 
 
 def _index(name: str, i: int, count: int) -> str:
@@ -254,7 +254,7 @@ class _Checker:
         """A past event must not be later than the envelope's Sent (with a day's slack)."""
         if point is None or self.sent is None:
             return
-        if point.later_than(self.sent, _SENT_SLACK):
+        if point.later_than(self.sent, _SENT_SLACK.days):
             self.add(
                 "rule.date.after-sent",
                 Severity.WARNING,

@@ -129,11 +129,12 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
 
 
 def _header_text(letter: Any, name: str) -> str | None:
+    # iterchildren(tag) matches in C; find() would run lxml's Python ElementPath per call.
     ns = namespace_of(letter)
-    header = letter.find(_q(ns, "Letter"))
+    header = next(letter.iterchildren(_q(ns, "Letter")), None)
     if header is None:
         return None
-    child = header.find(_q(ns, name))
+    child = next(header.iterchildren(_q(ns, name)), None)
     if child is None:
         return None
     return "".join(child.itertext())

@@ -449,22 +449,23 @@ def _qname(ns: str | None, name: str) -> str:
     return f"{{{ns}}}{name}" if ns else name
 
 
-@dataclass(frozen=True, slots=True)
-class _Tags:
-    """The Clark-notation tag of one wire name in each namespace it is read in, computed once.
+class _Tags(dict[str | None, str]):
+    """The Clark-notation tag of one wire name, by the namespace it is read in: ``tags[ns]``.
 
     Entries without their own ``ns`` live in their parent's namespace, which is known only while
-    reading, so the tag is built on first use per namespace and kept (a table meets one to three
-    namespaces). Concurrent first uses store the same string, which is harmless.
+    reading, so a tag is built on its first lookup per namespace (``__missing__``) and kept; a
+    table meets one to three namespaces. Lookups are plain dict subscripts, the cheapest there
+    is. Concurrent first lookups store the same string, which is harmless.
     """
 
-    name: str
-    by_ns: dict[str | None, str] = field(default_factory=dict, compare=False)
+    __slots__ = ("name",)
 
-    def __call__(self, ns: str | None) -> str:
-        tag = self.by_ns.get(ns)
-        if tag is None:
-            tag = self.by_ns[ns] = _qname(ns, self.name)
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, ns: str | None) -> str:
+        tag = self[ns] = _qname(ns, self.name)
         return tag
 
 
@@ -524,7 +525,7 @@ class Leaf:
     def read(
         self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
-        tag = self.tags(self.ns or ns)
+        tag = self.tags[self.ns or ns]
         if self.many:
             values: list[Any] = []
             while children.head_is(tag):

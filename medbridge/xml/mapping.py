@@ -277,11 +277,20 @@ class Code(_Base):
     open: bool = False
     strict: bool = True
     exclude: tuple[str, ...] = ()
+    members: dict[str, enum.StrEnum] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # value → member, built once: a dict hit is several times cheaper than calling the enum
+        # class. A miss still goes through the enum, so its own rules decide as before.
+        object.__setattr__(self, "members", {m.value: m for m in self.enum_cls})
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
         raw = text_of(element, ctx)
         if raw is None:
             return None
+        member = self.members.get(raw)
+        if member is not None:
+            return member
         try:
             return self.enum_cls(raw)
         except ValueError:

@@ -111,9 +111,10 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if letter is None:
         return None, None, None
     letter_name = local_name(letter)
-    version = _header_text(letter, "VersionCode")
-    type_code = _header_text(letter, "TypeCode")
-    identifier = _header_text(letter, "Identifier")
+    header = _header_fields(letter)
+    version = header.get("VersionCode")
+    type_code = header.get("TypeCode")
+    identifier = header.get("Identifier")
     mapping = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
     if (
         mapping is not None
@@ -128,16 +129,29 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     return None, version, identifier
 
 
-def _header_text(letter: Any, name: str) -> str | None:
-    # iterchildren(tag) matches in C; find() would run lxml's Python ElementPath per call.
+#: The Letter header fields detection and reading look at.
+_HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
+
+
+def _header_fields(letter: Any) -> dict[str, str]:
+    """The text of the first ``Identifier``, ``VersionCode`` and ``TypeCode`` in the letter's
+    ``Letter`` header; absent fields are left out."""
     ns = namespace_of(letter)
+    # iterchildren(tag) matches in C; find() would run lxml's Python ElementPath.
     header = next(letter.iterchildren(_q(ns, "Letter")), None)
+    found: dict[str, str] = {}
     if header is None:
-        return None
-    child = next(header.iterchildren(_q(ns, name)), None)
-    if child is None:
-        return None
-    return "".join(child.itertext())
+        return found
+    wanted = {_q(ns, name): name for name in _HEADER_FIELDS}
+    for child in header:
+        name = wanted.get(child.tag)
+        if name is None or name in found:
+            continue
+        # Without child nodes the text is all there is (itertext costs several times more).
+        found[name] = "".join(child.itertext()) if len(child) else child.text or ""
+        if len(found) == len(_HEADER_FIELDS):
+            break
+    return found
 
 
 def _q(ns: str | None, name: str) -> str:
@@ -242,7 +256,7 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
         else:
             ctx.unexpected(element, element.getparent())
         return None
-    version = _header_text(element, "VersionCode")
+    version = _header_fields(element).get("VersionCode")
     if version in _UNSUPPORTED_VERSIONS:
         _unsupported_version(ctx, element, f"version {version}")
         return None

@@ -34,6 +34,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.codes import (
@@ -59,7 +60,7 @@ from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.message import Letter, Message
 from medbridge.model.plejeforloebsplan import CarePlan, Terminology
-from medbridge.model.text import FormattedText
+from medbridge.model.text import Break, FormattedText, Space
 from medbridge.validate.identifiers import (
     check_cpr,
     check_gln,
@@ -815,7 +816,20 @@ class _Checker:
 
 
 def _has_text(text: FormattedText | None) -> bool:
-    return text is not None and bool(text.plain().strip())
+    """True when the visible text holds more than whitespace: ``text.plain().strip()`` without
+    building the whole plain text (Break and Space only add whitespace; stops at the first run
+    with a visible character)."""
+    if text is None:
+        return False
+    stack: list[list[Any]] = [text.content]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, str):
+                if item.strip():
+                    return True
+            elif not isinstance(item, Break | Space):
+                stack.append(item.content)
+    return False
 
 
 def _wire_gln(value: object) -> str | None:

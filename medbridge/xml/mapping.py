@@ -218,7 +218,7 @@ class _Base:
 
 def text_of(element: Any, ctx: ReadContext) -> str | None:
     """The character content of a text-only element (comments dropped, their tails kept)."""
-    if _foreign_attributes(element, ctx):
+    if len(element.attrib) and _foreign_attributes(element, ctx):  # the test inlined: hot path
         return None
     if not len(element):  # no child nodes at all: the common case, nothing to drop or report
         return element.text or ""
@@ -698,7 +698,7 @@ def child_elements(
     element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
 ) -> Children | None:
     """:func:`element_children` as a :class:`Children` cursor for the table entries."""
-    if not attributes_allowed and _foreign_attributes(element, ctx):
+    if not attributes_allowed and len(element.attrib) and _foreign_attributes(element, ctx):
         return None
     ok = True
     text = element.text
@@ -754,7 +754,7 @@ class Struct:
         since = len(ctx.findings)
         for entry in self.entries:
             entry.read(children, element, ns, kwargs, ctx)
-        rest = children.rest()
+        rest = children.rest() if children.pos < len(children.elements) else None
         if rest:
             ctx.unblock(since, {local_name(c) for c in rest})
             ctx.unexpected(rest[0], element)

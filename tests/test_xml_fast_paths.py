@@ -227,13 +227,14 @@ def test_children_cursor_keeps_each_tag_next_to_its_element() -> None:
     assert children.tags == ["{urn:a}b", "{urn:a}d", "{urn:a}b"]
     assert [e.tag for e in children.elements] == children.tags
     assert [f.code for f in ctx.findings] == ["xml.comment-dropped"]
-    assert children.head_is("{urn:a}b") and not children.head_is("{urn:a}d")
-    assert children.take().tag == "{urn:a}b"
-    assert children.head_is("{urn:a}d")
+    assert children.take("{urn:a}d") is None  # not the next one: nothing consumed
+    first = children.take("{urn:a}b")
+    assert first is children.elements[0]
     assert [e.tag for e in children.rest()] == ["{urn:a}d", "{urn:a}b"]
-    children.take()
-    children.take()
-    assert not children.head_is("{urn:a}b") and children.rest() == []
+    assert children.take("{urn:a}b") is None
+    assert children.take("{urn:a}d") is children.elements[1]
+    assert children.take("{urn:a}b") is children.elements[2]
+    assert children.take("{urn:a}b") is None and children.rest() == []
 
 
 @pytest.mark.parametrize(

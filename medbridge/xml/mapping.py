@@ -388,8 +388,9 @@ class MomentOf(_Base):
             return None
         values: list[str | None] = []
         for name in ("Date", "Time"):
-            if children.head_is(_qname(ns, name)):
-                values.append(text_of(children.take(), ctx))
+            child = children.take(_qname(ns, name))
+            if child is not None:
+                values.append(text_of(child, ctx))
             else:
                 ctx.missing(name, element)
                 return None
@@ -492,16 +493,13 @@ class Children:
         self.tags = tags
         self.pos = 0
 
-    def head_is(self, tag: str) -> bool:
-        """True when the next child has ``tag``."""
+    def take(self, tag: str) -> Any:
+        """The next child, consumed, when it has ``tag``; else None and nothing consumed."""
         pos = self.pos
-        return pos < len(self.tags) and self.tags[pos] == tag
-
-    def take(self) -> Any:
-        """The next child, consumed."""
-        element = self.elements[self.pos]
-        self.pos += 1
-        return element
+        if pos < len(self.tags) and self.tags[pos] == tag:
+            self.pos = pos + 1
+            return self.elements[pos]
+        return None
 
     def rest(self) -> list[Any]:
         """The children no entry has consumed, in document order."""
@@ -537,11 +535,11 @@ class Leaf:
         tag = self.tags[self.ns or ns]
         if self.many:
             values: list[Any] = []
-            while children.head_is(tag):
-                values.append(self.conv.read(children.take(), ctx))
+            while (element := children.take(tag)) is not None:
+                values.append(self.conv.read(element, ctx))
             out[self.attr] = values
-        elif children.head_is(tag):
-            out[self.attr] = self.conv.read(children.take(), ctx)
+        elif (element := children.take(tag)) is not None:
+            out[self.attr] = self.conv.read(element, ctx)
         elif self.required:
             ctx.missing(self.name, parent)
 
@@ -593,10 +591,10 @@ class Fixed:
     def read(
         self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
-        if not children.head_is(_qname(self.ns or ns, self.name)):
+        element = children.take(_qname(self.ns or ns, self.name))
+        if element is None:
             ctx.missing(self.name, parent)
             return
-        element = children.take()
         value = text_of(element, ctx)
         if value is not None and value != self.literal:
             ctx.bad_value(element, repr(self.literal), value)
@@ -660,8 +658,9 @@ class Choice:
         self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
         for name, conv, _ in self.options:
-            if children.head_is(_qname(ns, name)):
-                out[self.attr] = conv.read(children.take(), ctx)
+            element = children.take(_qname(ns, name))
+            if element is not None:
+                out[self.attr] = conv.read(element, ctx)
                 return
         if self.required:
             ctx.missing(" or ".join(name for name, _, _ in self.options), parent)

@@ -265,10 +265,11 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 )
             elif attr.group("name") == "standalone" and standalone is None:
                 standalone = value
-    label_line, label_column = _Document(head, "latin-1", 0).position(label_index)
-    label_location = Location(
-        line=label_line, column=label_column, offset=bom_length + label_index * char_width
-    )
+
+    def label_location() -> Location:  # only a refusal needs it: not computed otherwise
+        line, column = _Document(head, "latin-1", 0).position(label_index)
+        return Location(line=line, column=column, offset=bom_length + label_index * char_width)
+
     findings: list[Finding] = []
     if declared is not None:
         canonical = _LABELS.get(declared.lower())
@@ -279,7 +280,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.unsupported",
                     f"The declared encoding {declared[:40]!r} is not supported; "
                     f"use {_ALLOWED_TEXT}.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )
@@ -293,7 +294,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.bom-conflict",
                     f"The byte order mark says {bom_name.upper()} but the declaration says "
                     f"{declared!r}; remove the byte order mark or correct the declaration.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )
@@ -304,7 +305,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.unsupported",
                     "UTF-16 is only accepted with a byte order mark; add one or re-encode "
                     "the message as UTF-8.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )

@@ -19,6 +19,11 @@ entry) and :class:`Struct` itself.
 Namespaces: an entry without ``ns`` lives in the namespace of its parent element, so 2005 tables
 name no namespace at all and XDIS21 tables name one only where the standard switches (§4.3.1).
 
+Reading is the hot path of ``validate`` and ``read``, so the tables carry what they can work out
+once: each :class:`Leaf` keeps its Clark-notation tag per namespace and each :class:`Code` its
+value → member map. An element's children are read from lxml once into a :class:`Children`
+cursor (element and tag side by side) that the entries consume from the front.
+
 Reading never raises a built-in exception: what cannot be placed becomes an error finding
 (``xml.mapping.unexpected``, ``xml.mapping.missing``, ``xml.mapping.value``) collected in the
 :class:`ReadContext`; the codec raises :class:`~medbridge.errors.XmlInputError` at the end.

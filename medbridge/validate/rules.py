@@ -34,6 +34,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.codes import (
@@ -59,7 +60,7 @@ from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.message import Letter, Message
 from medbridge.model.plejeforloebsplan import CarePlan, Terminology
-from medbridge.model.text import FormattedText
+from medbridge.model.text import Break, FormattedText, Space
 from medbridge.validate.identifiers import (
     check_cpr,
     check_gln,
@@ -129,16 +130,15 @@ class _Point:
     date: _dt.date
     minute: int | None
 
-    def later_than(self, other: _Point, slack: _dt.timedelta = _dt.timedelta(0)) -> bool:
-        """True when this moment is later than ``other`` plus ``slack``, comparing date and time
-        when both have a known time and whole days otherwise."""
+    def later_than(self, other: _Point, slack_days: int = 0) -> bool:
+        """True when this moment is later than ``other`` plus ``slack_days``, comparing date and
+        time when both have a known time and whole days otherwise."""
+        # Whole minutes and days as integers (proleptic ordinals): the same comparison as with
+        # datetime objects, without building two datetimes per call (this runs per event).
+        days = self.date.toordinal() - other.date.toordinal()
         if self.minute is not None and other.minute is not None:
-            mine = _dt.datetime.combine(self.date, _dt.time()) + _dt.timedelta(minutes=self.minute)
-            theirs = _dt.datetime.combine(other.date, _dt.time()) + _dt.timedelta(
-                minutes=other.minute
-            )
-            return mine - theirs > slack  # subtraction cannot overflow near year 9999
-        return self.date - other.date > _dt.timedelta(days=slack.days)
+            return days * 1440 + self.minute - other.minute > slack_days * 1440
+        return days > slack_days
 
 
 def _index(name: str, i: int, count: int) -> str:
@@ -255,7 +255,7 @@ class _Checker:
         """A past event must not be later than the envelope's Sent (with a day's slack)."""
         if point is None or self.sent is None:
             return
-        if point.later_than(self.sent, _SENT_SLACK):
+        if point.later_than(self.sent, _SENT_SLACK.days):
             self.add(
                 "rule.date.after-sent",
                 Severity.WARNING,
@@ -816,7 +816,20 @@ class _Checker:
 
 
 def _has_text(text: FormattedText | None) -> bool:
-    return text is not None and bool(text.plain().strip())
+    """True when the visible text holds more than whitespace: ``text.plain().strip()`` without
+    building the whole plain text (Break and Space only add whitespace; stops at the first run
+    with a visible character)."""
+    if text is None:
+        return False
+    stack: list[list[Any]] = [text.content]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, str):
+                if item.strip():
+                    return True
+            elif not isinstance(item, Break | Space):
+                stack.append(item.content)
+    return False
 
 
 def _wire_gln(value: object) -> str | None:

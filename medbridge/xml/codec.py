@@ -47,7 +47,7 @@ from medbridge.xml.mapping import (
     is_dropped_node,
 )
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
-from medbridge.xml.paths import local_name
+from medbridge.xml.paths import local_name, namespace_of
 
 if TYPE_CHECKING:
     from medbridge.xml.parse import ParsedXml
@@ -105,37 +105,53 @@ def detect_tree(root: etree._Element) -> tuple[str | None, str | None, str | Non
 def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if not isinstance(root.tag, str) or local_name(root) != "Emessage":
         return None, None, None
-    envelopes = {_q(ns, "Envelope") for ns in (etree.QName(root).namespace, M100)}
+    root_ns = namespace_of(root)
+    envelopes = {_q(ns, "Envelope") for ns in (root_ns, M100)}
     letter = next((c for c in root if isinstance(c.tag, str) and c.tag not in envelopes), None)
     if letter is None:
         return None, None, None
-    qname = etree.QName(letter)
-    version = _header_text(letter, "VersionCode")
-    type_code = _header_text(letter, "TypeCode")
-    identifier = _header_text(letter, "Identifier")
-    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    letter_name = local_name(letter)
+    header = _header_fields(letter)
+    version = header.get("VersionCode")
+    type_code = header.get("TypeCode")
+    identifier = header.get("Identifier")
+    mapping = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
     if (
         mapping is not None
         and version == mapping.version_code
         and type_code == mapping.type_code
-        and etree.QName(root).namespace == mapping.namespace
+        and root_ns == mapping.namespace
     ):
         return mapping.kind, version, identifier
     known = _UNSUPPORTED_VERSIONS.get(version or "")
-    if known is not None and known[1] == qname.localname:
+    if known is not None and known[1] == letter_name:
         return known[0], version, identifier
     return None, version, identifier
 
 
-def _header_text(letter: Any, name: str) -> str | None:
-    ns = etree.QName(letter).namespace
-    header = letter.find(_q(ns, "Letter"))
+#: The Letter header fields detection and reading look at.
+_HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
+
+
+def _header_fields(letter: Any) -> dict[str, str]:
+    """The text of the first ``Identifier``, ``VersionCode`` and ``TypeCode`` in the letter's
+    ``Letter`` header; absent fields are left out."""
+    ns = namespace_of(letter)
+    # iterchildren(tag) matches in C; find() would run lxml's Python ElementPath.
+    header = next(letter.iterchildren(_q(ns, "Letter")), None)
+    found: dict[str, str] = {}
     if header is None:
-        return None
-    child = header.find(_q(ns, name))
-    if child is None:
-        return None
-    return "".join(child.itertext())
+        return found
+    wanted = {_q(ns, name): name for name in _HEADER_FIELDS}
+    for child in header:
+        name = wanted.get(child.tag)
+        if name is None or name in found:
+            continue
+        # Without child nodes the text is all there is (itertext costs several times more).
+        found[name] = "".join(child.itertext()) if len(child) else child.text or ""
+        if len(found) == len(_HEADER_FIELDS):
+            break
+    return found
 
 
 def _q(ns: str | None, name: str) -> str:
@@ -167,9 +183,8 @@ def read_tree(
 def _read(root: Any, ctx: ReadContext) -> Message | None:
     for sibling in _prolog_and_epilog(root):
         ctx.dropped(sibling)
-    qname = etree.QName(root)
-    namespace = qname.namespace or ""
-    if qname.localname != "Emessage" or namespace not in (MC2005, M103):
+    namespace = namespace_of(root) or ""
+    if local_name(root) != "Emessage" or namespace not in (MC2005, M103):
         if namespace in _UNSUPPORTED_NAMESPACES:
             _unsupported_version(ctx, root, f"the namespace {namespace}")
         else:
@@ -218,30 +233,30 @@ def _prolog_and_epilog(root: Any) -> list[Any]:
 
 
 def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
-    qname = etree.QName(element)
-    mapping = _BY_ELEMENT.get((qname.namespace or "", qname.localname))
+    namespace, name = namespace_of(element), local_name(element)
+    mapping = _BY_ELEMENT.get((namespace or "", name))
     if mapping is None or mapping.namespace != emessage_ns:
-        header = element.find(_q(qname.namespace, "Letter"))
-        if qname.localname == _LOCAL_ELEMENTS and qname.namespace == emessage_ns:
+        header = element.find(_q(namespace, "Letter"))
+        if name == _LOCAL_ELEMENTS and namespace == emessage_ns:
             ctx.error(
                 "xml.mapping.unexpected",
                 "Local_Elements must follow a letter; this one follows no letter it could "
                 "belong to.",
                 element,
             )
-        elif header is not None and qname.namespace == emessage_ns:
+        elif header is not None and namespace == emessage_ns:
             ctx.error(
                 "xml.mapping.unsupported-letter",
-                f"The letter kind {qname.localname} is not supported by medbridge (supported: "
+                f"The letter kind {name} is not supported by medbridge (supported: "
                 "DischargeLetter XD0133L, HospitalReferral XH0130R, ProgressOfCarePlan XD2134C).",
                 element,
             )
-        elif qname.namespace in _UNSUPPORTED_NAMESPACES:
-            _unsupported_version(ctx, element, f"the namespace {qname.namespace}")
+        elif namespace in _UNSUPPORTED_NAMESPACES:
+            _unsupported_version(ctx, element, f"the namespace {namespace}")
         else:
             ctx.unexpected(element, element.getparent())
         return None
-    version = _header_text(element, "VersionCode")
+    version = _header_fields(element).get("VersionCode")
     if version in _UNSUPPORTED_VERSIONS:
         _unsupported_version(ctx, element, f"version {version}")
         return None
@@ -276,18 +291,20 @@ def _document_wire(root: Any) -> dict[str, Any]:
 def _declared_namespaces(root: Any) -> list[list[str]]:
     """(prefix, URI) pairs as declared in the document, first binding of each prefix; ``""``
     is the default namespace. Local_Elements content is left out (it keeps its own)."""
+    # lxml's iterwalk reports each element's own xmlns declarations ("start-ns", in document
+    # order, before the element's "start") straight from libxml2; reading ``nsmap`` per element
+    # instead rebuilds every ancestor's map in Python. A redeclaration of an already seen
+    # prefix never changes the result (the first binding wins), so no inherited map is needed.
+    # Only Local_Elements (in any namespace) raise "start" events, so Python sees little more
+    # than the declarations themselves.
     seen: dict[str, str] = {}
-    stack: list[tuple[Any, dict[str | None, str]]] = [(root, {})]
-    while stack:
-        element, inherited = stack.pop()
-        nsmap = element.nsmap
-        for prefix, uri in nsmap.items():
-            if inherited.get(prefix) != uri:
-                seen.setdefault(prefix or "", uri)
-        if local_name(element) == _LOCAL_ELEMENTS:
-            continue
-        children = [c for c in element if isinstance(c.tag, str)]
-        stack.extend((child, nsmap) for child in reversed(children))
+    walker = etree.iterwalk(root, events=("start", "start-ns"), tag=f"{{*}}{_LOCAL_ELEMENTS}")
+    for event, item in walker:
+        if event == "start-ns":
+            prefix, uri = item
+            seen.setdefault(prefix, uri)
+        else:  # a Local_Elements: its own declarations (reported above) count, not its content
+            walker.skip_subtree()
     return [[prefix, uri] for prefix, uri in seen.items()]
 
 

@@ -19,6 +19,11 @@ entry) and :class:`Struct` itself.
 Namespaces: an entry without ``ns`` lives in the namespace of its parent element, so 2005 tables
 name no namespace at all and XDIS21 tables name one only where the standard switches (§4.3.1).
 
+Reading is the hot path of ``validate`` and ``read``, so the tables carry what they can work out
+once: each :class:`Leaf` keeps its Clark-notation tag per namespace and each :class:`Code` its
+value → member map. An element's children are read from lxml once into a :class:`Children`
+cursor (element and tag side by side) that the entries consume from the front.
+
 Reading never raises a built-in exception: what cannot be placed becomes an error finding
 (``xml.mapping.unexpected``, ``xml.mapping.missing``, ``xml.mapping.value``) collected in the
 :class:`ReadContext`; the codec raises :class:`~medbridge.errors.XmlInputError` at the end.
@@ -41,12 +46,13 @@ from lxml import etree
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
-from medbridge.xml.paths import element_path, local_name
+from medbridge.xml.paths import element_path, local_name, namespace_of
 
 __all__ = [
     "POSITIVE_INT",
     "SUP_TRUE",
     "TEXT",
+    "Children",
     "Choice",
     "Code",
     "Converter",
@@ -63,6 +69,7 @@ __all__ = [
     "Wrap",
     "WriteContext",
     "check_xml_chars",
+    "child_elements",
     "dropped_node_finding",
     "element_children",
     "is_dropped_node",
@@ -218,8 +225,10 @@ class _Base:
 
 def text_of(element: Any, ctx: ReadContext) -> str | None:
     """The character content of a text-only element (comments dropped, their tails kept)."""
-    if _foreign_attributes(element, ctx):
+    if len(element.attrib) and _foreign_attributes(element, ctx):  # the test inlined: hot path
         return None
+    if not len(element):  # no child nodes at all: the common case, nothing to drop or report
+        return element.text or ""
     parts = [element.text or ""]
     ok = True
     for child in element:
@@ -253,8 +262,8 @@ def _set_text(element: Any, value: str, ctx: WriteContext) -> None:
 class _Text(_Base):
     """A string kept exactly as written (whitespace and ``_`` placeholders included)."""
 
-    def read(self, element: Any, ctx: ReadContext) -> Any:
-        return text_of(element, ctx)
+    # text_of itself, not a method wrapping it: TEXT is the most used converter (hot path).
+    read = staticmethod(text_of)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
         if not isinstance(value, str):
@@ -275,11 +284,20 @@ class Code(_Base):
     open: bool = False
     strict: bool = True
     exclude: tuple[str, ...] = ()
+    members: dict[str, enum.StrEnum] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # value → member, built once: a dict hit is several times cheaper than calling the enum
+        # class. A miss still goes through the enum, so its own rules decide as before.
+        object.__setattr__(self, "members", {m.value: m for m in self.enum_cls})
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
         raw = text_of(element, ctx)
         if raw is None:
             return None
+        member = self.members.get(raw)
+        if member is not None:
+            return member
         try:
             return self.enum_cls(raw)
         except ValueError:
@@ -371,19 +389,21 @@ class MomentOf(_Base):
     ns: str | None = None
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
-        ns = self.ns or etree.QName(element).namespace
-        children = element_children(element, ctx)
+        ns = self.ns or namespace_of(element)
+        children = child_elements(element, ctx)
         if children is None:
             return None
         values: list[str | None] = []
         for name in ("Date", "Time"):
-            if children and _matches(children[0], ns, name):
-                values.append(text_of(children.pop(0), ctx))
+            child = children.take(_qname(ns, name))
+            if child is not None:
+                values.append(text_of(child, ctx))
             else:
                 ctx.missing(name, element)
                 return None
-        if children:
-            ctx.unexpected(children[0], element)
+        rest = children.rest()
+        if rest:
+            ctx.unexpected(rest[0], element)
             return None
         date, time = values
         if date is None or time is None:
@@ -418,7 +438,7 @@ class Formatted(_Base):
 
         if _foreign_attributes(element, ctx):
             return None
-        return read_formatted(element, self.inline_ns or etree.QName(element).namespace, ctx)
+        return read_formatted(element, self.inline_ns or namespace_of(element), ctx)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
         from medbridge.xml.text import write_formatted
@@ -436,7 +456,7 @@ class Entry(Protocol):
     def attrs(self) -> tuple[str, ...]: ...
 
     def read(
-        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None: ...
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None: ...
@@ -446,8 +466,51 @@ def _qname(ns: str | None, name: str) -> str:
     return f"{{{ns}}}{name}" if ns else name
 
 
-def _matches(element: Any, ns: str | None, name: str) -> bool:
-    return bool(element.tag == _qname(ns, name))
+class _Tags(dict[str | None, str]):
+    """The Clark-notation tag of one wire name, by the namespace it is read in: ``tags[ns]``.
+
+    Entries without their own ``ns`` live in their parent's namespace, which is known only while
+    reading, so a tag is built on its first lookup per namespace (``__missing__``) and kept; a
+    table meets one to three namespaces. Lookups are plain dict subscripts, the cheapest there
+    is. Concurrent first lookups store the same string, which is harmless.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, ns: str | None) -> str:
+        tag = self[ns] = _qname(ns, self.name)
+        return tag
+
+
+class Children:
+    """The child elements of one element-only element, consumed from the front by the entries.
+
+    Each child's tag is read from lxml once, here, and kept next to the element: every entry
+    compares the head tag, and lxml builds a new ``{ns}name`` string on each ``.tag`` access.
+    """
+
+    __slots__ = ("elements", "pos", "tags")
+
+    def __init__(self, elements: list[Any], tags: list[str]) -> None:
+        self.elements = elements
+        self.tags = tags
+        self.pos = 0
+
+    def take(self, tag: str) -> Any:
+        """The next child, consumed, when it has ``tag``; else None and nothing consumed."""
+        pos = self.pos
+        if pos < len(self.tags) and self.tags[pos] == tag:
+            self.pos = pos + 1
+            return self.elements[pos]
+        return None
+
+    def rest(self) -> list[Any]:
+        """The children no entry has consumed, in document order."""
+        return self.elements[self.pos :]
 
 
 def _get(obj: Any, attr: str) -> Any:
@@ -465,23 +528,25 @@ class Leaf:
     required: bool = False
     many: bool = False
     max: int | None = None
+    tags: _Tags = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tags", _Tags(self.name))  # frozen: set once, here
 
     def attrs(self) -> tuple[str, ...]:
         return (self.attr,)
 
     def read(
-        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
-        qname = _qname(self.ns or ns, self.name)
-        values: list[Any] = []
-        while children and children[0].tag == qname:
-            values.append(self.conv.read(children.pop(0), ctx))
-            if not self.many:
-                break
+        tag = self.tags[self.ns or ns]
         if self.many:
+            values: list[Any] = []
+            while (element := children.take(tag)) is not None:
+                values.append(self.conv.read(element, ctx))
             out[self.attr] = values
-        elif values:
-            out[self.attr] = values[0]
+        elif (element := children.take(tag)) is not None:
+            out[self.attr] = self.conv.read(element, ctx)
         elif self.required:
             ctx.missing(self.name, parent)
 
@@ -531,12 +596,12 @@ class Fixed:
         return ()
 
     def read(
-        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
-        if not children or children[0].tag != _qname(self.ns or ns, self.name):
+        element = children.take(_qname(self.ns or ns, self.name))
+        if element is None:
             ctx.missing(self.name, parent)
             return
-        element = children.pop(0)
         value = text_of(element, ctx)
         if value is not None and value != self.literal:
             ctx.bad_value(element, repr(self.literal), value)
@@ -557,14 +622,14 @@ class Flat:
         return (self.attr,)
 
     def read(
-        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
-        before = len(children)
+        before = children.pos
         errors = ctx.errors
         kwargs: dict[str, Any] = {}
         for entry in self.struct.entries:
             entry.read(children, parent, self.struct.ns or ns, kwargs, ctx)
-        if len(children) == before and not self.required and ctx.errors == errors:
+        if children.pos == before and not self.required and ctx.errors == errors:
             return
         out[self.attr] = self.struct.build(kwargs, parent, ctx, errors)
 
@@ -597,11 +662,12 @@ class Choice:
         return (self.attr,)
 
     def read(
-        self, children: list[Any], parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
+        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
     ) -> None:
         for name, conv, _ in self.options:
-            if children and children[0].tag == _qname(ns, name):
-                out[self.attr] = conv.read(children.pop(0), ctx)
+            element = children.take(_qname(ns, name))
+            if element is not None:
+                out[self.attr] = conv.read(element, ctx)
                 return
         if self.required:
             ctx.missing(" or ".join(name for name, _, _ in self.options), parent)
@@ -630,25 +696,38 @@ def element_children(
 ) -> list[Any] | None:
     """The child elements of an element-only element; whitespace skipped, comments reported,
     non-whitespace text and attributes reported as unexpected (then None)."""
-    if not attributes_allowed and _foreign_attributes(element, ctx):
+    children = child_elements(element, ctx, attributes_allowed=attributes_allowed)
+    return None if children is None else children.elements
+
+
+def child_elements(
+    element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
+) -> Children | None:
+    """:func:`element_children` as a :class:`Children` cursor for the table entries."""
+    if not attributes_allowed and len(element.attrib) and _foreign_attributes(element, ctx):
         return None
     ok = True
-    if element.text and element.text.strip(" \t\r\n"):
-        ctx.unexpected(element.text, element)
+    text = element.text
+    if text and text.strip(" \t\r\n"):
+        ctx.unexpected(text, element)
         ok = False
-    out: list[Any] = []
+    elements: list[Any] = []
+    tags: list[str] = []
     for child in element:
-        if is_dropped_node(child):
+        tag = child.tag
+        if isinstance(tag, str):  # an element (comments, PIs and entities have no str tag)
+            elements.append(child)
+            tags.append(tag)
+        elif is_dropped_node(child):
             ctx.dropped(child)
-        elif isinstance(child.tag, str):
-            out.append(child)
         else:  # entity references cannot survive the hardened parser; be safe anyway
             ctx.unexpected(child, element)
             ok = False
-        if child.tail and child.tail.strip(" \t\r\n"):
-            ctx.unexpected(child.tail, element)
+        tail = child.tail
+        if tail and tail.strip(" \t\r\n"):
+            ctx.unexpected(tail, element)
             ok = False
-    return out if ok else None
+    return Children(elements, tags) if ok else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -673,23 +752,24 @@ class Struct:
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
         errors = ctx.errors
-        children = element_children(element, ctx)
+        children = child_elements(element, ctx)
         if children is None:
             return None
         kwargs: dict[str, Any] = {}
-        ns = self.ns or etree.QName(element).namespace or ""
+        ns = self.ns or namespace_of(element) or ""
         since = len(ctx.findings)
         for entry in self.entries:
             entry.read(children, element, ns, kwargs, ctx)
-        if children:
-            ctx.unblock(since, {local_name(c) for c in children})
-            ctx.unexpected(children[0], element)
+        rest = children.rest() if children.pos < len(children.elements) else None
+        if rest:
+            ctx.unblock(since, {local_name(c) for c in rest})
+            ctx.unexpected(rest[0], element)
         return self.build(kwargs, element, ctx, errors)
 
     def build(self, kwargs: dict[str, Any], element: Any, ctx: ReadContext, errors: int) -> Any:
         if ctx.errors != errors:
             return None
-        kwargs = {k: v for k, v in kwargs.items() if k != ""}
+        kwargs.pop("", None)  # a Wrap's inner value, never a model field
         try:
             return self.cls(**kwargs)
         except (TypeError, ValueError):
@@ -761,13 +841,14 @@ class Wrap(_Base):
     inner: Leaf
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
-        children = element_children(element, ctx)
+        children = child_elements(element, ctx)
         if children is None:
             return None
         out: dict[str, Any] = {}
-        self.inner.read(children, element, etree.QName(element).namespace or "", out, ctx)
-        if children:
-            ctx.unexpected(children[0], element)
+        self.inner.read(children, element, namespace_of(element) or "", out, ctx)
+        rest = children.rest()
+        if rest:
+            ctx.unexpected(rest[0], element)
             return None
         return out.get(self.inner.attr)
 

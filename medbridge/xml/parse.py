@@ -265,10 +265,11 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 )
             elif attr.group("name") == "standalone" and standalone is None:
                 standalone = value
-    label_line, label_column = _Document(head, "latin-1", 0).position(label_index)
-    label_location = Location(
-        line=label_line, column=label_column, offset=bom_length + label_index * char_width
-    )
+
+    def label_location() -> Location:  # only a refusal needs it: not computed otherwise
+        line, column = _Document(head, "latin-1", 0).position(label_index)
+        return Location(line=line, column=column, offset=bom_length + label_index * char_width)
+
     findings: list[Finding] = []
     if declared is not None:
         canonical = _LABELS.get(declared.lower())
@@ -279,7 +280,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.unsupported",
                     f"The declared encoding {declared[:40]!r} is not supported; "
                     f"use {_ALLOWED_TEXT}.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )
@@ -293,7 +294,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.bom-conflict",
                     f"The byte order mark says {bom_name.upper()} but the declaration says "
                     f"{declared!r}; remove the byte order mark or correct the declaration.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )
@@ -304,7 +305,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                     "xml.encoding.unsupported",
                     "UTF-16 is only accepted with a byte order mark; add one or re-encode "
                     "the message as UTF-8.",
-                    label_location,
+                    label_location(),
                     _declaration_text(head),
                 ),
             )
@@ -387,7 +388,9 @@ def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
                 pass
             else:
                 index = len(body[: first.start()].decode("latin-1"))
-        if index is None:
+        # Mojibake starts with Ã or Â: a substring test finds their absence far faster than the
+        # regex scan (hot path for every Danish single-byte letter).
+        if index is None and ("\u00c3" in doc.text or "\u00c2" in doc.text):
             found = _MOJIBAKE.search(doc.text)
             index = found.start() if found is not None else None
         if index is not None:
@@ -403,11 +406,24 @@ def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
                     doc.excerpt(location.line or 1, location.column),
                 ),
             )
-    c1 = _C1.search(doc.text)
+    c1 = _C1.search(doc.text) if _may_hold_c1(data, decision.codec) else None
     if c1 is not None:
         location = doc.location(c1.start())
         excerpt = doc.excerpt(location.line or 1, location.column)
         _fail(decision.findings, _c1_finding(ord(c1.group()), decision, location, excerpt))
+
+
+def _may_hold_c1(data: bytes, codec: str) -> bool:
+    """False when the decoded text cannot hold a C1 control, told without scanning the text.
+
+    Strict windows-1252 and ASCII decoding never yield U+0080–U+009F, and UTF-8 encodes them
+    as C2 80 … C2 9F, so UTF-8 without a C2 byte holds none; anything else is looked at.
+    """
+    if codec in ("cp1252", "ascii"):
+        return False
+    if codec == "utf-8":
+        return b"\xc2" in data
+    return True
 
 
 def _c1_finding(

@@ -49,7 +49,7 @@ from medbridge.errors import InternalError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, XSI
 from medbridge.xml.parse import parse_trusted
-from medbridge.xml.paths import element_path, local_name
+from medbridge.xml.paths import element_path, local_name, namespace_of
 
 __all__ = [
     "INVALID",
@@ -227,7 +227,7 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     exactly one ``xml.schema.namespace`` error. An ``xsi:schemaLocation`` is never followed; it
     yields at most one ``xml.schema.location-hint-ignored`` info.
     """
-    namespace = etree.QName(root).namespace
+    namespace = namespace_of(root)
     schema_set = schema_for_namespace(namespace)
     if schema_set is None:
         return [_namespace_finding(root, namespace)]
@@ -289,9 +289,13 @@ def _wrong_document_element(root: etree._Element, schema_set: SchemaSet) -> Find
 
 
 def _location_hints(root: etree._Element) -> list[Finding]:
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    # An xsi:* attribute needs a declaration of the XSI namespace, in scope at ``root`` (nsmap)
+    # or made below it. libxml2 lists declarations (iterwalk "start-ns") far cheaper than we can
+    # look into every element's attributes, so without one there is nothing to look for.
+    below = (uri for _, (_, uri) in etree.iterwalk(root, events=("start-ns",)))
+    if XSI not in root.nsmap.values() and XSI not in below:
+        return []
+    for element in root.iter(etree.Element):  # elements only: comments and PIs are skipped
         for hint in _XSI_HINTS:
             if hint in element.attrib:
                 name = hint.rpartition("}")[2]

@@ -63,7 +63,7 @@ def read_formatted(element: Any, namespace: str | None, ctx: ReadContext) -> For
     """The FormattedText held by ``element``; None (with error findings in ``ctx``) when its
     content breaks §3.11."""
     errors = ctx.errors
-    prefix = f"{{{namespace}}}" if namespace else ""
+    inline = _inline_tags(namespace)
     root = _Frame(element, FormattedText, iter(element))
     root.items.append(element.text or "")
     stack = [root]
@@ -80,11 +80,12 @@ def read_formatted(element: Any, namespace: str | None, ctx: ReadContext) -> For
                 stack[-1].items.append(node)
                 stack[-1].items.append(frame.element.tail or "")
             continue
-        if is_dropped_node(child):
+        # Comments, PIs and entities have no str tag, so they are never inline elements.
+        cls = inline.get(child.tag)
+        if cls is None and is_dropped_node(child):
             ctx.dropped(child)
             frame.items.append(child.tail or "")
             continue
-        cls = _inline_class(child, prefix)
         if cls is None or cls not in frame.cls.allowed:  # type: ignore[attr-defined]
             ctx.unexpected(child, frame.element)
             frame.items.append(child.tail or "")
@@ -109,11 +110,17 @@ def read_formatted(element: Any, namespace: str | None, ctx: ReadContext) -> For
     return result
 
 
-def _inline_class(child: Any, prefix: str) -> type | None:
-    tag = child.tag
-    if not isinstance(tag, str) or not tag.startswith(prefix) or (not prefix and "}" in tag):
-        return None
-    return INLINE_ELEMENTS.get(tag[len(prefix) :])
+#: Clark-notation tag → inline class, per namespace of the inline elements (filled on first use).
+_INLINE_TAGS: dict[str | None, dict[Any, type]] = {}
+
+
+def _inline_tags(namespace: str | None) -> dict[Any, type]:
+    """The inline elements' tags in ``namespace`` (none: bare names) mapped to their classes."""
+    tags = _INLINE_TAGS.get(namespace)
+    if tags is None:
+        prefix = f"{{{namespace}}}" if namespace else ""
+        tags = _INLINE_TAGS[namespace] = {prefix + n: c for n, c in INLINE_ELEMENTS.items()}
+    return tags
 
 
 def _build(frame: _Frame, ctx: ReadContext) -> Any:

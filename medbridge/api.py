@@ -283,9 +283,10 @@ def iter_read(
     """Yield one :class:`Message` per letter, each with the shared envelope.
 
     EDIFACT interchanges are streamed message by message; from a path the file is also read
-    incrementally, so memory stays bounded by about one message plus one read chunk (1 MiB),
-    and ``limits.max_input_bytes`` counts the bytes read so far. XML Emessages are parsed whole
-    (their size is bounded by the input limit) and split.
+    incrementally (1 MiB at a time), so memory holds two messages and about one read chunk,
+    whatever the file size, and ``limits.max_input_bytes`` counts the bytes read so far (a
+    regular file over the limit is still refused before reading). XML Emessages are parsed
+    whole (their size is bounded by the input limit) and split.
     """
     _check_source(source)
     if isinstance(source, os.PathLike):

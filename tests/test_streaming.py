@@ -433,3 +433,31 @@ def test_path_handle_is_closed_when_iteration_stops(tmp_path: Path) -> None:
     iterator.close()
     if fds is not None:
         assert len(os.listdir("/proc/self/fd")) == fds - 1
+
+
+def test_envelope_errors_at_the_end_come_before_the_last_message() -> None:
+    """UNZ is checked when it is read, before the last message (which waits for the UNZ layout)
+    is yielded: n - 1 messages, then ``edifact.envelope.unz-count``, streamed as whole."""
+    data = repeated(3).replace(b"UNZ+3+", b"UNZ+4+")
+    whole = whole_with_file(data)
+    assert len(whole[0]) == 2
+    assert whole[1] is not None and whole[1][0] is EdifactInputError
+    assert [f.code for f in whole[1][1] if f.is_error] == ["edifact.envelope.unz-count"]
+    for size in CHUNK_SIZES:
+        streamed = _iter_stream(io.BytesIO(data), NAME, DEFAULT_LIMITS, False, chunk_size=size)
+        assert messages(streamed) == whole
+
+
+def test_info_findings_go_with_their_message_whatever_the_window() -> None:
+    """A needless release in the last of three messages: its info comes with that message,
+    whole (one fast-path window holds all three) and streamed."""
+    data = repeated(3)
+    last = data.rindex(b"https?://")
+    data = data[:last] + b"https?://x?." + data[last + len(b"https?://") :]
+    per_message = [findings for _, findings in iter_interchange(data)]
+    codes = [
+        [f.code for f in found if f.code.startswith("edifact.syntax")] for found in per_message
+    ]
+    assert codes == [[], [], ["edifact.syntax.needless-release"]]
+    for size in CHUNK_SIZES:
+        assert interchange(chunked(data, size), DEFAULT_LIMITS) == interchange(data, DEFAULT_LIMITS)

@@ -408,10 +408,13 @@ class Tokenizer:
                 if isinstance(batch, int):
                     slow_until = batch
                 else:
-                    fast, pos = batch
+                    fast, pos, held = batch
                     number += len(fast)
                     last_tag = fast[-1].tag
-                    yield from fast
+                    if held:
+                        yield from self._with_findings(fast, held)
+                    else:
+                        yield from fast
                     continue
             number += 1
             start = pos
@@ -502,14 +505,16 @@ class Tokenizer:
         good: bytes,
         tags: dict[str, str],
         release_re: re.Pattern[str],
-    ) -> tuple[list[Segment], int] | int:
+    ) -> tuple[list[Segment], int, list[tuple[int, list[Finding]]]] | int:
         """Fast path: tokenize all whole segments in ``data[pos : pos + window]`` at once
         (one check, one decode, one ``str.split`` for the window). Single-byte identifiers only,
         so a character index is a byte offset. Returns the segments and the new position, or,
         when anything in the window needs a closer look (an error, a possibly escaped terminator,
         a tag not seen before, UNZ, a limit, layout running to the end of a stream's buffer), the
         window's end: the caller then handles those segments one by one, with exact findings.
-        Positions are buffer indexes; the segments' offsets are absolute (``_base`` added)."""
+        Positions are buffer indexes; the segments' offsets are absolute (``_base`` added). The
+        info findings of a segment are returned with its index in the list, not added yet (see
+        :meth:`_with_findings`)."""
         data = self._data
         chars = self.chars
         charset = self.charset
@@ -554,6 +559,8 @@ class Tokenizer:
         data_c = chars.data
         comp_c = chars.component
         out: list[Segment] = []
+        held: list[tuple[int, list[Finding]]] = []
+        findings = self.findings
         append = out.append
         new, set_tag, set_elements, set_number, set_offset, set_layout = SEGMENT_SETTERS
         # ``tags`` maps "TAG+" to TAG for tags already validated, never for UNA or UNZ, so a
@@ -570,13 +577,17 @@ class Tokenizer:
                     tag = tags[key] = key[:3]
                 else:
                     # Hand this segment to the exact path; keep what was done before it.
-                    return (out, start - base) if out else start - base
+                    return (out, start - base, held) if out else start - base
             if check_utf8 and not seg.isascii() and _looks_utf8(seg):
-                return (out, start - base) if out else start - base
+                return (out, start - base, held) if out else start - base
             number += 1
             if rel in seg:
                 raw = seg.encode(charset.codec)
+                known = len(findings)
                 elements = self._split_released(seg, release_re, number, tag, start, raw)
+                if len(findings) > known:
+                    held.append((len(out), findings[known:]))
+                    del findings[known:]
             elif comp_c in seg:
                 elements = tuple([tuple(part.split(comp_c)) for part in seg[4:].split(data_c)])
             else:
@@ -588,7 +599,22 @@ class Tokenizer:
             set_offset(segment, start)
             set_layout(segment, layout)
             append(segment)
-        return out, after.end()
+        return out, after.end(), held
+
+    def _with_findings(
+        self, segments: list[Segment], held: list[tuple[int, list[Finding]]]
+    ) -> Iterator[Segment]:
+        """Yield a window's segments, adding each one's info findings just before it, as the
+        exact path does: findings never run ahead of the segments yielded, so a reader taking
+        them per message (``iter_interchange``) gets the same ones whatever the window or chunk
+        boundaries."""
+        done = 0
+        for index, found in held:
+            yield from segments[done:index]
+            self.findings.extend(found)
+            yield segments[index]
+            done = index + 1
+        yield from segments[done:]
 
     def _unescaped_end(self, start: int, end: int, bound: int, number: int, rel: bytes) -> int:
         """The first terminator at or after ``end`` not preceded by an odd run of releases."""

@@ -366,7 +366,7 @@ class Tokenizer:
         return self._segments()
 
     def _segments(self) -> Iterator[Segment]:
-        streaming = not self._eof
+        streaming = not self._eof  # from_chunks: positions are buffer indexes, base + index
         pos = self._start()
         data = self._data
         size = len(data)

@@ -14,9 +14,10 @@ unexpected becomes ``InternalError``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from itertools import chain
+from typing import TYPE_CHECKING, TypeVar
 
 from medbridge.errors import (
     ConversionError,
@@ -40,6 +41,9 @@ from medbridge.registry import (
     sniff_format,
     unknown_format_finding,
 )
+
+if TYPE_CHECKING:
+    from medbridge.source import BinaryReader
 
 __all__ = [
     "Conversion",
@@ -278,20 +282,73 @@ def iter_read(
 ) -> Iterator[Message]:
     """Yield one :class:`Message` per letter, each with the shared envelope.
 
-    EDIFACT interchanges are streamed message by message; XML Emessages are parsed whole (their
-    size is bounded by the input limit) and split.
+    EDIFACT interchanges are streamed message by message; from a path the file is also read
+    incrementally (1 MiB at a time), so memory holds two messages and about one read chunk,
+    whatever the file size, and ``limits.max_input_bytes`` counts the bytes read so far (a
+    regular file over the limit is still refused before reading). XML Emessages are parsed
+    whole (their size is bounded by the input limit) and split.
     """
     _check_source(source)
+    if isinstance(source, os.PathLike):
+        yield from _iter_path(source, limits, strict_encoding)
+        return
     data, name = _guard(lambda: _load(source, limits))
     if sniff_format(data) == EDIFACT:
         yield from _iter_edifact(data, name, limits)
         return
+    yield from _iter_whole(data, limits, strict_encoding)
+
+
+def _iter_whole(data: bytes, limits: Limits, strict_encoding: bool) -> Iterator[Message]:
     message = read(data, limits=limits, strict_encoding=strict_encoding)
     for letter in message.letters:
         yield Message(message.envelope, [letter], dict(message.wire))
 
 
-def _iter_edifact(data: bytes, name: str | None, limits: Limits) -> Iterator[Message]:
+def _iter_path(
+    path: os.PathLike[str],
+    limits: Limits,
+    strict_encoding: bool,
+    *,
+    chunk_size: int | None = None,
+) -> Iterator[Message]:
+    """``iter_read`` of a path: the file is open while the caller iterates."""
+    from medbridge.source import open_input, source_name
+
+    handle = _guard(lambda: open_input(path, limits))
+    with handle:
+        yield from _iter_stream(
+            handle, source_name(path), limits, strict_encoding, chunk_size=chunk_size
+        )
+
+
+def _iter_stream(
+    handle: BinaryReader,
+    name: str | None,
+    limits: Limits,
+    strict_encoding: bool,
+    *,
+    chunk_size: int | None = None,
+) -> Iterator[Message]:
+    """``iter_read`` of an open binary file, read ``chunk_size`` bytes at a time (default
+    1 MiB; tests use tiny sizes): EDIFACT is tokenized as the chunks arrive, anything else is
+    joined and read whole as before."""
+    from medbridge.source import read_chunks, read_head
+
+    chunks = read_chunks(handle, name, limits, chunk_size=chunk_size)
+    head = _guard(lambda: read_head(chunks, name))
+    if sniff_format(head) == EDIFACT:
+        stream = chain((head,), chunks)
+        del head  # held by ``stream`` only until the tokenizer has taken it
+        yield from _iter_edifact(stream, name, limits)
+        return
+    data = _guard(lambda: head + b"".join(chunks))
+    yield from _iter_whole(data, limits, strict_encoding)
+
+
+def _iter_edifact(
+    data: bytes | Iterable[bytes], name: str | None, limits: Limits
+) -> Iterator[Message]:
     from medbridge.edifact.codec import iter_interchange
 
     iterator = iter_interchange(data, limits=limits)

@@ -1,8 +1,9 @@
 """The EDIFACT codec: MEDDIS DIS01 / MEDREF REF01 interchanges ⇄ :class:`~medbridge.model.Message`.
 
-* :func:`iter_interchange` streams an interchange: one :class:`Message` per UNH…UNT, all sharing
-  the envelope, with that message's findings. :func:`read_interchange` collects them into one
-  Message. Bad input raises :class:`~medbridge.errors.EdifactInputError` with located findings.
+* :func:`iter_interchange` streams an interchange (bytes, or the chunks of a file being read):
+  one :class:`Message` per UNH…UNT, all sharing the envelope, with that message's findings.
+  :func:`read_interchange` collects them into one Message. Bad input raises
+  :class:`~medbridge.errors.EdifactInputError` with located findings.
 * :func:`write_interchange` writes a Message MedCom's way (§2, §3, §6, §7). What EDIFACT cannot
   carry is refused (strict, :class:`~medbridge.errors.ConversionError` with
   ``convert.unrepresentable`` / ``convert.unmapped``) or, with ``allow_loss``, left out whole and
@@ -17,7 +18,7 @@ written MedCom's way comes back byte for byte.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from medbridge.edifact import dis01, ref01
@@ -173,14 +174,21 @@ def _dominant_layout(segments: list[Segment]) -> str:
 
 
 def iter_interchange(
-    data: bytes, *, limits: Limits = DEFAULT_LIMITS
+    data: bytes | Iterable[bytes], *, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[tuple[Message, list[Finding]]]:
     """Yield ``(message, findings)`` for each UNH…UNT of the interchange in ``data``, streaming.
 
-    Every message shares the envelope (and the ``edifact.`` wire facts of UNA, UNB and layout).
-    Raises :class:`EdifactInputError` at the first message (or envelope) that cannot be read.
+    ``data`` is the whole input (``bytes``) or its consecutive chunks (e.g. a file read a chunk
+    at a time), which are then read only as far as the messages yielded so far (and the next
+    one) need. Every message shares the envelope (and the ``edifact.`` wire facts of UNA, UNB
+    and layout). Raises :class:`EdifactInputError` at the first message (or envelope) that
+    cannot be read; a message is yielded once the next one has been read (UNZ errors therefore
+    come before the last message). Exceptions raised by the chunks pass through.
     """
-    tokenizer = Tokenizer(data, limits=limits)
+    if isinstance(data, bytes | bytearray | memoryview):
+        tokenizer = Tokenizer(data, limits=limits)
+    else:
+        tokenizer = Tokenizer.from_chunks(data, limits=limits)
     try:
         reader = InterchangeReader(tokenizer)
         header, unb = reader.header, reader.unb

@@ -16,9 +16,21 @@ the segment limit, release handling, then the checks of ``charset.decode_checked
 also what produces every error finding, so both paths give the same segments and the same
 findings. Service characters are ASCII and never occur inside a multi-byte UTF-8 sequence, so
 splitting raw bytes is safe for every identifier (UNOY always takes the per-segment path).
-Extra memory is bounded by one window, so a 100 MB interchange iterates in bounded memory (pass
-a ``Limits`` with a larger ``max_segments``). On the §6.5 example repeated into a 500-message
+Extra memory is bounded by one window. On the §6.5 example repeated into a 500-message
 interchange this is about ten times faster than pydifact's ``Parser().parse``.
+
+**Chunked input.** :meth:`Tokenizer.from_chunks` tokenizes a stream of byte chunks (a file read
+1 MiB at a time) with the same code: the tokenizer keeps a buffer of the bytes not yet consumed
+and ``_base``, the absolute offset of the buffer's first byte; every position in the loops is a
+buffer index and every reported offset is ``_base`` + index. Whenever a check needs bytes beyond
+the buffer (the terminator of an unfinished segment, the layout run after a terminator, the
+bytes shown in a message) the next chunk is appended (``_grow``); consumed bytes are dropped
+only between segments (``_refill``). A segment is tokenized only once its terminator is in the
+buffer, so a release character or a multi-byte UTF-8 character split across two chunks is seen
+whole, and offsets, segment numbers, findings and limits are the same as for the whole bytes.
+Memory is then bounded by one window plus one chunk (plus the longest segment): a 100 MB
+interchange iterates in a few MB (pass a ``Limits`` with a larger ``max_segments``). For bytes
+the buffer is the whole input, ``_base`` stays 0 and nothing is ever read.
 
 **Findings from a generator.** Errors raise :class:`~medbridge.errors.EdifactInputError` at the
 point they are met (segments before it have already been yielded). Info and warning findings
@@ -30,7 +42,7 @@ that do not need them. An error raised by the tokenizer carries the infos found 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add, getitem, sub
@@ -58,7 +70,6 @@ __all__ = [
 
 TAG_PATTERN = re.compile(rb"[A-Z][A-Z0-9]{2}")
 _LAYOUT = re.compile(rb"[ \t\r\n]*")
-_NOT_LAYOUT = re.compile(rb"[^ \t\r\n]")
 _LAYOUT_ORDS = frozenset(b" \t\r\n")
 _LAYOUT_TEXT = " \t\r\n"
 _CONTINUATION = re.compile("[\u00a0-\u00bf]")
@@ -189,7 +200,7 @@ class Tokenizer:
     After (or during) iteration: ``chars`` are the service characters, ``una`` the UNA text if
     present (``None`` otherwise), ``una_layout`` the whitespace after it, ``charset`` and
     ``syntax_version`` come from UNB, and ``findings`` holds the info and warning findings.
-    A Tokenizer is iterable once.
+    A Tokenizer is iterable once. :meth:`from_chunks` reads the input incrementally instead.
     """
 
     def __init__(
@@ -206,6 +217,69 @@ class Tokenizer:
         self.syntax_version: int | None = None
         self.findings: list[Finding] = []
         self._used = False
+        # The buffer ``_data`` starts at absolute offset ``_base``; ``_chunks`` is the rest of a
+        # chunked input, ``_eof`` True once nothing more will come (always, for bytes).
+        self._base = 0
+        self._chunks: Iterator[bytes] | None = None
+        self._eof = True
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[bytes], *, limits: Limits = DEFAULT_LIMITS) -> Tokenizer:
+        """A Tokenizer reading ``chunks`` (consecutive pieces of one input, any sizes) only as
+        far as the segments asked for need: same segments, offsets and findings as
+        ``Tokenizer(b"".join(chunks))``. Exceptions raised by ``chunks`` pass through."""
+        tokenizer = cls(b"", limits=limits)
+        tokenizer._chunks = iter(chunks)
+        tokenizer._eof = False
+        return tokenizer
+
+    # -- chunked input (no-ops for bytes: ``_eof`` is always True) ---------------------------
+
+    def _grow(self) -> bytes:
+        """Append the next non-empty chunk to the buffer (or note the end); return the buffer."""
+        if self._chunks is not None:
+            for chunk in self._chunks:
+                if chunk:
+                    self._data += chunk
+                    return self._data
+        self._eof = True
+        self._chunks = None
+        return self._data
+
+    def _ensure(self, end: int) -> bytes:
+        """Read until the buffer holds index ``end - 1`` or the input ends; return the buffer."""
+        while len(self._data) < end and not self._eof:
+            self._grow()
+        return self._data
+
+    def _refill(self, pos: int) -> None:
+        """Drop the consumed bytes before ``pos`` (the caller shifts its positions by ``pos``)
+        and read one more chunk. Called between segments only."""
+        self._data = self._data[pos:]
+        self._base += pos
+        self._grow()
+
+    def _find(self, needle: bytes, start: int, bound: int) -> int:
+        """``data.find(needle, start, bound)`` for a one-byte needle, reading on while it is not
+        found and the buffer ends before ``bound``: afterwards either the needle is found, the
+        buffer reaches ``bound``, or it holds the rest of the input."""
+        found = self._data.find(needle, start, bound)
+        while found == -1 and len(self._data) < bound and not self._eof:
+            start = max(start, len(self._data))
+            found = self._grow().find(needle, start, bound)
+        return found
+
+    def _skip_layout(self, pos: int) -> int:
+        """The end of the layout run (CR, LF, space, TAB) at ``pos``; reads on while the run
+        reaches the end of the buffer, so the byte after it, if any, is in the buffer."""
+        while True:
+            match = _LAYOUT.match(self._data, pos)
+            assert match is not None  # the pattern matches the empty string
+            end = match.end()
+            if end < len(self._data) or self._eof:
+                return end
+            pos = end
+            self._grow()
 
     # -- set-up ---------------------------------------------------------------------------
 
@@ -217,9 +291,8 @@ class Tokenizer:
 
     def _start(self) -> int:
         """Check the first bytes and the UNA; return the offset of the UNB tag."""
-        data = self._data
-        first = _NOT_LAYOUT.search(data)
-        if first is None:
+        self._ensure(16)  # enough for the BOM, the UNA and the excerpts below
+        if self._skip_layout(0) >= len(self._data):
             finding = Finding(
                 "input.empty",
                 Severity.ERROR,
@@ -227,6 +300,7 @@ class Tokenizer:
                 Location(offset=0),
             )
             raise EdifactInputError(finding.format(), [finding])
+        data = self._data
         for bom in _BOMS:
             if data.startswith(bom):
                 raise self._fail(
@@ -239,17 +313,16 @@ class Tokenizer:
         if data.startswith(b"UNA"):
             self.chars = parse_una(data)
             self.una = self.chars.una()
-            pos = 9
-            end = _LAYOUT.match(data, pos)
-            assert end is not None
-            self.una_layout = data[pos : end.end()].decode("ascii")
-            pos = end.end()
+            pos = self._skip_layout(9)
+            data = self._data
+            self.una_layout = data[9:pos].decode("ascii")
             if pos >= len(data):
                 raise self._fail(
                     "edifact.envelope.no-interchange",
                     "The input holds only a UNA segment; expected UNB … UNZ after it.",
                     Location(tag="UNA", offset=0),
                 )
+            data = self._ensure(pos + 8)
         head = data[pos : pos + 4]
         if head[:3] == b"UNB" and (len(head) < 4 or head[3:4] in self._separators()):
             return pos
@@ -293,9 +366,11 @@ class Tokenizer:
         return self._segments()
 
     def _segments(self) -> Iterator[Segment]:
+        streaming = not self._eof  # from_chunks: positions are buffer indexes, base + index
+        pos = self._start()
         data = self._data
         size = len(data)
-        pos = self._start()
+        base = self._base
         chars = self.chars
         term = chars.terminator.encode("ascii")
         rel = chars.release.encode("ascii")
@@ -317,16 +392,29 @@ class Tokenizer:
         last_tag = ""
         window = min(_WINDOW, max_bytes)
         slow_until = -1
-        while pos < size:
+        while True:
+            if streaming and size - pos < window and not self._eof:
+                # Less than a window left in the buffer: drop what was consumed, read a chunk.
+                self._refill(pos)
+                slow_until -= pos
+                pos = 0
+                data = self._data
+                size = len(data)
+                base = self._base
+            if pos >= size:
+                break
             if pos > slow_until and charset is not None:
                 batch = self._window(pos, window, number, good, text_tags, release_re)
                 if isinstance(batch, int):
                     slow_until = batch
                 else:
-                    fast, pos = batch
+                    fast, pos, held = batch
                     number += len(fast)
                     last_tag = fast[-1].tag
-                    yield from fast
+                    if held:
+                        yield from self._with_findings(fast, held)
+                    else:
+                        yield from fast
                     continue
             number += 1
             start = pos
@@ -335,18 +423,28 @@ class Tokenizer:
                     "edifact.limit.segments",
                     f"The interchange has more than {max_segments} segments (the limit); split it "
                     "or raise Limits.max_segments.",
-                    Location(segment=number, offset=start),
+                    Location(segment=number, offset=base + start),
                 )
             # The first terminator, never looking further than the segment limit; only when the
             # segment holds a release character can that terminator be escaped.
             bound = start + max_bytes + 1
             end = data.find(term, start, bound)
             if end == -1:
-                self._unterminated(start, min(bound, size), size, number, rel)
+                end = self._find(term, start, bound)  # a stream may hold the rest further on
+                data = self._data
+                size = len(data)
+                if end == -1:
+                    self._unterminated(start, min(bound, size), size, number, rel)
             released = data.find(rel, start, end) != -1
             if released:
                 end = self._unescaped_end(start, end, bound, number, rel)
+                data = self._data
+                size = len(data)
             raw = data[start:end]
+            if streaming:
+                self._skip_layout(end + 1)  # the whole layout after the terminator
+                data = self._data
+                size = len(data)
             layout_end = end + 1
             if layout_end < size and data[layout_end] in layout_ords:
                 match = layout_re.match(data, layout_end)
@@ -357,22 +455,22 @@ class Tokenizer:
                 layout = ""
             tag = tags.get(raw[:4])
             if tag is None:
-                tag = self._check_tag(raw, number, start, last_tag)
+                tag = self._check_tag(raw, number, base + start, last_tag)
                 tags[raw[:4]] = tag
                 if tag not in _CAREFUL_TAGS and len(raw) > 3:
                     text_tags[raw[:4].decode("latin-1")] = tag
             if charset is None:
-                charset = self._read_syntax(raw, number, start)
+                charset = self._read_syntax(raw, number, base + start)
                 good = good_bytes(charset, service)
             if raw.translate(None, good) or not raw.isascii():
                 try:
                     text = decode_checked(raw, charset, service)
                 except CharsetProblem as problem:
-                    raise self._charset_failure(problem, raw, number, tag, start) from None
+                    raise self._charset_failure(problem, raw, number, tag, base + start) from None
             else:
                 text = raw.decode("ascii")
             if released:
-                elements = self._split_released(text, release_re, number, tag, start, raw)
+                elements = self._split_released(text, release_re, number, tag, base + start, raw)
             elif len(raw) == 3:
                 elements = ()
                 self.findings.append(
@@ -380,7 +478,7 @@ class Tokenizer:
                         "edifact.syntax.empty-segment-content",
                         Severity.WARNING,
                         f"Segment {tag} has a tag but no data elements; it should be left out.",
-                        Location(segment=number, tag=tag, offset=start),
+                        Location(segment=number, tag=tag, offset=base + start),
                     )
                 )
             elif comp_c in text:
@@ -389,13 +487,14 @@ class Tokenizer:
                 elements = tuple([(part,) for part in text[4:].split(data_c)])
             pos = layout_end
             last_tag = tag
-            yield new_segment(tag, elements, number, start, layout)
+            yield new_segment(tag, elements, number, base + start, layout)
             if tag == "UNZ" and pos < size:
+                data = self._ensure(pos + 8)
                 raise self._fail(
                     "edifact.envelope.trailing-data",
-                    f"Data follows UNZ at byte {pos} ({_show(data[pos : pos + 8])!r}); only "
-                    "layout (CR, LF, space, TAB) may follow the end of the interchange.",
-                    Location(segment=number + 1, offset=pos),
+                    f"Data follows UNZ at byte {base + pos} ({_show(data[pos : pos + 8])!r}); "
+                    "only layout (CR, LF, space, TAB) may follow the end of the interchange.",
+                    Location(segment=number + 1, offset=base + pos),
                 )
 
     def _window(
@@ -406,13 +505,16 @@ class Tokenizer:
         good: bytes,
         tags: dict[str, str],
         release_re: re.Pattern[str],
-    ) -> tuple[list[Segment], int] | int:
+    ) -> tuple[list[Segment], int, list[tuple[int, list[Finding]]]] | int:
         """Fast path: tokenize all whole segments in ``data[pos : pos + window]`` at once
         (one check, one decode, one ``str.split`` for the window). Single-byte identifiers only,
         so a character index is a byte offset. Returns the segments and the new position, or,
         when anything in the window needs a closer look (an error, a possibly escaped terminator,
-        a tag not seen before, UNZ, a limit), the window's end: the caller then handles those
-        segments one by one, with exact findings."""
+        a tag not seen before, UNZ, a limit, layout running to the end of a stream's buffer), the
+        window's end: the caller then handles those segments one by one, with exact findings.
+        Positions are buffer indexes; the segments' offsets are absolute (``_base`` added). The
+        info findings of a segment are returned with its index in the list, not added yet (see
+        :meth:`_with_findings`)."""
         data = self._data
         chars = self.chars
         charset = self.charset
@@ -443,17 +545,22 @@ class Tokenizer:
             return end
         after = _LAYOUT.match(data, end + 1)
         assert after is not None
+        if after.end() == len(data) and not self._eof:
+            return end  # the last layout may go on in the next chunk
         # All C-level: layout lengths, layouts, and each segment's byte offset (single-byte
         # codec: character counts are byte counts; +1 per terminator).
         lead_lengths = list(map(sub, map(len, pieces), map(len, segs)))
         layouts = list(map(getitem, pieces, map(slice, lead_lengths)))
         layouts.append(data[end + 1 : after.end()].decode("ascii"))
-        piece_starts = accumulate(map((1).__add__, map(len, pieces)), initial=pos)
+        base = self._base
+        piece_starts = accumulate(map((1).__add__, map(len, pieces)), initial=base + pos)
         starts = list(map(add, piece_starts, lead_lengths))
         rel = chars.release
         data_c = chars.data
         comp_c = chars.component
         out: list[Segment] = []
+        held: list[tuple[int, list[Finding]]] = []
+        findings = self.findings
         append = out.append
         new, set_tag, set_elements, set_number, set_offset, set_layout = SEGMENT_SETTERS
         # ``tags`` maps "TAG+" to TAG for tags already validated, never for UNA or UNZ, so a
@@ -470,13 +577,17 @@ class Tokenizer:
                     tag = tags[key] = key[:3]
                 else:
                     # Hand this segment to the exact path; keep what was done before it.
-                    return (out, start) if out else start
+                    return (out, start - base, held) if out else start - base
             if check_utf8 and not seg.isascii() and _looks_utf8(seg):
-                return (out, start) if out else start
+                return (out, start - base, held) if out else start - base
             number += 1
             if rel in seg:
                 raw = seg.encode(charset.codec)
+                known = len(findings)
                 elements = self._split_released(seg, release_re, number, tag, start, raw)
+                if len(findings) > known:
+                    held.append((len(out), findings[known:]))
+                    del findings[known:]
             elif comp_c in seg:
                 elements = tuple([tuple(part.split(comp_c)) for part in seg[4:].split(data_c)])
             else:
@@ -488,21 +599,37 @@ class Tokenizer:
             set_offset(segment, start)
             set_layout(segment, layout)
             append(segment)
-        return out, after.end()
+        return out, after.end(), held
+
+    def _with_findings(
+        self, segments: list[Segment], held: list[tuple[int, list[Finding]]]
+    ) -> Iterator[Segment]:
+        """Yield a window's segments, adding each one's info findings just before it, as the
+        exact path does: findings never run ahead of the segments yielded, so a reader taking
+        them per message (``iter_interchange``) gets the same ones whatever the window or chunk
+        boundaries."""
+        done = 0
+        for index, found in held:
+            yield from segments[done:index]
+            self.findings.extend(found)
+            yield segments[index]
+            done = index + 1
+        yield from segments[done:]
 
     def _unescaped_end(self, start: int, end: int, bound: int, number: int, rel: bytes) -> int:
         """The first terminator at or after ``end`` not preceded by an odd run of releases."""
-        data = self._data
         rel_ord = rel[0]
         term = self.chars.terminator.encode("ascii")
         while end != -1:
+            data = self._data
             back = end - 1
             while back >= start and data[back] == rel_ord:
                 back -= 1
             if (end - 1 - back) % 2 == 0:
                 return end
-            end = data.find(term, end + 1, bound)
-        self._unterminated(start, min(bound, len(data)), len(data), number, rel)
+            end = self._find(term, end + 1, bound)
+        size = len(self._data)
+        self._unterminated(start, min(bound, size), size, number, rel)
         raise AssertionError  # pragma: no cover - _unterminated always raises
 
     def _check_tag(self, raw: bytes, number: int, start: int, last_tag: str) -> str:
@@ -589,14 +716,17 @@ class Tokenizer:
         return charset
 
     def _unterminated(self, start: int, bound: int, size: int, number: int, rel: bytes) -> None:
+        """Raise for a segment without terminator up to ``bound`` (buffer indexes; the buffer
+        reaches the segment limit or holds the rest of the input, see ``_find``)."""
         data = self._data
+        base = self._base
         if bound < size or (bound - start) > self._limits.max_segment_bytes:
             raise self._fail(
                 "edifact.limit.segment",
                 f"Segment {number} is longer than {self._limits.max_segment_bytes} bytes (the "
                 "limit) or its terminator is missing; raise Limits.max_segment_bytes if it is "
                 "real.",
-                Location(segment=number, offset=start),
+                Location(segment=number, offset=base + start),
             )
         rest = data[start:size]
         tag = rest[:3].decode("latin-1")
@@ -607,21 +737,21 @@ class Tokenizer:
                     "edifact.syntax.release-newline",
                     "A release character is followed by a line break; a line break cannot be "
                     "escaped and may appear only between segments.",
-                    Location(segment=number, tag=tag, offset=start + hit),
+                    Location(segment=number, tag=tag, offset=base + start + hit),
                 )
         run = len(rest) - len(rest.rstrip(rel))
         if run % 2 == 1:
             raise self._fail(
                 "edifact.syntax.release-at-end",
-                f"The input ends with a release character at byte {size - 1}; the character it "
-                "escapes and the segment terminator are missing (truncated file?).",
-                Location(segment=number, tag=tag, offset=size - 1),
+                f"The input ends with a release character at byte {base + size - 1}; the "
+                "character it escapes and the segment terminator are missing (truncated file?).",
+                Location(segment=number, tag=tag, offset=base + size - 1),
             )
         raise self._fail(
             "edifact.syntax.unterminated",
-            f"The last segment ({_show(rest[:3])!r} at byte {start}) has no segment terminator "
-            f"{self.chars.terminator!r}; the file is probably truncated.",
-            Location(segment=number, tag=tag, offset=start),
+            f"The last segment ({_show(rest[:3])!r} at byte {base + start}) has no segment "
+            f"terminator {self.chars.terminator!r}; the file is probably truncated.",
+            Location(segment=number, tag=tag, offset=base + start),
         )
 
     def _charset_failure(

@@ -661,13 +661,18 @@ E_ENVELOPE = [
         lambda _: edi_replace(b"UNZ+1+", b"UNZ+5+"),
         at_segment("edifact.envelope.unz-count", b"UNZ+5", tag="UNZ", element=1, says=("5", "1")),
     ),
-    # §8 case 37 names no position for a missing UNZ; medbridge gives the tag only (see report).
+    # A missing UNZ is located where it should have been: the next segment number, at the end.
     Bad(
         37,
         "missing-unz",
         ".edi",
         lambda _: EDI[: EDI.index(b"UNZ")],
-        lambda _: At("edifact.envelope.unz-missing", tag="UNZ"),
+        lambda _: At(
+            "edifact.envelope.unz-missing",
+            tag="UNZ",
+            segment=EDI[: EDI.index(b"UNZ")].count(b"'") - EDI.startswith(b"UNA") + 1,
+            offset=EDI.index(b"UNZ"),
+        ),
     ),
     Bad(
         37,

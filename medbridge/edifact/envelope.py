@@ -191,6 +191,9 @@ class InterchangeReader:
         self.findings: list[Finding] = []
         self._collect = collect
         self._iter = iter(segments)
+        # Where the input ends, for the location of a missing UNZ (known for a Tokenizer).
+        self._tokenizer = segments if isinstance(segments, Tokenizer) else None
+        self._last_number = 0
         self.unz: Segment | None = None
         self._started = False
         first = self._next()
@@ -215,6 +218,7 @@ class InterchangeReader:
                 fatal=True,
             )
         self.unb: Segment = first
+        self._last_number = first.number
         self.header: InterchangeHeader = InterchangeHeader.from_segment(first)
         self._check_unb()
 
@@ -294,6 +298,7 @@ class InterchangeReader:
             if segment is None:
                 break
             tag = segment.tag
+            self._last_number = segment.number
             if self.unz is not None:
                 self._raise(
                     _error(
@@ -345,7 +350,11 @@ class InterchangeReader:
                     "edifact.envelope.unz-missing",
                     "The interchange has no UNZ trailer (truncated file?); medbridge never "
                     "invents one.",
-                    Location(tag="UNZ"),
+                    Location(
+                        segment=self._last_number + 1,
+                        tag="UNZ",
+                        offset=None if self._tokenizer is None else self._tokenizer.bytes_seen,
+                    ),
                 )
             )
 

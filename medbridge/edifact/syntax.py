@@ -357,6 +357,12 @@ class Tokenizer:
     def _separators(self) -> tuple[bytes, bytes]:
         return self.chars.data.encode("ascii"), self.chars.terminator.encode("ascii")
 
+    @property
+    def bytes_seen(self) -> int:
+        """How many bytes of the input have been read so far: the input's length once the
+        iteration is exhausted (where a missing trailer is located)."""
+        return self._base + len(self._data)
+
     # -- iteration ------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Segment]:

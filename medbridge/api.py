@@ -115,6 +115,7 @@ class _Parsed:
 
 
 def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
+    from medbridge.validate.schema_ids import refine_schema_findings
     from medbridge.xml.codec import detect_tree, read_tree
     from medbridge.xml.parse import parse_xml
     from medbridge.xml.paths import find_by_path
@@ -132,7 +133,7 @@ def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
     if version in KNOWN_UNSUPPORTED_VERSIONS:
         findings.append(_unsupported_version(version))
         return _Parsed(detection, None, findings)
-    schema_findings = validate_tree(parsed.root)
+    schema_findings = refine_schema_findings(parsed.root, validate_tree(parsed.root))
     findings.extend(schema_findings)
     if any(f.is_error for f in schema_findings):
         return _Parsed(detection, None, findings)

@@ -768,6 +768,23 @@ F_IDENTIFIERS = [
             ("hyphen", b"010101-1234"),
         )
     ),
+    # In XML the schema pattern fails first; the identifier check's code replaces its
+    # generic xml.schema.value (one root cause, one finding) at the element's line.
+    *(
+        Bad(
+            42,
+            f"cpr-format-xml-{label}",
+            ".xml",
+            lambda _, value=value: xml_replace(b"0707614285", value),
+            identifier_at("id.cpr.format", b"<CivilRegistrationNumber>", CPR_PATH),
+        )
+        for label, value in (
+            ("nine-digits", b"070761428"),
+            ("eleven-digits", b"07076142851"),
+            ("letter", b"070761A285"),
+            ("hyphen", b"070761-4285"),
+        )
+    ),
     Bad(44, "sor-format-five-digits", ".xml", lambda _: with_sor(b"12345"), SOR_AT),
     Bad(44, "sor-format-letter", ".xml", lambda _: with_sor(b"12345678901234A"), SOR_AT),
 ]

@@ -13,6 +13,7 @@ unexpected becomes ``InternalError``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,7 @@ from medbridge.findings import Finding, Report, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.jsoncodec import from_json, to_json
 from medbridge.model.message import Message
+from medbridge.offsets import add_line_columns
 from medbridge.registry import (
     EDIFACT,
     FORMATS,
@@ -232,6 +234,8 @@ def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) 
     from medbridge.validate.cascade import suppress_cascades
 
     parsed.findings = suppress_cascades(parsed.findings)
+    if fmt == EDIFACT:
+        parsed.findings = add_line_columns(parsed.findings, (data,))
     return parsed
 
 
@@ -295,7 +299,7 @@ def iter_read(
         return
     data, name = _guard(lambda: _load(source, limits))
     if sniff_format(data) == EDIFACT:
-        yield from _iter_edifact(data, name, limits)
+        yield from _iter_edifact(data, name, limits, lambda: (data,))
         return
     yield from _iter_whole(data, limits, strict_encoding)
 
@@ -319,8 +323,20 @@ def _iter_path(
     handle = _guard(lambda: open_input(path, limits))
     with handle:
         yield from _iter_stream(
-            handle, source_name(path), limits, strict_encoding, chunk_size=chunk_size
+            handle,
+            source_name(path),
+            limits,
+            strict_encoding,
+            chunk_size=chunk_size,
+            again=lambda: _file_chunks(path),
         )
+
+
+def _file_chunks(path: os.PathLike[str]) -> Iterator[bytes]:
+    """The file at ``path`` read again in 1 MiB chunks (to put line numbers on findings)."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
 
 
 def _iter_stream(
@@ -330,10 +346,12 @@ def _iter_stream(
     strict_encoding: bool,
     *,
     chunk_size: int | None = None,
+    again: Callable[[], Iterable[bytes]] | None = None,
 ) -> Iterator[Message]:
     """``iter_read`` of an open binary file, read ``chunk_size`` bytes at a time (default
     1 MiB; tests use tiny sizes): EDIFACT is tokenized as the chunks arrive, anything else is
-    joined and read whole as before."""
+    joined and read whole as before. ``again`` reads the input once more from the start, to put
+    line numbers on the findings of an error (the stream keeps nothing it has passed)."""
     from medbridge.source import read_chunks, read_head
 
     chunks = read_chunks(handle, name, limits, chunk_size=chunk_size)
@@ -341,29 +359,40 @@ def _iter_stream(
     if sniff_format(head) == EDIFACT:
         stream = chain((head,), chunks)
         del head  # held by ``stream`` only until the tokenizer has taken it
-        yield from _iter_edifact(stream, name, limits)
+        yield from _iter_edifact(stream, name, limits, again)
         return
     data = _guard(lambda: head + b"".join(chunks))
     yield from _iter_whole(data, limits, strict_encoding)
 
 
 def _iter_edifact(
-    data: bytes | Iterable[bytes], name: str | None, limits: Limits
+    data: bytes | Iterable[bytes],
+    name: str | None,
+    limits: Limits,
+    again: Callable[[], Iterable[bytes]] | None,
 ) -> Iterator[Message]:
     from medbridge.edifact.codec import iter_interchange
+
+    def failure(findings: list[Finding]) -> EdifactInputError:
+        if again is not None:
+            # If the file went away meanwhile, the findings go without line numbers.
+            with contextlib.suppress(OSError):
+                findings = add_line_columns(findings, again())
+        error = EdifactInputError.from_findings(_with_file(findings, name))
+        assert isinstance(error, EdifactInputError)
+        return error
 
     iterator = iter_interchange(data, limits=limits)
     while True:
         try:
             item = _guard(lambda: next(iterator, None))
         except EdifactInputError as exc:
-            raise EdifactInputError.from_findings(_with_file(exc.findings, name)) from None
+            raise failure(exc.findings) from None
         if item is None:
             return
         message, findings = item
-        errors = [f for f in findings if f.is_error]
-        if errors:
-            raise EdifactInputError.from_findings(_with_file(findings, name))
+        if any(f.is_error for f in findings):
+            raise failure(findings)
         yield message
 
 

@@ -97,7 +97,9 @@ def assert_same_everywhere(data: bytes, limits: Limits, sizes: Iterable[int]) ->
     for size in sizes:
         assert tokens(Tokenizer.from_chunks(chunked(data, size), limits=limits)) == whole_tokens
         assert interchange(chunked(data, size), limits) == whole_items
-        streamed = _iter_stream(io.BytesIO(data), NAME, limits, False, chunk_size=size)
+        streamed = _iter_stream(
+            io.BytesIO(data), NAME, limits, False, chunk_size=size, again=lambda: (data,)
+        )
         assert messages(streamed) == whole_read
 
 
@@ -444,7 +446,9 @@ def test_envelope_errors_at_the_end_come_before_the_last_message() -> None:
     assert whole[1] is not None and whole[1][0] is EdifactInputError
     assert [f.code for f in whole[1][1] if f.is_error] == ["edifact.envelope.unz-count"]
     for size in CHUNK_SIZES:
-        streamed = _iter_stream(io.BytesIO(data), NAME, DEFAULT_LIMITS, False, chunk_size=size)
+        streamed = _iter_stream(
+            io.BytesIO(data), NAME, DEFAULT_LIMITS, False, chunk_size=size, again=lambda: (data,)
+        )
         assert messages(streamed) == whole
 
 

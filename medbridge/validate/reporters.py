@@ -97,11 +97,13 @@ def to_junit(results: Results, *, warnings_as_errors: bool = False) -> bytes:
 def _sarif_location(path: str, finding: Finding) -> dict[str, Any]:
     loc = finding.location
     region: dict[str, Any] = {}
+    # A region may be textual and binary at once (SARIF 2.1.0 §3.30.1): EDIFACT findings have a
+    # byte offset, and a line and column too when the file has line breaks.
     if loc.line is not None:
         region["startLine"] = loc.line
         if loc.column is not None:
             region["startColumn"] = loc.column
-    elif loc.offset is not None:
+    if loc.offset is not None and (loc.line is None or loc.segment is not None):
         region["byteOffset"] = loc.offset
     physical: dict[str, Any] = {"artifactLocation": {"uri": path}}
     if region:

@@ -2,6 +2,9 @@
 reference FTX, the letter header (UNH, BGM, DTM+137) and the S01 party group, each as a reader and
 a builder. edifact-messages.md §5 describes the layouts; the per-letter tables are in
 :mod:`~medbridge.edifact.dis01` and :mod:`~medbridge.edifact.ref01`.
+
+Readers and builders take the same model ``path`` of what they read or write: builders name it in
+their issues, readers record each value's source under it (:meth:`Reader.source`).
 """
 
 from __future__ import annotations
@@ -52,11 +55,12 @@ MAX_REFS_PER_S14 = 9
 
 @dataclass(frozen=True, slots=True)
 class LetterContext:
-    """What a letter takes from the envelope: UNH and the UNB EANs."""
+    """What a letter takes from the envelope: UNH and the UNB EANs (S002, S003 of ``unb``)."""
 
     unh: Segment
     sender_ean: str
     recipient_ean: str
+    unb: Segment
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,9 +68,16 @@ class LetterContext:
 
 
 def read_party_nad(
-    r: Reader, nad: Segment
+    r: Reader, nad: Segment, path: str
 ) -> tuple[PartyId | None, str | None, str | None, str | None]:
-    """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit)."""
+    """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit) of the
+    party at ``path``."""
+    r.source(path, nad)
+    r.source(path + "/Identifier", nad, 2, 1)
+    r.source(path + "/IdentifierCode", nad, 2, 2)
+    r.source(path + "/OrganisationName", nad, 4, 1)
+    r.source(path + "/DepartmentName", nad, 4, 2)
+    r.source(path + "/UnitName", nad, 4, 3)
     ident = nad.value(2, 1)
     party_id: PartyId | None = None
     if not ident:
@@ -115,8 +126,12 @@ def party_nad(
     )
 
 
-def read_adr(adr: Segment) -> dict[str, str | None]:
-    """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode."""
+def read_adr(r: Reader, adr: Segment, path: str) -> dict[str, str | None]:
+    """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode of the holder at ``path``."""
+    r.source(path + "/StreetName", adr, 2, 2)
+    r.source(path + "/SuburbName", adr, 2, 3)
+    r.source(path + "/DistrictName", adr, 3, 1)
+    r.source(path + "/PostCodeIdentifier", adr, 4, 1)
     return {
         "street": opt(adr.value(2, 2)),
         "suburb": opt(adr.value(2, 3)),
@@ -176,8 +191,14 @@ def apply_address(target: Party | Patient | Relative, values: dict[str, str | No
     target.postcode = values["postcode"]
 
 
-def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None) -> Patient | None:
+def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None, path: str) -> Patient | None:
     """S07 PNA (+ RFF): the patient's CPR or replacement id, surname and given names."""
+    r.source(path, pna)
+    r.source(path + "/CivilRegistrationNumber", pna, 2, 1)
+    if rff is not None:
+        r.source(path + "/AlternativeIdentifier", rff, 1, 2)
+    r.source(path + "/PersonSurnameName", pna, 5, 2)
+    r.source(path + "/PersonGivenName", pna, 6, 2)
     cpr = pna.value(2, 1)
     if cpr and rff is not None:
         r.error(
@@ -245,7 +266,12 @@ def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suf
     )
 
 
-def read_relative_pna(r: Reader, pna: Segment, relation: object) -> Relative | None:
+def read_relative_pna(r: Reader, pna: Segment, relation: object, path: str) -> Relative | None:
+    """PNA+PAS: the relative at ``path`` (its RelationCode comes from REL, read by the caller)."""
+    r.source(path, pna)
+    r.source(path + "/PersonIdentifier", pna, 2, 1)
+    r.source(path + "/PersonSurnameName", pna, 5, 2)
+    r.source(path + "/PersonGivenName", pna, 6, 2)
     surname = pna.value(5, 2)
     if not surname:
         r.missing("the relative's surname (PNA element 5)", pna)
@@ -271,8 +297,15 @@ def dtm(b: Builder, key: str, qualifier: str, moment: Moment, path: str) -> None
     b.add(key, "DTM", (qualifier, value, "203"))
 
 
-def read_cin(r: Reader, cin: Segment, *, kind: bool) -> Diagnosis | None:
-    """CIN E1.1 kind (when ``kind``), E2.1 code, E2.2 code list, E2.4 text (E2.3 ignored)."""
+def read_cin(r: Reader, cin: Segment, *, kind: bool, path: str) -> Diagnosis | None:
+    """CIN E1.1 kind (when ``kind``), E2.1 code, E2.2 code list, E2.4 text (E2.3 ignored) of the
+    diagnosis at ``path``."""
+    r.source(path, cin)
+    r.source(path + "/DiagnoseCode", cin, 2, 1)
+    r.source(path + "/DiagnoseTypeCode", cin, 2, 2)
+    r.source(path + "/DiagnoseText", cin, 2, 4)
+    if kind:
+        r.source(path + "/DiagnoseDescriptionCode", cin, 1, 1)
     text = cin.value(2, 4)
     if not text:
         r.missing("a diagnosis text (CIN element 2, component 4)", cin)
@@ -322,9 +355,16 @@ def dis01_agency(system: CodeSystem | None) -> str:
     return "SST" if system is CodeSystem.SKS else ""
 
 
-def read_reference(r: Reader, ftx: Segment) -> Reference | None:
+def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
     """A reference FTX (§9.7): ``URL``, ``SUP`` or ``BIN``, one FTX each."""
+    r.source(path, ftx)
+    r.source(path + "/RefDescription", ftx, 4, 1)
     qualifier = ftx.value(1)
+    if qualifier == "URL":
+        r.source(path + "/URL", ftx, 4, 2)
+    elif qualifier == "BIN":
+        r.source(path + "/BIN/ObjectIdentifier", ftx, 4, 2)
+        r.source(path + "/BIN/OriginalObjectSize", ftx, 4, 5)
     description = ftx.value(4, 1)
     if not description:
         r.missing("a reference description (FTX element 4, component 1)", ftx)
@@ -462,7 +502,11 @@ def header_segments(
 def read_header(
     r: Reader, ctx: LetterContext, top: list[Segment], letter_type: str
 ) -> LetterHeader | None:
-    """The message-level segments: BGM (constant) and DTM+137."""
+    """The message-level segments: BGM (constant) and DTM+137. The letter's identifier and
+    statistical code come from UNH (elements 1 and 3)."""
+    r.source("", ctx.unh)
+    r.source("/Letter/Identifier", ctx.unh, 1, 1)
+    r.source("/Letter/StatisticalCode", ctx.unh, 3, 1)
     authorisation: Moment | None = None
     seen_bgm = False
     for segment in top:
@@ -471,7 +515,7 @@ def read_header(
             r.claim("BGM", segment)
         elif segment.tag == "DTM" and segment.value(1) == "137" and "DTM.137" not in r.units:
             r.claim("DTM.137", segment)
-            authorisation = r.moment(segment)
+            authorisation = r.moment(segment, "/Letter/Authorisation")
         else:
             r.unknown(segment, "the message level (before the first group)")
     if not seen_bgm:
@@ -545,7 +589,9 @@ def party_group(
         )
 
 
-def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patient | None:
+def read_patient_group(
+    r: Reader, group: Group, *, title_in_emp: bool, path: str = "/Patient"
+) -> Patient | None:
     """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
     and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
     title in EMP, where DIS01 puts the occupation."""
@@ -555,6 +601,10 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patien
         tag = segment.tag
         if tag == "CON" and title_in_emp:
             r.claim(f"S07/CON#{len(phones) + 1}", segment)
+            phone_path = f"{path}/TelephoneSubscriber[{len(phones) + 1}]"
+            r.source(phone_path, segment)
+            r.source(phone_path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
+            r.source(phone_path + "/TelephoneSubscriberCode", segment, 1, 1)
             kind = r.code(TELEPHONE_KIND, segment, 1)
             if kind is not None:
                 phones.append(Telephone(segment.value(2, 1), kind))
@@ -575,12 +625,13 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patien
     if pna is None:
         r.missing("the patient (S07 PNA+PAT)", group.trigger)
         return None
-    patient = read_patient_pna(r, pna, rff)
+    patient = read_patient_pna(r, pna, rff, path)
     if patient is None:
         return None
     if address_segment is not None:
-        apply_address(patient, read_adr(address_segment))
+        apply_address(patient, read_adr(r, address_segment, path))
     if emp is not None:
+        r.source(path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4)
         if title_in_emp:
             patient.title = opt(emp.value(3, 4))
         else:

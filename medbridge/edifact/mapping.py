@@ -18,6 +18,11 @@ while the model still renders to the recorded canonical form ("a field whose mod
 equals what its provenance decodes to is written from the provenance"), so EDIFACT → model →
 EDIFACT is byte-identical; a changed field drops its provenance.
 
+**Sources.** The reader also records where each model value came from (:meth:`Reader.source`,
+:class:`~medbridge.edifact.sources.SourceMap`), under the same model paths the builder names in
+its issues, relative to the letter element (``/Sender/Identifier``); the API layer uses them to
+give rule and identifier findings their EDIFACT position.
+
 **Losses.** The builder never alters a value. A value the target cannot carry (a character outside
 ISO 8859-1 or CR/LF/TAB, a field with no slot) becomes an :class:`Issue` scoped to the units it
 affects; run with ``lossy=True`` the builder leaves exactly those values out. The codec decides:
@@ -37,6 +42,7 @@ from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment, trim_elements
+from medbridge.edifact.sources import SourceMap
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
@@ -103,12 +109,24 @@ def in_scope(key: str, scope: str) -> bool:
 
 
 class Reader:
-    """Findings and the unit assignment of one letter being read."""
+    """Findings, the unit assignment and the source map of one letter being read."""
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.units: dict[str, list[Segment]] = {}
+        self.sources = SourceMap()
         self.failed = False
+
+    def source(
+        self,
+        path: str,
+        segment: Segment,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        """The model value at ``path`` (relative to the letter element) comes from ``segment``,
+        element and component (only the segment for a part holding several values)."""
+        self.sources.record(path, segment, element, component)
 
     def claim(self, key: str, segment: Segment) -> None:
         """File ``segment`` under unit ``key`` (in document order)."""
@@ -211,9 +229,14 @@ class Reader:
             )
         return member
 
-    def moment(self, segment: Segment) -> Moment | None:
-        """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59."""
+    def moment(self, segment: Segment, path: str) -> Moment | None:
+        """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59. The
+        model's ``path`` and its ``Date`` and ``Time`` come from element 1, component 2."""
         value, fmt = segment.value(1, 2), segment.value(1, 3)
+        sources = self.sources
+        sources.record(path, segment, 1, 2)
+        sources.record(path + "/Date", segment, 1, 2)
+        sources.record(path + "/Time", segment, 1, 2)
         if fmt != "203":
             self.error(
                 "edifact.mapping.value",
@@ -235,8 +258,11 @@ class Reader:
             return None
         return Moment(f"{value[:4]}-{value[4:6]}-{value[6:8]}", f"{value[8:10]}:{value[10:12]}")
 
-    def text(self, blocks: Sequence[tuple[Segment, FtxBlock]]) -> FormattedText | None:
-        """Read one field's FTX blocks (§9.2) with located findings."""
+    def text(self, blocks: Sequence[tuple[Segment, FtxBlock]], path: str) -> FormattedText | None:
+        """Read one field's FTX blocks (§9.2) with located findings; the text at ``path``
+        starts in element 4 of the first FTX."""
+        if blocks:
+            self.sources.record(path, blocks[0][0], 4)
         try:
             return read_text([block for _, block in blocks])
         except FtxError as exc:

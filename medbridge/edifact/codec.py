@@ -113,7 +113,7 @@ def _envelope_sources(unb: Segment, sources: SourceMap) -> None:
     sources.record("/Envelope/Sent", unb, 4)
     sources.record("/Envelope/Sent/Date", unb, 4, 1)
     sources.record("/Envelope/Sent/Time", unb, 4, 2)
-    sources.record("/Envelope/Acknowledgement", unb, 9, 1)
+    sources.record("/Envelope/AcknowledgementCode", unb, 9, 1)
 
 
 def _canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:

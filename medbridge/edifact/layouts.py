@@ -362,8 +362,12 @@ def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
     qualifier = ftx.value(1)
     if qualifier == "URL":
         r.source(path + "/URL", ftx, 4, 2)
+    elif qualifier == "SUP":
+        r.source(path + "/SUP", ftx, 1, 1)
     elif qualifier == "BIN":
         r.source(path + "/BIN/ObjectIdentifier", ftx, 4, 2)
+        r.source(path + "/BIN/ObjectCode", ftx, 4, 3)
+        r.source(path + "/BIN/ObjectExtensionCode", ftx, 4, 4)
         r.source(path + "/BIN/OriginalObjectSize", ftx, 4, 5)
     description = ftx.value(4, 1)
     if not description:
@@ -506,6 +510,8 @@ def read_header(
     statistical code come from UNH (elements 1 and 3)."""
     r.source("", ctx.unh)
     r.source("/Letter/Identifier", ctx.unh, 1, 1)
+    r.source("/Letter/TypeCode", ctx.unh, 3, 1)
+    r.source("/Letter/VersionCode", ctx.unh, 2, 5)
     r.source("/Letter/StatisticalCode", ctx.unh, 3, 1)
     authorisation: Moment | None = None
     seen_bgm = False

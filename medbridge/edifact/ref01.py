@@ -411,9 +411,11 @@ def _read_s18(
             r.once("S18/GIS", segment, "GIS in S18")
         elif tag == "PTY":
             if r.once("S18/PTY", segment, "PTY in S18"):
+                r.source("/AdditionalInformation/Priority", segment, 2, 1)
                 additional.priority = r.code(PRIORITY, segment, 2)
         elif tag == "PAS":
             if r.once("S18/PAS", segment, "PAS in S18"):
+                r.source("/AdditionalInformation/ReferralStatus", segment, 1, 1)
                 additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
         elif tag == "FTX":
             path = f"/HospitalVisitation[{len(visitations) + 1}]"
@@ -440,6 +442,7 @@ def _read_s19(
             r.once("S19/STS", segment, "STS in S19")
         elif tag == "TDT":
             if r.once("S19/TDT", segment, "TDT in S19"):
+                r.source("/AdditionalInformation/Transport", segment, 3, 1)
                 additional.transport = r.code(TRANSPORT, segment, 3)
         elif tag == "FTX" and segment.value(1) == "COT":
             r.claim("S19/FTX", segment)

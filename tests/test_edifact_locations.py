@@ -621,7 +621,7 @@ def test_first_index_and_no_index_name_the_same_element() -> None:
     assert canonical_path("/A[11]/B[1]") == "/A[11]/B"
     sources = SourceMap()
     segment = next(iter(iter_segments(DIS01)))
-    sources.record("/Relative[1]/PersonIdentifier", segment, 2, 1)
+    sources.record_value("/Relative[1]/PersonIdentifier", segment, 2, 1)
     assert sources.find("/Relative/PersonIdentifier") == sources.find(
         "/Relative[1]/PersonIdentifier"
     )

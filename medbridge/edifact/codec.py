@@ -41,7 +41,7 @@ from medbridge.edifact.mapping import (
 )
 from medbridge.edifact.segment import Segment, trim_elements
 from medbridge.edifact.serialize import encode_interchange
-from medbridge.edifact.sources import InterchangeSources, SourceMap
+from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
 from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.findings import Finding, Location, Severity
@@ -106,14 +106,15 @@ def _envelope(header: InterchangeHeader, unb: Segment) -> Envelope:
     return Envelope(Moment(day.isoformat(), time), header.reference, _acknowledgement(header, unb))
 
 
-def _envelope_sources(unb: Segment, sources: SourceMap) -> None:
-    """Where the envelope's values come from (paths relative to ``/Emessage``)."""
-    sources.record("/Envelope", unb)
-    sources.record("/Envelope/Identifier", unb, 5, 1)
-    sources.record("/Envelope/Sent", unb, 4)
-    sources.record("/Envelope/Sent/Date", unb, 4, 1)
-    sources.record("/Envelope/Sent/Time", unb, 4, 2)
-    sources.record("/Envelope/AcknowledgementCode", unb, 9, 1)
+#: Where the envelope's values come from in UNB (source map rows, paths below ``/Emessage``).
+_ENVELOPE_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 5, 1),
+    ("/Sent", 4, None),
+    ("/Sent/Date", 4, 1),
+    ("/Sent/Time", 4, 2),
+    ("/AcknowledgementCode", 9, 1),
+)
 
 
 def _canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
@@ -204,7 +205,7 @@ def iter_interchange(
         header, unb = reader.header, reader.unb
         envelope = _envelope(header, unb)
         if sources is not None:
-            _envelope_sources(unb, sources.envelope)
+            sources.envelope.record("/Envelope", unb, _ENVELOPE_FIELDS)
         shared: dict[str, Any] = {
             UNA_KEY: tokenizer.una,
             UNA_LAYOUT_KEY: tokenizer.una_layout,

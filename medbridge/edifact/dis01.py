@@ -207,10 +207,10 @@ def _read_s01(
         elif tag == "ADR":
             address = read_adr(r, segment, path)
         elif tag == "CON":
-            r.source(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
+            r.sources.record_value(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
             telephone = opt(segment.value(2, 1))
         elif tag == "SPR":
-            r.source(path + "/MedicalSpecialityCode", segment, 2, 1)
+            r.sources.record_value(path + "/MedicalSpecialityCode", segment, 2, 1)
             speciality = r.code(SPECIALITY, segment, 2, 1, allow_empty=True)
     if party_id is None:
         return None
@@ -218,7 +218,7 @@ def _read_s01(
         return Contact(party_id, *names)
     ean = {"SSP": ctx.sender_ean, "PO": ctx.recipient_ean}.get(role)
     if ean is not None:  # the UNB sender (S002) or recipient (S003) identification
-        r.source(path + "/EANIdentifier", ctx.unb, 2 if role == "SSP" else 3, 1)
+        r.sources.record_value(path + "/EANIdentifier", ctx.unb, 2 if role == "SSP" else 3, 1)
     party = Party(
         identifier=party_id,
         ean=ean,
@@ -242,7 +242,7 @@ def _read_s02(r: Reader, group: Group) -> StatusCode | None:
                 r.unknown(segment, "the S02 group")
             continue
         if tag == "GIS":
-            r.source("/Letter/StatusCode", segment, 1, 1)
+            r.sources.record_value("/Letter/StatusCode", segment, 1, 1)
             status = r.code(LETTER_STATUS, segment, 1)
     if status is None and "S02/GIS" not in r.units:
         r.missing("the letter status (S02 GIS)", group.trigger)
@@ -252,13 +252,13 @@ def _read_s02(r: Reader, group: Group) -> StatusCode | None:
 def _read_s05(r: Reader, group: Group) -> Referral:
     referral = Referral()
     path = "/Referral"
-    r.source(path, group.trigger)
+    r.sources.record(path, group.trigger)
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
         if tag == "GIS" and r.once("S05/GIS", segment, "GIS in S05"):
             continue
         if tag == "RFF" and r.once("S05/RFF", segment, "RFF in S05"):
-            r.source(path + "/Identifier", segment, 1, 2)
+            r.sources.record_value(path + "/Identifier", segment, 1, 2)
             referral.identifier = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier == "8" and r.once("S05/DTM", segment, "DTM+8 in S05"):
             referral.received = r.moment(segment, path + "/Received")
@@ -287,7 +287,7 @@ def _read_s09(r: Reader, group: Group, key: str, path: str) -> Relative | None:
         if not r.once(f"{key}/{tag}", segment, f"{tag} in S09"):
             continue
         if tag == "REL":
-            r.source(path + "/RelationCode", segment, 2, 1)
+            r.sources.record_value(path + "/RelationCode", segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         elif tag == "PNA":
             pna = segment
@@ -330,7 +330,7 @@ def _read_s11(
                 r.once(f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11")
                 and qualifier == "REI"
             ):
-                r.source("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
+                r.sources.record_value("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
                 episode_id = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier in ("90", "91"):
             if r.once(f"S11/DTM.{qualifier}", segment, f"DTM+{qualifier} in S11"):
@@ -340,7 +340,7 @@ def _read_s11(
                     discharge = r.moment(segment, "/Discharge")
         elif tag == "PAS":
             if r.once("S11/PAS", segment, "PAS in S11"):
-                r.source("/Patient/EpisodeOfCareStatusCode", segment, 1, 1)
+                r.sources.record_value("/Patient/EpisodeOfCareStatusCode", segment, 1, 1)
                 status = r.code(EPISODE_STATUS, segment, 1)
         elif tag == "CIN" and qualifier == "A":
             if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
@@ -397,7 +397,7 @@ def _read_s14(
         return
     r.claim(key, group.trigger)
     if path:
-        r.source(path, group.trigger)
+        r.sources.record(path, group.trigger)
     diagnosis: Diagnosis | None = None
     moment: Moment | None = None
     blocks: list[tuple[Segment, FtxBlock]] = []

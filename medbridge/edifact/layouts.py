@@ -4,7 +4,8 @@ a builder. edifact-messages.md §5 describes the layouts; the per-letter tables 
 :mod:`~medbridge.edifact.dis01` and :mod:`~medbridge.edifact.ref01`.
 
 Readers and builders take the same model ``path`` of what they read or write: builders name it in
-their issues, readers record each value's source under it (:meth:`Reader.source`).
+their issues, readers record each value's source under it (``Reader.sources``), with the
+``*_FIELDS`` tables below saying which component holds which value.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group
 from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.edifact.segment import Segment
+from medbridge.edifact.sources import WHOLE_SEGMENT, Fields
 from medbridge.model.codes import CodeSystem
 from medbridge.model.common import (
     BinaryObject,
@@ -53,6 +55,68 @@ MAX_CLINICAL_FTX = 9
 MAX_REFS_PER_S14 = 9
 
 
+# Source map rows (path suffix, element, component) of the layouts: the builders below write the
+# same components.
+NAD_PARTY_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 2, 1),
+    ("/IdentifierCode", 2, 2),
+    ("/OrganisationName", 4, 1),
+    ("/DepartmentName", 4, 2),
+    ("/UnitName", 4, 3),
+)
+ADR_FIELDS: Fields = (
+    ("/StreetName", 2, 2),
+    ("/SuburbName", 2, 3),
+    ("/DistrictName", 3, 1),
+    ("/PostCodeIdentifier", 4, 1),
+)
+PNA_PATIENT_FIELDS: Fields = (
+    ("", None, None),
+    ("/CivilRegistrationNumber", 2, 1),
+    ("/PersonSurnameName", 5, 2),
+    ("/PersonGivenName", 6, 2),
+)
+PNA_RELATIVE_FIELDS: Fields = (
+    ("", None, None),
+    ("/PersonIdentifier", 2, 1),
+    ("/PersonSurnameName", 5, 2),
+    ("/PersonGivenName", 6, 2),
+)
+CON_PHONE_FIELDS: Fields = (
+    ("", None, None),
+    ("/TelephoneSubscriberIdentifier", 2, 1),
+    ("/TelephoneSubscriberCode", 1, 1),
+)
+CIN_FIELDS: Fields = (
+    ("", None, None),
+    ("/DiagnoseCode", 2, 1),
+    ("/DiagnoseTypeCode", 2, 2),
+    ("/DiagnoseText", 2, 4),
+)
+CIN_KIND_FIELDS: Fields = (*CIN_FIELDS, ("/DiagnoseDescriptionCode", 1, 1))
+REFERENCE_FIELDS: dict[str, Fields] = {
+    "URL": (("", None, None), ("/RefDescription", 4, 1), ("/URL", 4, 2)),
+    "SUP": (("", None, None), ("/RefDescription", 4, 1), ("/SUP", 1, 1)),
+    "BIN": (
+        ("", None, None),
+        ("/RefDescription", 4, 1),
+        ("/BIN/ObjectIdentifier", 4, 2),
+        ("/BIN/ObjectCode", 4, 3),
+        ("/BIN/ObjectExtensionCode", 4, 4),
+        ("/BIN/OriginalObjectSize", 4, 5),
+    ),
+}
+#: The letter element itself and what comes from UNH (StatisticalCode is derived from E3, M2).
+UNH_FIELDS: Fields = (
+    ("", None, None),
+    ("/Letter/Identifier", 1, 1),
+    ("/Letter/TypeCode", 3, 1),
+    ("/Letter/VersionCode", 2, 5),
+    ("/Letter/StatisticalCode", 3, 1),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class LetterContext:
     """What a letter takes from the envelope: UNH and the UNB EANs (S002, S003 of ``unb``)."""
@@ -72,12 +136,7 @@ def read_party_nad(
 ) -> tuple[PartyId | None, str | None, str | None, str | None]:
     """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit) of the
     party at ``path``."""
-    r.source(path, nad)
-    r.source(path + "/Identifier", nad, 2, 1)
-    r.source(path + "/IdentifierCode", nad, 2, 2)
-    r.source(path + "/OrganisationName", nad, 4, 1)
-    r.source(path + "/DepartmentName", nad, 4, 2)
-    r.source(path + "/UnitName", nad, 4, 3)
+    r.sources.record(path, nad, NAD_PARTY_FIELDS)
     ident = nad.value(2, 1)
     party_id: PartyId | None = None
     if not ident:
@@ -128,10 +187,7 @@ def party_nad(
 
 def read_adr(r: Reader, adr: Segment, path: str) -> dict[str, str | None]:
     """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode of the holder at ``path``."""
-    r.source(path + "/StreetName", adr, 2, 2)
-    r.source(path + "/SuburbName", adr, 2, 3)
-    r.source(path + "/DistrictName", adr, 3, 1)
-    r.source(path + "/PostCodeIdentifier", adr, 4, 1)
+    r.sources.record(path, adr, ADR_FIELDS)
     return {
         "street": opt(adr.value(2, 2)),
         "suburb": opt(adr.value(2, 3)),
@@ -193,12 +249,9 @@ def apply_address(target: Party | Patient | Relative, values: dict[str, str | No
 
 def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None, path: str) -> Patient | None:
     """S07 PNA (+ RFF): the patient's CPR or replacement id, surname and given names."""
-    r.source(path, pna)
-    r.source(path + "/CivilRegistrationNumber", pna, 2, 1)
+    r.sources.record(path, pna, PNA_PATIENT_FIELDS)
     if rff is not None:
-        r.source(path + "/AlternativeIdentifier", rff, 1, 2)
-    r.source(path + "/PersonSurnameName", pna, 5, 2)
-    r.source(path + "/PersonGivenName", pna, 6, 2)
+        r.sources.record_value(path + "/AlternativeIdentifier", rff, 1, 2)
     cpr = pna.value(2, 1)
     if cpr and rff is not None:
         r.error(
@@ -268,10 +321,7 @@ def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suf
 
 def read_relative_pna(r: Reader, pna: Segment, relation: object, path: str) -> Relative | None:
     """PNA+PAS: the relative at ``path`` (its RelationCode comes from REL, read by the caller)."""
-    r.source(path, pna)
-    r.source(path + "/PersonIdentifier", pna, 2, 1)
-    r.source(path + "/PersonSurnameName", pna, 5, 2)
-    r.source(path + "/PersonGivenName", pna, 6, 2)
+    r.sources.record(path, pna, PNA_RELATIVE_FIELDS)
     surname = pna.value(5, 2)
     if not surname:
         r.missing("the relative's surname (PNA element 5)", pna)
@@ -300,12 +350,7 @@ def dtm(b: Builder, key: str, qualifier: str, moment: Moment, path: str) -> None
 def read_cin(r: Reader, cin: Segment, *, kind: bool, path: str) -> Diagnosis | None:
     """CIN E1.1 kind (when ``kind``), E2.1 code, E2.2 code list, E2.4 text (E2.3 ignored) of the
     diagnosis at ``path``."""
-    r.source(path, cin)
-    r.source(path + "/DiagnoseCode", cin, 2, 1)
-    r.source(path + "/DiagnoseTypeCode", cin, 2, 2)
-    r.source(path + "/DiagnoseText", cin, 2, 4)
-    if kind:
-        r.source(path + "/DiagnoseDescriptionCode", cin, 1, 1)
+    r.sources.record(path, cin, CIN_KIND_FIELDS if kind else CIN_FIELDS)
     text = cin.value(2, 4)
     if not text:
         r.missing("a diagnosis text (CIN element 2, component 4)", cin)
@@ -357,18 +402,8 @@ def dis01_agency(system: CodeSystem | None) -> str:
 
 def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
     """A reference FTX (§9.7): ``URL``, ``SUP`` or ``BIN``, one FTX each."""
-    r.source(path, ftx)
-    r.source(path + "/RefDescription", ftx, 4, 1)
     qualifier = ftx.value(1)
-    if qualifier == "URL":
-        r.source(path + "/URL", ftx, 4, 2)
-    elif qualifier == "SUP":
-        r.source(path + "/SUP", ftx, 1, 1)
-    elif qualifier == "BIN":
-        r.source(path + "/BIN/ObjectIdentifier", ftx, 4, 2)
-        r.source(path + "/BIN/ObjectCode", ftx, 4, 3)
-        r.source(path + "/BIN/ObjectExtensionCode", ftx, 4, 4)
-        r.source(path + "/BIN/OriginalObjectSize", ftx, 4, 5)
+    r.sources.record(path, ftx, REFERENCE_FIELDS.get(qualifier, WHOLE_SEGMENT))
     description = ftx.value(4, 1)
     if not description:
         r.missing("a reference description (FTX element 4, component 1)", ftx)
@@ -508,11 +543,7 @@ def read_header(
 ) -> LetterHeader | None:
     """The message-level segments: BGM (constant) and DTM+137. The letter's identifier and
     statistical code come from UNH (elements 1 and 3)."""
-    r.source("", ctx.unh)
-    r.source("/Letter/Identifier", ctx.unh, 1, 1)
-    r.source("/Letter/TypeCode", ctx.unh, 3, 1)
-    r.source("/Letter/VersionCode", ctx.unh, 2, 5)
-    r.source("/Letter/StatisticalCode", ctx.unh, 3, 1)
+    r.sources.record("", ctx.unh, UNH_FIELDS)
     authorisation: Moment | None = None
     seen_bgm = False
     for segment in top:
@@ -608,9 +639,7 @@ def read_patient_group(
         if tag == "CON" and title_in_emp:
             r.claim(f"S07/CON#{len(phones) + 1}", segment)
             phone_path = f"{path}/TelephoneSubscriber[{len(phones) + 1}]"
-            r.source(phone_path, segment)
-            r.source(phone_path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
-            r.source(phone_path + "/TelephoneSubscriberCode", segment, 1, 1)
+            r.sources.record(phone_path, segment, CON_PHONE_FIELDS)
             kind = r.code(TELEPHONE_KIND, segment, 1)
             if kind is not None:
                 phones.append(Telephone(segment.value(2, 1), kind))
@@ -637,7 +666,9 @@ def read_patient_group(
     if address_segment is not None:
         apply_address(patient, read_adr(r, address_segment, path))
     if emp is not None:
-        r.source(path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4)
+        r.sources.record_value(
+            path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4
+        )
         if title_in_emp:
             patient.title = opt(emp.value(3, 4))
         else:

@@ -18,7 +18,7 @@ while the model still renders to the recorded canonical form ("a field whose mod
 equals what its provenance decodes to is written from the provenance"), so EDIFACT → model →
 EDIFACT is byte-identical; a changed field drops its provenance.
 
-**Sources.** The reader also records where each model value came from (:meth:`Reader.source`,
+**Sources.** The reader also records where each model value came from (``Reader.sources``, a
 :class:`~medbridge.edifact.sources.SourceMap`), under the same model paths the builder names in
 its issues, relative to the letter element (``/Sender/Identifier``); the API layer uses them to
 give rule and identifier findings their EDIFACT position.
@@ -42,7 +42,7 @@ from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment, trim_elements
-from medbridge.edifact.sources import SourceMap
+from medbridge.edifact.sources import Fields, SourceMap
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
@@ -70,6 +70,11 @@ _UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\xff]")
 _DTM_VALUE = re.compile(r"[0-9]{12}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+#: Source map rows (:data:`~medbridge.edifact.sources.Fields`): a DateTime element and its Date
+#: and Time are DTM element 1, component 2; a text starts in element 4 of its first FTX.
+DTM_FIELDS: Fields = (("", 1, 2), ("/Date", 1, 2), ("/Time", 1, 2))
+FTX_TEXT_FIELDS: Fields = (("", 4, None),)
 
 
 def shape(segment: Segment) -> tuple[str, Elements]:
@@ -116,17 +121,6 @@ class Reader:
         self.units: dict[str, list[Segment]] = {}
         self.sources = SourceMap()
         self.failed = False
-
-    def source(
-        self,
-        path: str,
-        segment: Segment,
-        element: int | None = None,
-        component: int | None = None,
-    ) -> None:
-        """The model value at ``path`` (relative to the letter element) comes from ``segment``,
-        element and component (only the segment for a part holding several values)."""
-        self.sources.record(path, segment, element, component)
 
     def claim(self, key: str, segment: Segment) -> None:
         """File ``segment`` under unit ``key`` (in document order)."""
@@ -232,11 +226,8 @@ class Reader:
     def moment(self, segment: Segment, path: str) -> Moment | None:
         """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59. The
         model's ``path`` and its ``Date`` and ``Time`` come from element 1, component 2."""
+        self.sources.record(path, segment, DTM_FIELDS)
         value, fmt = segment.value(1, 2), segment.value(1, 3)
-        sources = self.sources
-        sources.record(path, segment, 1, 2)
-        sources.record(path + "/Date", segment, 1, 2)
-        sources.record(path + "/Time", segment, 1, 2)
         if fmt != "203":
             self.error(
                 "edifact.mapping.value",
@@ -262,7 +253,7 @@ class Reader:
         """Read one field's FTX blocks (§9.2) with located findings; the text at ``path``
         starts in element 4 of the first FTX."""
         if blocks:
-            self.sources.record(path, blocks[0][0], 4)
+            self.sources.record(path, blocks[0][0], FTX_TEXT_FIELDS)
         try:
             return read_text([block for _, block in blocks])
         except FtxError as exc:

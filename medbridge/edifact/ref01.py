@@ -52,6 +52,7 @@ from medbridge.edifact.layouts import (
 )
 from medbridge.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.segment import Segment
+from medbridge.edifact.sources import Fields
 from medbridge.model.codes import CodeSystem, DiagnosisKind, StatusCode
 from medbridge.model.common import (
     Party,
@@ -91,6 +92,15 @@ _PATHS = {
     "BV": "/Sender/Referrer",
     "PRH": "/AnswerCCReceiver",
 }
+#: Source map rows (path suffix, element, component) of NAD+BV and of an S18 FTX.
+_NAD_REFERRER_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 2, 1),
+    ("/IdentifierCode", 2, 2),
+    ("/PersonTitle", 4, 1),
+    ("/PersonName", 4, 2),
+)
+_VISITATION_FIELDS: Fields = (("", None, None), ("/InformationCode", 1, 1))
 _S01_SEGMENTS = {
     "PO": {"NAD", "ADR", "CON", "SEQ", "SPR"},
     "SSP": {"NAD", "ADR", "SEQ"},
@@ -228,19 +238,15 @@ def _read_s01(
         elif tag == "ADR":
             address = read_adr(r, segment, path)
         elif tag == "CON":
-            r.source(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
+            r.sources.record_value(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
             telephone = opt(segment.value(2, 1))
         elif tag == "SPR":
-            r.source(path + "/MedicalSpecialityCode", segment, 2, 1)
+            r.sources.record_value(path + "/MedicalSpecialityCode", segment, 2, 1)
             speciality = r.code(SPECIALITY, segment, 2, 1, allow_empty=True)
     if nad is None:
         return None
     if role == "BV":
-        r.source(path, nad)
-        r.source(path + "/Identifier", nad, 2, 1)
-        r.source(path + "/IdentifierCode", nad, 2, 2)
-        r.source(path + "/PersonTitle", nad, 4, 1)
-        r.source(path + "/PersonName", nad, 4, 2)
+        r.sources.record(path, nad, _NAD_REFERRER_FIELDS)
         name = nad.value(4, 2)
         if not name:
             r.missing("the referrer's name (NAD+BV element 4, component 2)", nad)
@@ -258,7 +264,7 @@ def _read_s01(
         return None
     ean = {"PO": ctx.sender_ean, "SSP": ctx.recipient_ean}.get(role)
     if ean is not None:  # the UNB sender (S002) or recipient (S003) identification
-        r.source(path + "/EANIdentifier", ctx.unb, 2 if role == "PO" else 3, 1)
+        r.sources.record_value(path + "/EANIdentifier", ctx.unb, 2 if role == "PO" else 3, 1)
     party = Party(
         identifier=party_id,
         ean=ean,
@@ -290,7 +296,7 @@ def _read_s02(
                 )
         elif tag == "RFF" and qualifier == "ROI":
             if r.once("S02/RFF", segment, "RFF+ROI in S02"):
-                r.source("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
+                r.sources.record_value("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
                 value = segment.value(1, 2)
                 episode = None if value in ("", "_") else value
         elif tag == "DTM" and qualifier == "4":
@@ -332,7 +338,7 @@ def _read_s10(r: Reader, group: Group) -> Relative | None:
         if not r.once(f"S10/{tag}", segment, f"{tag} in S10"):
             continue
         if tag == "REL":
-            r.source("/Relative/RelationCode", segment, 2, 1)
+            r.sources.record_value("/Relative/RelationCode", segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         else:
             pna = segment
@@ -360,7 +366,7 @@ def _read_s12(
         if qualifier == "IN":
             if email is not None:
                 r.duplicate(segment, "patient e-mail (FTX+IN)")
-            r.source("/Patient/EmailIdentifier", segment, 4, 1)
+            r.sources.record_value("/Patient/EmailIdentifier", segment, 4, 1)
             email = segment.value(4, 1) or None
         elif qualifier in texts:
             texts[qualifier].append((segment, r.ftx_block(segment)))
@@ -411,17 +417,16 @@ def _read_s18(
             r.once("S18/GIS", segment, "GIS in S18")
         elif tag == "PTY":
             if r.once("S18/PTY", segment, "PTY in S18"):
-                r.source("/AdditionalInformation/Priority", segment, 2, 1)
+                r.sources.record_value("/AdditionalInformation/Priority", segment, 2, 1)
                 additional.priority = r.code(PRIORITY, segment, 2)
         elif tag == "PAS":
             if r.once("S18/PAS", segment, "PAS in S18"):
-                r.source("/AdditionalInformation/ReferralStatus", segment, 1, 1)
+                r.sources.record_value("/AdditionalInformation/ReferralStatus", segment, 1, 1)
                 additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
         elif tag == "FTX":
             path = f"/HospitalVisitation[{len(visitations) + 1}]"
             r.claim(f"S18/FTX#{len(visitations) + 1}", segment)
-            r.source(path, segment)
-            r.source(path + "/InformationCode", segment, 1, 1)
+            r.sources.record(path, segment, _VISITATION_FIELDS)
             code = r.code(INFORMATION_CODE, segment, 1)
             text = r.text([(segment, r.ftx_block(segment))], path + "/Information")
             if code is not None and text is not None:
@@ -442,7 +447,7 @@ def _read_s19(
             r.once("S19/STS", segment, "STS in S19")
         elif tag == "TDT":
             if r.once("S19/TDT", segment, "TDT in S19"):
-                r.source("/AdditionalInformation/Transport", segment, 3, 1)
+                r.sources.record_value("/AdditionalInformation/Transport", segment, 3, 1)
                 additional.transport = r.code(TRANSPORT, segment, 3)
         elif tag == "FTX" and segment.value(1) == "COT":
             r.claim("S19/FTX", segment)

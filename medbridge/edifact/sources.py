@@ -27,7 +27,7 @@ from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment
 from medbridge.findings import Finding, Location
 
-__all__ = ["InterchangeSources", "SourceMap", "canonical_path"]
+__all__ = ["WHOLE_SEGMENT", "Fields", "InterchangeSources", "SourceMap", "canonical_path"]
 
 _FIRST = re.compile(r"\[1\](?=/|$)")
 _EMESSAGE = "/Emessage"
@@ -38,38 +38,58 @@ def canonical_path(path: str) -> str:
     return _FIRST.sub("", path) if "[1]" in path else path
 
 
-class SourceMap:
-    """Model path → (segment, element, component) for one letter, or for the envelope."""
+#: What the components of one segment hold, for the source map: ``(path suffix, element,
+#: component)`` rows; suffix ``""`` is the recorded path itself, element ``None`` the whole segment.
+Fields = tuple[tuple[str, int | None, int | None], ...]
+#: The recorded path is the whole segment (a party, a diagnosis, a reference).
+WHOLE_SEGMENT: Fields = (("", None, None),)
 
-    __slots__ = ("_sources",)
+
+class SourceMap:
+    """Model path → (segment, element, component) for one letter, or for the envelope.
+
+    Recording is one list append per segment (reading must not slow down): the rows of a
+    :data:`Fields` table are joined to their path only when the first path is looked up.
+    """
+
+    __slots__ = ("_index", "_recorded")
 
     def __init__(self) -> None:
-        self._sources: dict[str, tuple[Segment, int | None, int | None]] = {}
+        self._recorded: list[tuple[str, Segment, Fields]] = []
+        self._index: dict[str, tuple[Segment, int | None, int | None]] | None = None
 
     def __len__(self) -> int:
-        return len(self._sources)
+        return len(self._built())
 
-    def record(
-        self,
-        path: str,
-        segment: Segment,
-        element: int | None = None,
-        component: int | None = None,
-    ) -> None:
-        """The value at ``path`` was read from ``segment`` (element and component when the value
-        is one component; only the segment for an element that groups several values)."""
-        self._sources[canonical_path(path)] = (segment, element, component)
+    def record(self, path: str, segment: Segment, fields: Fields = WHOLE_SEGMENT) -> None:
+        """The values at ``path`` + each suffix of ``fields`` were read from ``segment``."""
+        self._recorded.append((path, segment, fields))
+        self._index = None
+
+    def record_value(self, path: str, segment: Segment, element: int, component: int) -> None:
+        """The value at ``path`` was read from one component of ``segment``."""
+        self.record(path, segment, (("", element, component),))
+
+    def _built(self) -> dict[str, tuple[Segment, int | None, int | None]]:
+        if self._index is None:
+            self._index = {
+                canonical_path(path + suffix): (segment, element, component)
+                for path, segment, fields in self._recorded
+                for suffix, element, component in fields
+            }
+        return self._index
 
     def find(self, path: str) -> Location | None:
         """Where ``path`` came from: its own source, else the segment of the nearest recorded
         ancestor (no element or component), else None."""
+        index = self._built()
         key = canonical_path(path)
-        hit = self._sources.get(key)
+        hit = index.get(key)
         if hit is not None:
             return location_of(*hit)
         while key:
             key = key.rpartition("/")[0]
-            hit = self._sources.get(key)
+            hit = index.get(key)
             if hit is not None:
                 return location_of(hit[0])
         return None

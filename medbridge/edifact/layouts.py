@@ -626,9 +626,7 @@ def party_group(
         )
 
 
-def read_patient_group(
-    r: Reader, group: Group, *, title_in_emp: bool, path: str = "/Patient"
-) -> Patient | None:
+def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool, path: str) -> Patient | None:
     """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
     and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
     title in EMP, where DIS01 puts the occupation."""

@@ -49,14 +49,15 @@ class SourceMap:
     """Model path → (segment, element, component) for one letter, or for the envelope.
 
     Recording is one list append per segment (reading must not slow down): the rows of a
-    :data:`Fields` table are joined to their path only when the first path is looked up.
+    :data:`Fields` table are joined to their path only when a path is first looked up.
     """
 
-    __slots__ = ("_index", "_recorded")
+    __slots__ = ("_index", "_indexed", "_recorded")
 
     def __init__(self) -> None:
         self._recorded: list[tuple[str, Segment, Fields]] = []
-        self._index: dict[str, tuple[Segment, int | None, int | None]] | None = None
+        self._index: dict[str, tuple[Segment, int | None, int | None]] = {}
+        self._indexed = 0  # how many records _index holds
 
     def __len__(self) -> int:
         return len(self._built())
@@ -64,20 +65,18 @@ class SourceMap:
     def record(self, path: str, segment: Segment, fields: Fields = WHOLE_SEGMENT) -> None:
         """The values at ``path`` + each suffix of ``fields`` were read from ``segment``."""
         self._recorded.append((path, segment, fields))
-        self._index = None
 
     def record_value(self, path: str, segment: Segment, element: int, component: int) -> None:
         """The value at ``path`` was read from one component of ``segment``."""
-        self.record(path, segment, (("", element, component),))
+        self._recorded.append((path, segment, (("", element, component),)))
 
     def _built(self) -> dict[str, tuple[Segment, int | None, int | None]]:
-        if self._index is None:
-            self._index = {
-                canonical_path(path + suffix): (segment, element, component)
-                for path, segment, fields in self._recorded
-                for suffix, element, component in fields
-            }
-        return self._index
+        index = self._index
+        for path, segment, fields in self._recorded[self._indexed :]:
+            for suffix, element, component in fields:
+                index[canonical_path(path + suffix)] = (segment, element, component)
+        self._indexed = len(self._recorded)
+        return index
 
     def find(self, path: str) -> Location | None:
         """Where ``path`` came from: its own source, else the segment of the nearest recorded

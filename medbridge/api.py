@@ -180,15 +180,17 @@ def _edifact_kind(message_type: str) -> str | None:
 
 def _edifact(data: bytes, limits: Limits) -> _Parsed:
     from medbridge.edifact.codec import read_interchange
+    from medbridge.edifact.sources import InterchangeSources
 
     detection = Detection(format=EDIFACT)
     _edifact_detect(data, detection)
+    sources = InterchangeSources()
     try:
-        message, findings = read_interchange(data, limits=limits)
+        message, findings = read_interchange(data, limits=limits, sources=sources)
     except EdifactInputError as exc:
         return _Parsed(detection, None, exc.findings)
     findings = list(findings)
-    findings.extend(_rules(message))
+    findings.extend(sources.locate(_rules(message)))  # rule paths → EDIFACT positions
     return _Parsed(detection, message, findings)
 
 

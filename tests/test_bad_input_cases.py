@@ -1041,8 +1041,8 @@ def test_50_ci_validate_mode_json_junit_sarif(inbox: Path, tmp_path: Path) -> No
 # The index: every case of §8 → the tests that cover it
 
 HERE = "tests/test_bad_input_cases.py"
-#: The one node id that lives on another branch until the lead merges it (see the brief of #5).
-PENDING = "tests/test_edifact_locations.py::test_case_43_gln_bad_check"
+#: Case 43's EDIFACT position (UNB element 2, component 1) is asserted there.
+GLN_IN_UNB = "tests/test_edifact_locations.py::test_case_43_bad_gln_check_digit_in_unb_sender"
 
 
 def rejected_ids(case: int) -> tuple[str, ...]:
@@ -1232,7 +1232,7 @@ CASES: dict[tuple[int, str], tuple[str, ...]] = {
         "tests/test_identifiers.py::test_parse_cpr",
     ),
     (43, "gln-bad-check"): (
-        PENDING,
+        GLN_IN_UNB,
         f"{HERE}::test_43_gln_check_digit_in_unb_sender",
         "tests/test_identifiers.py::test_gln_bad_check_digit_names_the_expected_digit",
     ),
@@ -1304,9 +1304,6 @@ def test_index_every_node_id_exists() -> None:
         for node_id in node_ids
         if not resolve(node_id)
     ]
-    # Only case 43's EDIFACT-location test may be missing, and only while its module is absent.
-    if (43, PENDING) in missing and not (ROOT / PENDING.partition("::")[0]).exists():
-        missing.remove((43, PENDING))
     assert missing == []
 
 

@@ -10,6 +10,9 @@
   reported as ``convert.loss``.
 * :func:`xml_losses` lists what a message read from EDIFACT holds that XML cannot (P6 "Into XML").
 
+With ``sources=`` (an :class:`~medbridge.edifact.sources.InterchangeSources`), reading also records
+where every model value came from, for the API layer to locate rule and identifier findings.
+
 Provenance (P1) lives in ``Message.wire`` (UNA, layout, raw UNB) and each letter's ``wire`` (unit
 provenance, see :mod:`~medbridge.edifact.mapping`), with ``edifact.`` keys, so an interchange
 written MedCom's way comes back byte for byte.
@@ -39,6 +42,7 @@ from medbridge.edifact.mapping import (
 )
 from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.edifact.serialize import encode_interchange
+from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
 from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.findings import Finding, Location, Severity
@@ -101,6 +105,17 @@ def _envelope(header: InterchangeHeader, unb: Segment) -> Envelope:
     day = unb_full_date(header)
     time = f"{header.time[:2]}:{header.time[2:]}"
     return Envelope(Moment(day.isoformat(), time), header.reference, _acknowledgement(header, unb))
+
+
+#: Where the envelope's values come from in UNB (source map rows, paths below ``/Emessage``).
+_ENVELOPE_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 5, 1),
+    ("/Sent", 4, None),
+    ("/Sent/Date", 4, 1),
+    ("/Sent/Time", 4, 2),
+    ("/AcknowledgementCode", 9, 1),
+)
 
 
 def _canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
@@ -174,7 +189,10 @@ def _dominant_layout(segments: list[Segment]) -> str:
 
 
 def iter_interchange(
-    data: bytes | Iterable[bytes], *, limits: Limits = DEFAULT_LIMITS
+    data: bytes | Iterable[bytes],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    sources: InterchangeSources | None = None,
 ) -> Iterator[tuple[Message, list[Finding]]]:
     """Yield ``(message, findings)`` for each UNH…UNT of the interchange in ``data``, streaming.
 
@@ -184,6 +202,7 @@ def iter_interchange(
     and layout). Raises :class:`EdifactInputError` at the first message (or envelope) that
     cannot be read; a message is yielded once the next one has been read (UNZ errors therefore
     come before the last message). Exceptions raised by the chunks pass through.
+    ``sources``, when given, receives the envelope's source map and one per letter read.
     """
     if isinstance(data, bytes | bytearray | memoryview):
         tokenizer = Tokenizer(data, limits=limits)
@@ -193,6 +212,8 @@ def iter_interchange(
         reader = InterchangeReader(tokenizer)
         header, unb = reader.header, reader.unb
         envelope = _envelope(header, unb)
+        if sources is not None:
+            sources.envelope.record("/Envelope", unb, _ENVELOPE_FIELDS)
         shared: dict[str, Any] = {
             UNA_KEY: tokenizer.una,
             UNA_LAYOUT_KEY: tokenizer.una_layout,
@@ -210,7 +231,11 @@ def iter_interchange(
             layout = _dominant_layout([unb, unh, *body, unt])
             message = Message(envelope, [], dict(shared))
             message.wire[NEWLINE_KEY] = layout
-            letter, letter_findings = _read_message(unh, body, unt, header, layout)
+            letter, letter_findings, letter_sources = _read_message(
+                unh, body, unt, header, layout, unb
+            )
+            if sources is not None:
+                sources.letters.append((_element_name(letter), letter_sources))
             message.letters.append(letter)
             findings = [*tokenizer.findings, *findings, *letter_findings]
             tokenizer.findings.clear()
@@ -228,8 +253,13 @@ def iter_interchange(
 
 
 def _read_message(
-    unh: Segment, body: list[Segment], unt: Segment, header: InterchangeHeader, layout: str
-) -> tuple[Letter, list[Finding]]:
+    unh: Segment,
+    body: list[Segment],
+    unt: Segment,
+    header: InterchangeHeader,
+    layout: str,
+    unb: Segment,
+) -> tuple[Letter, list[Finding], SourceMap]:
     message_type, version, letter_type = unh.value(2, 1), unh.value(2, 5), unh.value(3)
     module = _MAPPINGS.get((message_type, version))
     if module is None:
@@ -258,7 +288,7 @@ def _read_message(
         raise EdifactInputError(finding.format(), [finding])
     grouped = split_groups(body)
     reader = Reader()
-    context = LetterContext(unh, header.sender_id, header.recipient_id)
+    context = LetterContext(unh, header.sender_id, header.recipient_id, unb)
     letter = module.read_letter(grouped, context, reader)
     findings = [*grouped.findings, *reader.findings]
     if letter is None or reader.failed:
@@ -283,7 +313,7 @@ def _read_message(
     layouts = [unh.layout, *(s.layout for s in body), unt.layout]
     if any(item != layout for item in layouts):
         letter.wire[LAYOUTS_KEY] = layouts
-    return letter, findings
+    return letter, findings, reader.sources
 
 
 def _element_name(letter: Letter) -> str:
@@ -291,12 +321,16 @@ def _element_name(letter: Letter) -> str:
 
 
 def read_interchange(
-    data: bytes, *, limits: Limits = DEFAULT_LIMITS
+    data: bytes,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    sources: InterchangeSources | None = None,
 ) -> tuple[Message, list[Finding]]:
-    """Read a whole interchange: one Message holding every letter, and all findings."""
+    """Read a whole interchange: one Message holding every letter, and all findings
+    (``sources`` as for :func:`iter_interchange`)."""
     message: Message | None = None
     findings: list[Finding] = []
-    for item, item_findings in iter_interchange(data, limits=limits):
+    for item, item_findings in iter_interchange(data, limits=limits, sources=sources):
         findings.extend(item_findings)
         if message is None:
             message = item

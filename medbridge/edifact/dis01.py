@@ -73,6 +73,8 @@ MESSAGE_TYPE = "MEDDIS"
 VERSION = "D0133L"
 LETTER_TYPE = "DIS01"
 _ROLES = {"SSP": "sender", "PO": "receiver", "CCR": "cc_receiver", "RSP": "contact"}
+#: The model path (relative to the letter) of each S01 role's party.
+_PATHS = {"SSP": "/Sender", "PO": "/Receiver", "CCR": "/CCReceiver", "RSP": "/Sender/Contact"}
 _S01_SEGMENTS = {
     "SSP": {"NAD", "ADR", "CON", "SEQ", "SPR"},
     "PO": {"NAD", "ADR", "SEQ"},
@@ -126,7 +128,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
             elif number == "05":
                 referral = _read_s05(r, group)
             elif number == "07":
-                patient = read_patient_group(r, group, title_in_emp=False)
+                patient = read_patient_group(r, group, title_in_emp=False, path="/Patient")
             else:
                 episode_id, admission, discharge, patient_status, main, main_additional = _read_s11(
                     r, group
@@ -135,7 +137,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Discharg
             counts["S09"] += 1
             key = f"S09#{counts['S09']}"
             r.claim(key, group.trigger)
-            relative = _read_s09(r, group, key)
+            relative = _read_s09(r, group, key, f"/Relative[{counts['S09']}]")
             if relative is not None:
                 relatives.append(relative)
         elif number == "14":
@@ -187,6 +189,7 @@ def _read_s01(
     r: Reader, group: Group, key: str, role: str, ctx: LetterContext
 ) -> Party | Contact | None:
     allowed = _S01_SEGMENTS[role]
+    path = _PATHS[role]
     party_id = None
     names: tuple[str | None, str | None, str | None] = (None, None, None)
     address: dict[str, str | None] | None = None
@@ -199,19 +202,23 @@ def _read_s01(
         if not r.once(f"{key}/{tag}", segment, f"{tag} in the S01 {role} group"):
             continue
         if tag == "NAD":
-            party_id, *rest = read_party_nad(r, segment)
+            party_id, *rest = read_party_nad(r, segment, path)
             names = (rest[0], rest[1], rest[2])
         elif tag == "ADR":
-            address = read_adr(segment)
+            address = read_adr(r, segment, path)
         elif tag == "CON":
+            r.sources.record_value(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
             telephone = opt(segment.value(2, 1))
         elif tag == "SPR":
+            r.sources.record_value(path + "/MedicalSpecialityCode", segment, 2, 1)
             speciality = r.code(SPECIALITY, segment, 2, 1, allow_empty=True)
     if party_id is None:
         return None
     if role == "RSP":
         return Contact(party_id, *names)
     ean = {"SSP": ctx.sender_ean, "PO": ctx.recipient_ean}.get(role)
+    if ean is not None:  # the UNB sender (S002) or recipient (S003) identification
+        r.sources.record_value(path + "/EANIdentifier", ctx.unb, 2 if role == "SSP" else 3, 1)
     party = Party(
         identifier=party_id,
         ean=ean,
@@ -235,6 +242,7 @@ def _read_s02(r: Reader, group: Group) -> StatusCode | None:
                 r.unknown(segment, "the S02 group")
             continue
         if tag == "GIS":
+            r.sources.record_value("/Letter/StatusCode", segment, 1, 1)
             status = r.code(LETTER_STATUS, segment, 1)
     if status is None and "S02/GIS" not in r.units:
         r.missing("the letter status (S02 GIS)", group.trigger)
@@ -243,19 +251,23 @@ def _read_s02(r: Reader, group: Group) -> StatusCode | None:
 
 def _read_s05(r: Reader, group: Group) -> Referral:
     referral = Referral()
+    path = "/Referral"
+    r.sources.record(path, group.trigger)
     for segment in group.segments:
         tag, qualifier = segment.tag, segment.value(1)
         if tag == "GIS" and r.once("S05/GIS", segment, "GIS in S05"):
             continue
         if tag == "RFF" and r.once("S05/RFF", segment, "RFF in S05"):
+            r.sources.record_value(path + "/Identifier", segment, 1, 2)
             referral.identifier = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier == "8" and r.once("S05/DTM", segment, "DTM+8 in S05"):
-            referral.received = r.moment(segment)
+            referral.received = r.moment(segment, path + "/Received")
         elif tag == "CIN" and qualifier == "DI" and r.once("S05/CIN.DI", segment, "CIN+DI"):
-            referral.refer = read_cin(r, segment, kind=False)
+            referral.refer = read_cin(r, segment, kind=False, path=path + "/Refer")
         elif tag == "CIN" and qualifier == "DM":
-            r.claim(f"S05/CIN.DM#{len(referral.additional) + 1}", segment)
-            diagnosis = read_cin(r, segment, kind=False)
+            index = len(referral.additional) + 1
+            r.claim(f"S05/CIN.DM#{index}", segment)
+            diagnosis = read_cin(r, segment, kind=False, path=f"{path}/ReferalAdditional[{index}]")
             if diagnosis is not None:
                 referral.additional.append(diagnosis)
         elif tag not in ("GIS", "RFF", "DTM", "CIN") or (
@@ -265,7 +277,7 @@ def _read_s05(r: Reader, group: Group) -> Referral:
     return referral
 
 
-def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
+def _read_s09(r: Reader, group: Group, key: str, path: str) -> Relative | None:
     relation = pna = address_segment = None
     for segment in group.segments:
         tag = segment.tag
@@ -275,6 +287,7 @@ def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
         if not r.once(f"{key}/{tag}", segment, f"{tag} in S09"):
             continue
         if tag == "REL":
+            r.sources.record_value(path + "/RelationCode", segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         elif tag == "PNA":
             pna = segment
@@ -284,9 +297,9 @@ def _read_s09(r: Reader, group: Group, key: str) -> Relative | None:
         if pna is None:
             r.missing("the relative's name (S09 PNA+PAS)", group.trigger)
         return None
-    relative = read_relative_pna(r, pna, relation)
+    relative = read_relative_pna(r, pna, relation, path)
     if relative is not None and address_segment is not None:
-        apply_address(relative, read_adr(address_segment))
+        apply_address(relative, read_adr(r, address_segment, path))
     return relative
 
 
@@ -317,24 +330,27 @@ def _read_s11(
                 r.once(f"S11/RFF.{qualifier}", segment, f"RFF+{qualifier} in S11")
                 and qualifier == "REI"
             ):
+                r.sources.record_value("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
                 episode_id = opt(segment.value(1, 2))
         elif tag == "DTM" and qualifier in ("90", "91"):
             if r.once(f"S11/DTM.{qualifier}", segment, f"DTM+{qualifier} in S11"):
                 if qualifier == "90":
-                    admission = r.moment(segment)
+                    admission = r.moment(segment, "/Admission")
                 else:
-                    discharge = r.moment(segment)
+                    discharge = r.moment(segment, "/Discharge")
         elif tag == "PAS":
             if r.once("S11/PAS", segment, "PAS in S11"):
+                r.sources.record_value("/Patient/EpisodeOfCareStatusCode", segment, 1, 1)
                 status = r.code(EPISODE_STATUS, segment, 1)
         elif tag == "CIN" and qualifier == "A":
             if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
-                main = read_cin(r, segment, kind=False)
+                main = read_cin(r, segment, kind=False, path="/Diagnose/Main")
                 if main is not None:
                     main.code_system = None
         elif tag == "CIN" and qualifier == "DM":
-            r.claim(f"S11/CIN.DM#{len(additional) + 1}", segment)
-            diagnosis = read_cin(r, segment, kind=False)
+            index = len(additional) + 1
+            r.claim(f"S11/CIN.DM#{index}", segment)
+            diagnosis = read_cin(r, segment, kind=False, path=f"/Diagnose/MainAdditional[{index}]")
             if diagnosis is not None:
                 diagnosis.code_system = None
                 additional.append(diagnosis)
@@ -363,12 +379,15 @@ def _read_s14(
     if has_cin:
         counts["diag"] += 1
         key = f"S14.diag#{counts['diag']}"
+        path = f"/Diagnose/Other[{counts['diag']}]"
     elif clinical:
         counts["text"] += 1
         key = f"S14.text#{counts['text']}"
+        path = f"/ClinicalInformation[{counts['text']}]"
     elif refs:
         counts["refs"] += 1
         key = f"S14.refs#{counts['refs']}"
+        path = ""  # each reference FTX has its own path
     else:
         r.error(
             "edifact.mapping.missing",
@@ -377,6 +396,8 @@ def _read_s14(
         )
         return
     r.claim(key, group.trigger)
+    if path:
+        r.sources.record(path, group.trigger)
     diagnosis: Diagnosis | None = None
     moment: Moment | None = None
     blocks: list[tuple[Segment, FtxBlock]] = []
@@ -384,18 +405,18 @@ def _read_s14(
         tag, qualifier = segment.tag, segment.value(1)
         if tag == "FTX" and qualifier in REFERENCE_QUALIFIERS:
             r.claim(f"ref#{len(references) + 1}", segment)
-            reference = read_reference(r, segment)
+            reference = read_reference(r, segment, f"/Reference[{len(references) + 1}]")
             if reference is not None:
                 references.append(reference)
         elif has_cin and tag == "CIN":
             if r.once(key + "/CIN", segment, "CIN in a diagnosis S14"):
-                diagnosis = read_cin(r, segment, kind=True)
+                diagnosis = read_cin(r, segment, kind=True, path=path)
         elif has_cin and tag == "DTM" and qualifier == "CIS":
             if r.once(key + "/DTM", segment, "DTM+CIS"):
-                moment = r.moment(segment)
+                moment = r.moment(segment, path + "/DiagnoseDateTime")
         elif not has_cin and clinical and tag == "DTM" and qualifier == "CIC":
             if r.once(key + "/DTM", segment, "DTM+CIC"):
-                moment = r.moment(segment)
+                moment = r.moment(segment, path + "/Signed")
         elif not has_cin and tag == "FTX":
             if qualifier != "NC":
                 r.error(
@@ -422,7 +443,7 @@ def _read_s14(
                 f"The clinical S14 holds {len(blocks)} FTX; MedCom's limit is {MAX_CLINICAL_FTX}.",
                 group.trigger,
             )
-        text = r.text(blocks)
+        text = r.text(blocks, path + "/Text01")
         if text is not None:
             texts.append(ClinicalInformation(text, moment))
 

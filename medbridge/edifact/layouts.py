@@ -2,6 +2,10 @@
 reference FTX, the letter header (UNH, BGM, DTM+137) and the S01 party group, each as a reader and
 a builder. edifact-messages.md §5 describes the layouts; the per-letter tables are in
 :mod:`~medbridge.edifact.dis01` and :mod:`~medbridge.edifact.ref01`.
+
+Readers and builders take the same model ``path`` of what they read or write: builders name it in
+their issues, readers record each value's source under it (``Reader.sources``), with the
+``*_FIELDS`` tables below saying which component holds which value.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group
 from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.edifact.segment import Segment
+from medbridge.edifact.sources import WHOLE_SEGMENT, Fields
 from medbridge.model.codes import CodeSystem
 from medbridge.model.common import (
     BinaryObject,
@@ -50,13 +55,76 @@ MAX_CLINICAL_FTX = 9
 MAX_REFS_PER_S14 = 9
 
 
+# Source map rows (path suffix, element, component) of the layouts: the builders below write the
+# same components.
+NAD_PARTY_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 2, 1),
+    ("/IdentifierCode", 2, 2),
+    ("/OrganisationName", 4, 1),
+    ("/DepartmentName", 4, 2),
+    ("/UnitName", 4, 3),
+)
+ADR_FIELDS: Fields = (
+    ("/StreetName", 2, 2),
+    ("/SuburbName", 2, 3),
+    ("/DistrictName", 3, 1),
+    ("/PostCodeIdentifier", 4, 1),
+)
+PNA_PATIENT_FIELDS: Fields = (
+    ("", None, None),
+    ("/CivilRegistrationNumber", 2, 1),
+    ("/PersonSurnameName", 5, 2),
+    ("/PersonGivenName", 6, 2),
+)
+PNA_RELATIVE_FIELDS: Fields = (
+    ("", None, None),
+    ("/PersonIdentifier", 2, 1),
+    ("/PersonSurnameName", 5, 2),
+    ("/PersonGivenName", 6, 2),
+)
+CON_PHONE_FIELDS: Fields = (
+    ("", None, None),
+    ("/TelephoneSubscriberIdentifier", 2, 1),
+    ("/TelephoneSubscriberCode", 1, 1),
+)
+CIN_FIELDS: Fields = (
+    ("", None, None),
+    ("/DiagnoseCode", 2, 1),
+    ("/DiagnoseTypeCode", 2, 2),
+    ("/DiagnoseText", 2, 4),
+)
+CIN_KIND_FIELDS: Fields = (*CIN_FIELDS, ("/DiagnoseDescriptionCode", 1, 1))
+REFERENCE_FIELDS: dict[str, Fields] = {
+    "URL": (("", None, None), ("/RefDescription", 4, 1), ("/URL", 4, 2)),
+    "SUP": (("", None, None), ("/RefDescription", 4, 1), ("/SUP", 1, 1)),
+    "BIN": (
+        ("", None, None),
+        ("/RefDescription", 4, 1),
+        ("/BIN/ObjectIdentifier", 4, 2),
+        ("/BIN/ObjectCode", 4, 3),
+        ("/BIN/ObjectExtensionCode", 4, 4),
+        ("/BIN/OriginalObjectSize", 4, 5),
+    ),
+}
+#: The letter element itself and what comes from UNH (StatisticalCode is derived from E3, M2).
+UNH_FIELDS: Fields = (
+    ("", None, None),
+    ("/Letter/Identifier", 1, 1),
+    ("/Letter/TypeCode", 3, 1),
+    ("/Letter/VersionCode", 2, 5),
+    ("/Letter/StatisticalCode", 3, 1),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class LetterContext:
-    """What a letter takes from the envelope: UNH and the UNB EANs."""
+    """What a letter takes from the envelope: UNH and the UNB EANs (S002, S003 of ``unb``)."""
 
     unh: Segment
     sender_ean: str
     recipient_ean: str
+    unb: Segment
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,9 +132,11 @@ class LetterContext:
 
 
 def read_party_nad(
-    r: Reader, nad: Segment
+    r: Reader, nad: Segment, path: str
 ) -> tuple[PartyId | None, str | None, str | None, str | None]:
-    """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit)."""
+    """NAD E2 (id, type, agency → PartyId) and E4.1–E4.3 (organisation, department, unit) of the
+    party at ``path``."""
+    r.sources.record(path, nad, NAD_PARTY_FIELDS)
     ident = nad.value(2, 1)
     party_id: PartyId | None = None
     if not ident:
@@ -115,8 +185,9 @@ def party_nad(
     )
 
 
-def read_adr(adr: Segment) -> dict[str, str | None]:
-    """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode."""
+def read_adr(r: Reader, adr: Segment, path: str) -> dict[str, str | None]:
+    """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode of the holder at ``path``."""
+    r.sources.record(path, adr, ADR_FIELDS)
     return {
         "street": opt(adr.value(2, 2)),
         "suburb": opt(adr.value(2, 3)),
@@ -176,8 +247,11 @@ def apply_address(target: Party | Patient | Relative, values: dict[str, str | No
     target.postcode = values["postcode"]
 
 
-def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None) -> Patient | None:
+def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None, path: str) -> Patient | None:
     """S07 PNA (+ RFF): the patient's CPR or replacement id, surname and given names."""
+    r.sources.record(path, pna, PNA_PATIENT_FIELDS)
+    if rff is not None:
+        r.sources.record_value(path + "/AlternativeIdentifier", rff, 1, 2)
     cpr = pna.value(2, 1)
     if cpr and rff is not None:
         r.error(
@@ -245,7 +319,9 @@ def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suf
     )
 
 
-def read_relative_pna(r: Reader, pna: Segment, relation: object) -> Relative | None:
+def read_relative_pna(r: Reader, pna: Segment, relation: object, path: str) -> Relative | None:
+    """PNA+PAS: the relative at ``path`` (its RelationCode comes from REL, read by the caller)."""
+    r.sources.record(path, pna, PNA_RELATIVE_FIELDS)
     surname = pna.value(5, 2)
     if not surname:
         r.missing("the relative's surname (PNA element 5)", pna)
@@ -271,8 +347,10 @@ def dtm(b: Builder, key: str, qualifier: str, moment: Moment, path: str) -> None
     b.add(key, "DTM", (qualifier, value, "203"))
 
 
-def read_cin(r: Reader, cin: Segment, *, kind: bool) -> Diagnosis | None:
-    """CIN E1.1 kind (when ``kind``), E2.1 code, E2.2 code list, E2.4 text (E2.3 ignored)."""
+def read_cin(r: Reader, cin: Segment, *, kind: bool, path: str) -> Diagnosis | None:
+    """CIN E1.1 kind (when ``kind``), E2.1 code, E2.2 code list, E2.4 text (E2.3 ignored) of the
+    diagnosis at ``path``."""
+    r.sources.record(path, cin, CIN_KIND_FIELDS if kind else CIN_FIELDS)
     text = cin.value(2, 4)
     if not text:
         r.missing("a diagnosis text (CIN element 2, component 4)", cin)
@@ -322,9 +400,10 @@ def dis01_agency(system: CodeSystem | None) -> str:
     return "SST" if system is CodeSystem.SKS else ""
 
 
-def read_reference(r: Reader, ftx: Segment) -> Reference | None:
+def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
     """A reference FTX (§9.7): ``URL``, ``SUP`` or ``BIN``, one FTX each."""
     qualifier = ftx.value(1)
+    r.sources.record(path, ftx, REFERENCE_FIELDS.get(qualifier, WHOLE_SEGMENT))
     description = ftx.value(4, 1)
     if not description:
         r.missing("a reference description (FTX element 4, component 1)", ftx)
@@ -462,7 +541,9 @@ def header_segments(
 def read_header(
     r: Reader, ctx: LetterContext, top: list[Segment], letter_type: str
 ) -> LetterHeader | None:
-    """The message-level segments: BGM (constant) and DTM+137."""
+    """The message-level segments: BGM (constant) and DTM+137. The letter's identifier and
+    statistical code come from UNH (elements 1 and 3)."""
+    r.sources.record("", ctx.unh, UNH_FIELDS)
     authorisation: Moment | None = None
     seen_bgm = False
     for segment in top:
@@ -471,7 +552,7 @@ def read_header(
             r.claim("BGM", segment)
         elif segment.tag == "DTM" and segment.value(1) == "137" and "DTM.137" not in r.units:
             r.claim("DTM.137", segment)
-            authorisation = r.moment(segment)
+            authorisation = r.moment(segment, "/Letter/Authorisation")
         else:
             r.unknown(segment, "the message level (before the first group)")
     if not seen_bgm:
@@ -545,7 +626,7 @@ def party_group(
         )
 
 
-def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patient | None:
+def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool, path: str) -> Patient | None:
     """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
     and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
     title in EMP, where DIS01 puts the occupation."""
@@ -555,6 +636,8 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patien
         tag = segment.tag
         if tag == "CON" and title_in_emp:
             r.claim(f"S07/CON#{len(phones) + 1}", segment)
+            phone_path = f"{path}/TelephoneSubscriber[{len(phones) + 1}]"
+            r.sources.record(phone_path, segment, CON_PHONE_FIELDS)
             kind = r.code(TELEPHONE_KIND, segment, 1)
             if kind is not None:
                 phones.append(Telephone(segment.value(2, 1), kind))
@@ -575,12 +658,15 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool) -> Patien
     if pna is None:
         r.missing("the patient (S07 PNA+PAT)", group.trigger)
         return None
-    patient = read_patient_pna(r, pna, rff)
+    patient = read_patient_pna(r, pna, rff, path)
     if patient is None:
         return None
     if address_segment is not None:
-        apply_address(patient, read_adr(address_segment))
+        apply_address(patient, read_adr(r, address_segment, path))
     if emp is not None:
+        r.sources.record_value(
+            path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4
+        )
         if title_in_emp:
             patient.title = opt(emp.value(3, 4))
         else:

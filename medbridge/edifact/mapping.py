@@ -18,6 +18,11 @@ while the model still renders to the recorded canonical form ("a field whose mod
 equals what its provenance decodes to is written from the provenance"), so EDIFACT → model →
 EDIFACT is byte-identical; a changed field drops its provenance.
 
+**Sources.** The reader also records where each model value came from (``Reader.sources``, a
+:class:`~medbridge.edifact.sources.SourceMap`), under the same model paths the builder names in
+its issues, relative to the letter element (``/Sender/Identifier``); the API layer uses them to
+give rule and identifier findings their EDIFACT position.
+
 **Losses.** The builder never alters a value. A value the target cannot carry (a character outside
 ISO 8859-1 or CR/LF/TAB, a field with no slot) becomes an :class:`Issue` scoped to the units it
 affects; run with ``lossy=True`` the builder leaves exactly those values out. The codec decides:
@@ -37,6 +42,7 @@ from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment, new_segment, trim_elements
+from medbridge.edifact.sources import Fields, SourceMap
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
@@ -64,6 +70,11 @@ _UNWRITABLE = re.compile("[^\x20-\x7e\xa0-\xff]")
 _DTM_VALUE = re.compile(r"[0-9]{12}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+#: Source map rows (:data:`~medbridge.edifact.sources.Fields`): a DateTime element and its Date
+#: and Time are DTM element 1, component 2; a text starts in element 4 of its first FTX.
+DTM_FIELDS: Fields = (("", 1, 2), ("/Date", 1, 2), ("/Time", 1, 2))
+FTX_TEXT_FIELDS: Fields = (("", 4, None),)
 
 
 def shape(segment: Segment) -> tuple[str, Elements]:
@@ -103,11 +114,12 @@ def in_scope(key: str, scope: str) -> bool:
 
 
 class Reader:
-    """Findings and the unit assignment of one letter being read."""
+    """Findings, the unit assignment and the source map of one letter being read."""
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.units: dict[str, list[Segment]] = {}
+        self.sources = SourceMap()
         self.failed = False
 
     def claim(self, key: str, segment: Segment) -> None:
@@ -211,8 +223,10 @@ class Reader:
             )
         return member
 
-    def moment(self, segment: Segment) -> Moment | None:
-        """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59."""
+    def moment(self, segment: Segment, path: str) -> Moment | None:
+        """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59. The
+        model's ``path`` and its ``Date`` and ``Time`` come from element 1, component 2."""
+        self.sources.record(path, segment, DTM_FIELDS)
         value, fmt = segment.value(1, 2), segment.value(1, 3)
         if fmt != "203":
             self.error(
@@ -235,8 +249,11 @@ class Reader:
             return None
         return Moment(f"{value[:4]}-{value[4:6]}-{value[6:8]}", f"{value[8:10]}:{value[10:12]}")
 
-    def text(self, blocks: Sequence[tuple[Segment, FtxBlock]]) -> FormattedText | None:
-        """Read one field's FTX blocks (§9.2) with located findings."""
+    def text(self, blocks: Sequence[tuple[Segment, FtxBlock]], path: str) -> FormattedText | None:
+        """Read one field's FTX blocks (§9.2) with located findings; the text at ``path``
+        starts in element 4 of the first FTX."""
+        if blocks:
+            self.sources.record(path, blocks[0][0], FTX_TEXT_FIELDS)
         try:
             return read_text([block for _, block in blocks])
         except FtxError as exc:

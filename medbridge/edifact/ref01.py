@@ -52,6 +52,7 @@ from medbridge.edifact.layouts import (
 )
 from medbridge.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.segment import Segment
+from medbridge.edifact.sources import Fields
 from medbridge.model.codes import CodeSystem, DiagnosisKind, StatusCode
 from medbridge.model.common import (
     Party,
@@ -84,6 +85,22 @@ CLINICAL_QUALIFIERS = (
     ("AL", "cave", "Cave"),
 )
 _ROLES = {"PO": "sender", "SSP": "receiver", "BV": "referrer", "PRH": "answer_cc_receiver"}
+#: The model path (relative to the letter) of each S01 role's party.
+_PATHS = {
+    "PO": "/Sender",
+    "SSP": "/Receiver",
+    "BV": "/Sender/Referrer",
+    "PRH": "/AnswerCCReceiver",
+}
+#: Source map rows (path suffix, element, component) of NAD+BV and of an S18 FTX.
+_NAD_REFERRER_FIELDS: Fields = (
+    ("", None, None),
+    ("/Identifier", 2, 1),
+    ("/IdentifierCode", 2, 2),
+    ("/PersonTitle", 4, 1),
+    ("/PersonName", 4, 2),
+)
+_VISITATION_FIELDS: Fields = (("", None, None), ("/InformationCode", 1, 1))
 _S01_SEGMENTS = {
     "PO": {"NAD", "ADR", "CON", "SEQ", "SPR"},
     "SSP": {"NAD", "ADR", "SEQ"},
@@ -146,7 +163,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Hospital
             elif number in ("06",):
                 _read_sts(r, group, key)
             elif number == "07":
-                patient = read_patient_group(r, group, title_in_emp=True)
+                patient = read_patient_group(r, group, title_in_emp=True, path="/Patient")
             elif number == "10":
                 relative = _read_s10(r, group)
                 if relative is not None:
@@ -160,9 +177,9 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Hospital
 
     clinical, references, email = _read_s12(r, s12)
     if reason:
-        additional.clinical_reason = r.text(reason)
+        additional.clinical_reason = r.text(reason, "/AdditionalInformation/ClinicalReason")
     if remarks:
-        additional.supplementary = r.text(remarks)
+        additional.supplementary = r.text(remarks, "/AdditionalInformation/Supplementary")
     for role, what in (("PO", "the sender (S01 NAD+PO)"), ("SSP", "the receiver (S01 NAD+SSP)")):
         if role not in parties and "S01." + role not in seen:
             r.missing(what, ctx.unh)
@@ -205,6 +222,7 @@ def _read_s01(
     r: Reader, group: Group, key: str, role: str, ctx: LetterContext
 ) -> Party | Referrer | None:
     allowed = _S01_SEGMENTS[role]
+    path = _PATHS[role]
     nad: Segment | None = None
     address: dict[str, str | None] | None = None
     telephone = speciality = None
@@ -218,14 +236,17 @@ def _read_s01(
         if tag == "NAD":
             nad = segment
         elif tag == "ADR":
-            address = read_adr(segment)
+            address = read_adr(r, segment, path)
         elif tag == "CON":
+            r.sources.record_value(path + "/TelephoneSubscriberIdentifier", segment, 2, 1)
             telephone = opt(segment.value(2, 1))
         elif tag == "SPR":
+            r.sources.record_value(path + "/MedicalSpecialityCode", segment, 2, 1)
             speciality = r.code(SPECIALITY, segment, 2, 1, allow_empty=True)
     if nad is None:
         return None
     if role == "BV":
+        r.sources.record(path, nad, _NAD_REFERRER_FIELDS)
         name = nad.value(4, 2)
         if not name:
             r.missing("the referrer's name (NAD+BV element 4, component 2)", nad)
@@ -238,10 +259,12 @@ def _read_s01(
             identifier_code=code,
             person_title=opt(nad.value(4, 1)),
         )
-    party_id, organisation, department, unit = read_party_nad(r, nad)
+    party_id, organisation, department, unit = read_party_nad(r, nad, path)
     if party_id is None:
         return None
     ean = {"PO": ctx.sender_ean, "SSP": ctx.recipient_ean}.get(role)
+    if ean is not None:  # the UNB sender (S002) or recipient (S003) identification
+        r.sources.record_value(path + "/EANIdentifier", ctx.unb, 2 if role == "PO" else 3, 1)
     party = Party(
         identifier=party_id,
         ean=ean,
@@ -273,16 +296,20 @@ def _read_s02(
                 )
         elif tag == "RFF" and qualifier == "ROI":
             if r.once("S02/RFF", segment, "RFF+ROI in S02"):
+                r.sources.record_value("/Letter/EpisodeOfCareIdentifier", segment, 1, 2)
                 value = segment.value(1, 2)
                 episode = None if value in ("", "_") else value
         elif tag == "DTM" and qualifier == "4":
             r.once("S02/DTM", segment, "DTM+4 in S02")
         elif tag == "CIN" and qualifier == "H":
             if r.once("S02/CIN.H", segment, "CIN+H (referral diagnosis)"):
-                referral.refer = read_cin(r, segment, kind=False)
+                referral.refer = read_cin(r, segment, kind=False, path="/Referral/Refer")
         elif tag == "CIN":
-            r.claim(f"S02/CIN#{len(referral.additional) + 1}", segment)
-            diagnosis = read_cin(r, segment, kind=True)
+            index = len(referral.additional) + 1
+            r.claim(f"S02/CIN#{index}", segment)
+            diagnosis = read_cin(
+                r, segment, kind=True, path=f"/Referral/ReferralAdditional[{index}]"
+            )
             if diagnosis is not None:
                 referral.additional.append(diagnosis)
         elif tag == "FTX" and qualifier == "DI":
@@ -311,6 +338,7 @@ def _read_s10(r: Reader, group: Group) -> Relative | None:
         if not r.once(f"S10/{tag}", segment, f"{tag} in S10"):
             continue
         if tag == "REL":
+            r.sources.record_value("/Relative/RelationCode", segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         else:
             pna = segment
@@ -319,7 +347,7 @@ def _read_s10(r: Reader, group: Group) -> Relative | None:
         return None
     if relation is None:
         return None
-    return read_relative_pna(r, pna, relation)
+    return read_relative_pna(r, pna, relation, "/Relative")
 
 
 def _read_s12(
@@ -338,11 +366,12 @@ def _read_s12(
         if qualifier == "IN":
             if email is not None:
                 r.duplicate(segment, "patient e-mail (FTX+IN)")
+            r.sources.record_value("/Patient/EmailIdentifier", segment, 4, 1)
             email = segment.value(4, 1) or None
         elif qualifier in texts:
             texts[qualifier].append((segment, r.ftx_block(segment)))
         elif qualifier in REFERENCE_QUALIFIERS:
-            reference = read_reference(r, segment)
+            reference = read_reference(r, segment, f"/Reference[{len(references) + 1}]")
             if reference is not None:
                 references.append(reference)
         elif qualifier == "PR":
@@ -367,9 +396,9 @@ def _read_s12(
             segments[0],
         )
     clinical: RelevantClinicalInformation | None = None
-    for qualifier, field_name, _ in CLINICAL_QUALIFIERS:
+    for qualifier, field_name, element in CLINICAL_QUALIFIERS:
         if texts[qualifier]:
-            text = r.text(texts[qualifier])
+            text = r.text(texts[qualifier], f"/RelevantClinicalInformation/{element}")
             if text is not None:
                 clinical = clinical or RelevantClinicalInformation()
                 setattr(clinical, field_name, text)
@@ -388,14 +417,18 @@ def _read_s18(
             r.once("S18/GIS", segment, "GIS in S18")
         elif tag == "PTY":
             if r.once("S18/PTY", segment, "PTY in S18"):
+                r.sources.record_value("/AdditionalInformation/Priority", segment, 2, 1)
                 additional.priority = r.code(PRIORITY, segment, 2)
         elif tag == "PAS":
             if r.once("S18/PAS", segment, "PAS in S18"):
+                r.sources.record_value("/AdditionalInformation/ReferralStatus", segment, 1, 1)
                 additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
         elif tag == "FTX":
+            path = f"/HospitalVisitation[{len(visitations) + 1}]"
             r.claim(f"S18/FTX#{len(visitations) + 1}", segment)
+            r.sources.record(path, segment, _VISITATION_FIELDS)
             code = r.code(INFORMATION_CODE, segment, 1)
-            text = r.text([(segment, r.ftx_block(segment))])
+            text = r.text([(segment, r.ftx_block(segment))], path + "/Information")
             if code is not None and text is not None:
                 visitations.append(HospitalVisitation(code, text))
         else:
@@ -414,6 +447,7 @@ def _read_s19(
             r.once("S19/STS", segment, "STS in S19")
         elif tag == "TDT":
             if r.once("S19/TDT", segment, "TDT in S19"):
+                r.sources.record_value("/AdditionalInformation/Transport", segment, 3, 1)
                 additional.transport = r.code(TRANSPORT, segment, 3)
         elif tag == "FTX" and segment.value(1) == "COT":
             r.claim("S19/FTX", segment)

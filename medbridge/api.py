@@ -17,6 +17,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
@@ -384,7 +385,15 @@ def _iter_edifact(
         assert isinstance(error, EdifactInputError)
         return error
 
-    iterator = iter_interchange(data, limits=limits)
+    from medbridge.edifact.sources import InterchangeSources
+    from medbridge.validate.cascade import suppress_cascades
+
+    # Each message gets the same semantic rules as ``read`` gives the whole interchange, located
+    # with its own letter's source map. The reader appends one map per letter in reading order
+    # and yields the messages in that order, so the front map is always the yielded message's;
+    # it is dropped once used, which keeps memory flat.
+    sources = InterchangeSources()
+    iterator = iter_interchange(data, limits=limits, sources=sources)
     while True:
         try:
             item = _guard(lambda: next(iterator, None))
@@ -393,6 +402,10 @@ def _iter_edifact(
         if item is None:
             return
         message, findings = item
+        own = InterchangeSources(sources.envelope, sources.letters[:1])
+        del sources.letters[:1]
+        rule_findings = _guard(partial(_rules, message))
+        findings = suppress_cascades([*findings, *own.locate(rule_findings)])
         if any(f.is_error for f in findings):
             raise failure(findings)
         yield message

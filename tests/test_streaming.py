@@ -465,3 +465,36 @@ def test_info_findings_go_with_their_message_whatever_the_window() -> None:
     assert codes == [[], [], ["edifact.syntax.needless-release"]]
     for size in CHUNK_SIZES:
         assert interchange(chunked(data, size), DEFAULT_LIMITS) == interchange(data, DEFAULT_LIMITS)
+
+
+@pytest.mark.parametrize("size", CHUNK_SIZES)
+def test_rules_run_per_message_and_are_located_in_that_message(tmp_path: Path, size: int) -> None:
+    """A message that breaks a semantic rule stops ``iter_read`` as it stops ``read``: the
+    messages before it are yielded, and the error points into *its* segments."""
+    data = repeated(3)
+    second = data.index(b"UNH+EPI0000001")
+    pna = data.index(b"PNA+PAT+", second)
+    cpr_end = data.index(b":", pna + len(b"PNA+PAT+"))
+    bad = data[: cpr_end - 10] + b"3213651234" + data[cpr_end:]  # day 32: id.cpr.date
+    path = tmp_path / "three.edi"
+    path.write_bytes(bad)
+
+    with pytest.raises(EdifactInputError) as whole:
+        medbridge.read(bad)
+    yielded: list[Message] = []
+    with pytest.raises(EdifactInputError) as streamed:
+        for message in _iter_path(path, DEFAULT_LIMITS, False, chunk_size=size):
+            yielded.append(message)
+
+    assert len(yielded) == 1
+    (error,) = [f for f in streamed.value.findings if f.is_error]
+    assert error.code == "id.cpr.date"
+    assert (error.location.tag, error.location.offset) == ("PNA", pna)
+    assert error.location.line == bad.count(b"\n", 0, pna) + 1
+    (expected,) = [f for f in whole.value.findings if f.code == "id.cpr.date"]
+    assert (expected.location.segment, expected.location.offset) == (
+        error.location.segment,
+        error.location.offset,
+    )
+    # The valid interchange streams through with the rules on.
+    assert len(list(medbridge.iter_read(repeated(3)))) == 3

@@ -164,10 +164,14 @@ class _Checker:
     def add(self, code: str, severity: Severity, message: str, path: str) -> None:
         self.findings.append(Finding(code, severity, message, Location(path=path)))
 
+    # The checks below that run for (nearly) every element take the element path in pieces,
+    # ``*where`` (a parent path and the element's relative path), and join them only when they
+    # add a finding: a valid letter then builds none of these path strings.
+
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
 
-    def text(self, value: str | None, path: str, *, may_be_empty: bool = False) -> None:
+    def text(self, value: str | None, *where: str, may_be_empty: bool = False) -> None:
         """Whitespace-only and probably-truncated values."""
         if value is None:
             return
@@ -178,7 +182,7 @@ class _Checker:
                 Severity.WARNING,
                 f"The value is {what}; the schema accepts it, but a receiver sees nothing. Leave "
                 "the element out if it is optional, or fill in the real value.",
-                path,
+                "/".join(where),
             )
         elif len(value) in _TRUNCATION_LENGTHS and value.endswith("*"):
             self.add(
@@ -186,10 +190,10 @@ class _Checker:
                 Severity.INFO,
                 f"The value is {len(value)} characters long, the most the element allows, and "
                 "ends in '*': it was probably cut short by the sending system.",
-                path,
+                "/".join(where),
             )
 
-    def date(self, text: str, path: str) -> _dt.date | None:
+    def date(self, text: str, *where: str) -> _dt.date | None:
         """Check a ``Date`` element's text; the calendar date when usable for comparisons."""
         match = _XS_DATE.fullmatch(text)
         if match is None:
@@ -197,7 +201,7 @@ class _Checker:
                 "rule.date.invalid",
                 Severity.ERROR,
                 f"{_quote(text)} is not a date in the form YYYY-MM-DD.",
-                path,
+                "/".join(where),
             )
             return None
         sign, year, month, day, zone = match.groups()
@@ -207,14 +211,14 @@ class _Checker:
                 Severity.ERROR,
                 f"The date has the time-zone suffix {zone!r}; MedCom dates are Danish local "
                 "dates written YYYY-MM-DD with no zone. Remove the suffix.",
-                path,
+                "/".join(where),
             )
         if sign or len(year) != 4 or year == "0000":
             self.add(
                 "rule.date.year-range",
                 Severity.ERROR,
                 f"The year {sign}{year} is outside 0001-9999; MedCom dates have a four-digit year.",
-                path,
+                "/".join(where),
             )
             return None
         try:
@@ -224,11 +228,11 @@ class _Checker:
                 "rule.date.invalid",
                 Severity.ERROR,
                 f"{_quote(text)} is not a real calendar date.",
-                path,
+                "/".join(where),
             )
             return None
 
-    def time(self, text: str, path: str) -> int | None:
+    def time(self, text: str, *where: str) -> int | None:
         """Check a ``Time`` element's text (``hh:mm``); minute of the day, None when unknown."""
         match = _TIME.fullmatch(text)
         if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
@@ -237,18 +241,18 @@ class _Checker:
                 Severity.ERROR,
                 f"{_quote(text)} is not a time hh:mm from 00:00 to 23:59 (seconds are not "
                 "allowed in these letters).",
-                path,
+                "/".join(where),
             )
             return None
         minute = int(match.group(1)) * 60 + int(match.group(2))
         return None if minute == 0 else minute
 
-    def moment(self, moment: Moment | None, path: str) -> _Point | None:
-        """Check a DateTime element (``path`` is the element holding ``Date`` and ``Time``)."""
+    def moment(self, moment: Moment | None, *where: str) -> _Point | None:
+        """Check a DateTime element (``where`` is the element holding ``Date`` and ``Time``)."""
         if moment is None:
             return None
-        day = self.date(moment.date, f"{path}/Date")
-        minute = self.time(moment.time, f"{path}/Time") if moment.time is not None else None
+        day = self.date(moment.date, *where, "Date")
+        minute = self.time(moment.time, *where, "Time") if moment.time is not None else None
         return None if day is None else _Point(day, minute)
 
     def recorded(self, point: _Point | None, path: str, what: str) -> None:
@@ -394,8 +398,8 @@ class _Checker:
     def letter(self, letter: Letter, base: str) -> None:
         municipality = isinstance(letter, CarePlan)
         header = letter.header
-        self.text(header.identifier, f"{base}/Letter/Identifier")
-        self.text(header.statistical_code, f"{base}/Letter/StatisticalCode")
+        self.text(header.identifier, base, "Letter/Identifier")
+        self.text(header.statistical_code, base, "Letter/StatisticalCode")
         if header.statistical_code.strip() and header.statistical_code != letter.type_code:
             self.add(
                 "rule.letter.statistical-code",
@@ -404,10 +408,10 @@ class _Checker:
                 f"{letter.type_code}; MedCom's examples always repeat the TypeCode.",
                 f"{base}/Letter/StatisticalCode",
             )
-        authorisation = self.moment(header.authorisation, f"{base}/Letter/Authorisation")
+        authorisation = self.moment(header.authorisation, base, "Letter/Authorisation")
         self.recorded(authorisation, f"{base}/Letter/Authorisation", "letter's authorisation")
         episode = header.episode_of_care_id
-        self.text(episode, f"{base}/Letter/EpisodeOfCareIdentifier")
+        self.text(episode, base, "Letter/EpisodeOfCareIdentifier")
         if (
             municipality
             and episode is not None
@@ -478,9 +482,9 @@ class _Checker:
             ("SuburbName", party.suburb),
             ("DistrictName", party.district),
         ):
-            self.text(value, f"{path}/{name}")
-        self.text(party.postcode, f"{path}/PostCodeIdentifier", may_be_empty=True)
-        self.text(party.telephone, f"{path}/TelephoneSubscriberIdentifier")
+            self.text(value, path, name)
+        self.text(party.postcode, path, "PostCodeIdentifier", may_be_empty=True)
+        self.text(party.telephone, path, "TelephoneSubscriberIdentifier")
         self.coded(
             party.speciality,
             f"{path}/MedicalSpecialityCode",
@@ -491,25 +495,25 @@ class _Checker:
         if party.contact is not None:
             contact = party.contact
             self.party_id(contact.identifier, f"{path}/Contact/Identifier", municipality=False)
-            self.text(contact.organisation, f"{path}/Contact/OrganisationName")
-            self.text(contact.department, f"{path}/Contact/DepartmentName")
-            self.text(contact.unit, f"{path}/Contact/UnitName")
+            self.text(contact.organisation, path, "Contact/OrganisationName")
+            self.text(contact.department, path, "Contact/DepartmentName")
+            self.text(contact.unit, path, "Contact/UnitName")
         if party.referrer is not None:
             referrer = party.referrer
             self.loose_id(referrer.identifier, referrer.identifier_code, f"{path}/Referrer", False)
-            self.text(referrer.person_name, f"{path}/Referrer/PersonName")
-            self.text(referrer.person_title, f"{path}/Referrer/PersonTitle")
+            self.text(referrer.person_name, path, "Referrer/PersonName")
+            self.text(referrer.person_title, path, "Referrer/PersonTitle")
         if party.signed_by is not None:
             signed = party.signed_by
             self.loose_id(signed.identifier, signed.identifier_code, f"{path}/SignedBy", True)
-            self.text(signed.given_name, f"{path}/SignedBy/PersonGivenName")
-            self.text(signed.surname, f"{path}/SignedBy/PersonSurnameName")
-            self.text(signed.title, f"{path}/SignedBy/PersonTitle")
+            self.text(signed.given_name, path, "SignedBy/PersonGivenName")
+            self.text(signed.surname, path, "SignedBy/PersonSurnameName")
+            self.text(signed.title, path, "SignedBy/PersonTitle")
         count = len(party.contact_information)
         for i, info in enumerate(party.contact_information):
             info_path = f"{path}/{_index('ContactInformation', i, count)}"
-            self.text(info.name, f"{info_path}/ContactName")
-            self.text(info.telephone, f"{info_path}/TelephoneSubscriberIdentifier")
+            self.text(info.name, info_path, "ContactName")
+            self.text(info.telephone, info_path, "TelephoneSubscriberIdentifier")
 
     def patient(self, patient: Patient, path: str, letter: Letter) -> None:
         element = (
@@ -518,20 +522,20 @@ class _Checker:
         self.extend(
             check_patient_identifier(patient.identifier, Location(path=f"{path}/{element}"))
         )
-        self.text(patient.surname, f"{path}/PersonSurnameName")
-        self.text(patient.given_name, f"{path}/PersonGivenName")
-        self.text(patient.title, f"{path}/PersonTitle")
+        self.text(patient.surname, path, "PersonSurnameName")
+        self.text(patient.given_name, path, "PersonGivenName")
+        self.text(patient.title, path, "PersonTitle")
         for name, value in (
             ("StreetName", patient.street),
             ("SuburbName", patient.suburb),
             ("DistrictName", patient.district),
         ):
-            self.text(value, f"{path}/{name}")
-        self.text(patient.postcode, f"{path}/PostCodeIdentifier", may_be_empty=True)
-        self.text(patient.email, f"{path}/EmailIdentifier")
+            self.text(value, path, name)
+        self.text(patient.postcode, path, "PostCodeIdentifier", may_be_empty=True)
+        self.text(patient.email, path, "EmailIdentifier")
         occupation = "Occupation" if isinstance(letter, CarePlan) else "OccupancyText"
-        self.text(patient.occupation, f"{path}/{occupation}")
-        self.text(patient.telephone, f"{path}/TelephoneSubscriberIdentifier")
+        self.text(patient.occupation, path, occupation)
+        self.text(patient.telephone, path, "TelephoneSubscriberIdentifier")
         self.telephones(
             patient.telephones,
             f"{path}/TelephoneSubscriber",
@@ -553,7 +557,7 @@ class _Checker:
         parent, _, element = element_path.rpartition("/")
         for i, phone in enumerate(telephones):
             path = f"{parent}/{_index(element, i, count)}"
-            self.text(phone.number, f"{path}/TelephoneSubscriberIdentifier")
+            self.text(phone.number, path, "TelephoneSubscriberIdentifier")
             self.coded(
                 phone.kind,
                 f"{path}/{code_element}",
@@ -578,16 +582,16 @@ class _Checker:
                 if _CPR_SHAPE.fullmatch(identifier):
                     self.extend(check_cpr(identifier, Location(path=f"{path}/PersonIdentifier")))
                 else:
-                    self.text(identifier, f"{path}/PersonIdentifier")
-            self.text(relative.surname, f"{path}/PersonSurnameName")
-            self.text(relative.given_name, f"{path}/PersonGivenName")
+                    self.text(identifier, path, "PersonIdentifier")
+            self.text(relative.surname, path, "PersonSurnameName")
+            self.text(relative.given_name, path, "PersonGivenName")
             for name, value in (
                 ("StreetName", relative.street),
                 ("SuburbName", relative.suburb),
                 ("DistrictName", relative.district),
             ):
-                self.text(value, f"{path}/{name}")
-            self.text(relative.postcode, f"{path}/PostCodeIdentifier", may_be_empty=True)
+                self.text(value, path, name)
+            self.text(relative.postcode, path, "PostCodeIdentifier", may_be_empty=True)
             self.telephones(
                 relative.telephones,
                 f"{path}/CodedTelephoneSubscriberIdentifier",
@@ -599,8 +603,8 @@ class _Checker:
     # -- clinical parts --------------------------------------------------------------------
 
     def diagnosis(self, diagnosis: Diagnosis, path: str) -> _Point | None:
-        self.text(diagnosis.code, f"{path}/DiagnoseCode")
-        self.text(diagnosis.text, f"{path}/DiagnoseText")
+        self.text(diagnosis.code, path, "DiagnoseCode")
+        self.text(diagnosis.text, path, "DiagnoseText")
         self.coded(
             diagnosis.kind,
             f"{path}/DiagnoseDescriptionCode",
@@ -608,11 +612,11 @@ class _Checker:
             _DIAGNOSIS_KINDS_2005,
             municipality=False,
         )
-        return self.moment(diagnosis.moment, f"{path}/DiagnoseDateTime")
+        return self.moment(diagnosis.moment, path, "DiagnoseDateTime")
 
     def referral(self, referral: Referral, path: str, additional_element: str) -> _Point | None:
-        self.text(referral.identifier, f"{path}/Identifier")
-        received = self.moment(referral.received, f"{path}/Received")
+        self.text(referral.identifier, path, "Identifier")
+        received = self.moment(referral.received, path, "Received")
         if referral.refer is not None:
             self.diagnosis(referral.refer, f"{path}/Refer")
         count = len(referral.additional)
@@ -624,11 +628,11 @@ class _Checker:
         count = len(references)
         for i, reference in enumerate(references):
             path = f"{base}/{_index('Reference', i, count)}"
-            self.text(reference.description, f"{path}/RefDescription")
-            self.text(reference.url, f"{path}/URL")
+            self.text(reference.description, path, "RefDescription")
+            self.text(reference.url, path, "URL")
             binary = reference.binary
             if binary is not None:
-                self.text(binary.identifier, f"{path}/BIN/ObjectIdentifier")
+                self.text(binary.identifier, path, "BIN/ObjectIdentifier")
                 if binary.original_size < 1:
                     self.add(
                         "rule.reference.size",
@@ -648,8 +652,8 @@ class _Checker:
         if letter.referral is not None:
             received = self.referral(letter.referral, f"{base}/Referral", "ReferalAdditional")
             events.append((received, f"{base}/Referral/Received", "referral's received time"))
-        admission = self.moment(letter.admission, f"{base}/Admission")
-        discharge = self.moment(letter.discharge, f"{base}/Discharge")
+        admission = self.moment(letter.admission, base, "Admission")
+        discharge = self.moment(letter.discharge, base, "Discharge")
         events.append((admission, f"{base}/Admission", "admission"))
         events.append((discharge, f"{base}/Discharge", "discharge"))
         self.not_before_admission(discharge, admission, f"{base}/Discharge", "discharge")
@@ -669,7 +673,7 @@ class _Checker:
         has_text = False
         for i, info in enumerate(letter.clinical_information):
             path = f"{base}/{_index('ClinicalInformation', i, count)}"
-            signed = self.moment(info.signed, f"{path}/Signed")
+            signed = self.moment(info.signed, path, "Signed")
             events.append((signed, f"{path}/Signed", "signing time of the clinical text"))
             has_text = has_text or _has_text(info.text)
         for point, path, what in events:
@@ -717,11 +721,11 @@ class _Checker:
             self.party_id(
                 practitioner.identifier, f"{base}/Practitioner/Identifier", municipality=True
             )
-            self.text(practitioner.person_name, f"{base}/Practitioner/PersonName")
-            self.text(practitioner.telephone, f"{base}/Practitioner/TelephoneSubscriberIdentifier")
+            self.text(practitioner.person_name, base, "Practitioner/PersonName")
+            self.text(practitioner.telephone, base, "Practitioner/TelephoneSubscriberIdentifier")
         if letter.relatives is not None:
             self.relatives(letter.relatives.relatives, f"{base}/Relatives", municipality=True)
-        admission = self.moment(letter.admission, f"{base}/Admission")
+        admission = self.moment(letter.admission, base, "Admission")
         self.recorded(admission, f"{base}/Admission", "admission")
         self.not_after_authorisation(admission, authorisation, f"{base}/Admission", "admission")
         for moment, element, what in (
@@ -732,7 +736,7 @@ class _Checker:
             ),
             (letter.agreed_discharge, "AgreedDischarge", "agreed discharge"),
         ):
-            point = self.moment(moment, f"{base}/{element}")
+            point = self.moment(moment, base, element)
             self.planned(point, f"{base}/{element}", what)
             self.not_before_admission(point, admission, f"{base}/{element}", what)
         coordination = letter.further_coordination
@@ -746,11 +750,9 @@ class _Checker:
                 _DISCHARGE_DATE_CODES,
                 municipality=True,
             )
-            day = (
-                self.date(conference.date, f"{path}/Date") if conference.date is not None else None
-            )
+            day = self.date(conference.date, path, "Date") if conference.date is not None else None
             minute = (
-                self.time(conference.time, f"{path}/Time") if conference.time is not None else None
+                self.time(conference.time, path, "Time") if conference.time is not None else None
             )
             point = None if day is None else _Point(day, minute)
             self.planned(point, f"{path}/Date", "discharge conference")
@@ -759,7 +761,7 @@ class _Checker:
         if ability is not None:
             path = f"{base}/ExpectedAbilityToFunctionAtDischarge"
             if ability.last_modified is not None:
-                day = self.date(ability.last_modified, f"{path}/LastModifiedDate")
+                day = self.date(ability.last_modified, path, "LastModifiedDate")
                 point = None if day is None else _Point(day, None)
                 self.recorded(point, f"{path}/LastModifiedDate", "function assessment date")
             elements = ability.elements or []
@@ -812,7 +814,7 @@ class _Checker:
                 f"({described}).",
                 f"{path}/Code",
             )
-        self.text(term.description, f"{path}/CodeDescription")
+        self.text(term.description, path, "CodeDescription")
 
 
 def _has_text(text: FormattedText | None) -> bool:

@@ -19,10 +19,24 @@ entry) and :class:`Struct` itself.
 Namespaces: an entry without ``ns`` lives in the namespace of its parent element, so 2005 tables
 name no namespace at all and XDIS21 tables name one only where the standard switches (§4.3.1).
 
-Reading is the hot path of ``validate`` and ``read``, so the tables carry what they can work out
-once: each :class:`Leaf` keeps its Clark-notation tag per namespace and each :class:`Code` its
-value → member map. An element's children are read from lxml once into a :class:`Children`
-cursor (element and tag side by side) that the entries consume from the front.
+Reading is the hot path of ``validate`` and ``read``, so a table is *compiled* before it reads:
+interpreting the entries afresh for every element cost about five Python calls per element (entry,
+cursor, converter, namespace and tag look-ups). On its first read in a namespace a
+:class:`Struct` turns each entry into one *step*, a closure with everything the entry can work
+out in advance bound as plain locals: the Clark-notation tag it matches, the model attribute, the
+converter's own read function for the namespace the element will be in (known, since the tag
+fixes it). A step has one signature, ``step(elements, tags, pos, parent, out, ctx) -> pos``: it
+looks at the child at ``pos``, stores what it read in ``out`` and returns the position after
+what it consumed. The compiled struct reads its element's children from lxml once into two lists
+(elements and their tags, the tags ending in a ``None`` sentinel so that no step needs a bounds
+check), runs its steps in order and builds the model object. A plain text leaf costs one Python
+call: its step reads the text itself when the element has no children and no attributes (the
+valid case) and leaves everything else to :func:`text_of`. Converters offer the same through
+``reader(ns)`` (:func:`reader_of`): :class:`Code` looks the text up in its value → member map,
+:class:`MomentOf` and :class:`Wrap` compile their inner tags, a nested :class:`Struct` hands out
+its compiled reader. Compiled steps are cached per namespace on the table (a table meets one to
+three namespaces); the tables themselves stay the plain data above, and writing walks them
+directly (writing is not the hot path).
 
 Reading never raises a built-in exception: what cannot be placed becomes an error finding
 (``xml.mapping.unexpected``, ``xml.mapping.missing``, ``xml.mapping.value``) collected in the
@@ -65,6 +79,8 @@ __all__ = [
     "LetterMapping",
     "MomentOf",
     "ReadContext",
+    "ReadFn",
+    "Step",
     "Struct",
     "Wrap",
     "WriteContext",
@@ -73,6 +89,7 @@ __all__ = [
     "dropped_node_finding",
     "element_children",
     "is_dropped_node",
+    "reader_of",
     "struct",
     "text_of",
 ]
@@ -204,6 +221,14 @@ def check_xml_chars(value: str, ctx: WriteContext, *more: str) -> str:
     return value
 
 
+#: A converter's read function for elements in one namespace (see :func:`reader_of`).
+ReadFn = Callable[[Any, ReadContext], Any]
+
+#: A compiled entry: ``step(elements, tags, pos, parent, out, ctx)`` reads what the entry takes
+#: from the children at ``pos`` into ``out`` and returns the position after it. ``tags`` holds the
+#: children's Clark-notation tags and ends in a ``None`` sentinel (see :func:`_split_children`).
+Step = Callable[[list[Any], list[str | None], int, Any, dict[str, Any], ReadContext], int]
+
 # ---------------------------------------------------------------------------------------------
 # converters
 
@@ -221,6 +246,19 @@ class Converter(Protocol):
 class _Base:
     def absent(self, value: Any) -> bool:
         return value is None
+
+
+def reader_of(conv: Converter, ns: str) -> ReadFn:
+    """The function that reads ``conv``'s value from an element in namespace ``ns``.
+
+    A converter may offer ``reader(ns)``, a read function specialised for that namespace (tags
+    and look-ups bound in advance); any other converter is read with its ``read`` method.
+    """
+    reader = getattr(conv, "reader", None)
+    if reader is None:
+        return conv.read
+    compiled: ReadFn = reader(ns)
+    return compiled
 
 
 def text_of(element: Any, ctx: ReadContext) -> str | None:
@@ -290,6 +328,21 @@ class Code(_Base):
         # value → member, built once: a dict hit is several times cheaper than calling the enum
         # class. A miss still goes through the enum, so its own rules decide as before.
         object.__setattr__(self, "members", {m.value: m for m in self.enum_cls})
+
+    def reader(self, ns: str) -> ReadFn:
+        members = self.members
+        read = self.read
+
+        def read_code(element: Any, ctx: ReadContext) -> Any:
+            # The valid case inline: a text-only element without attributes holding a listed
+            # value. Anything else takes :meth:`read`, which reports what is wrong.
+            if not len(element) and not len(element.attrib):
+                member = members.get(element.text or "")
+                if member is not None:
+                    return member
+            return read(element, ctx)
+
+        return read_code
 
     def read(self, element: Any, ctx: ReadContext) -> Any:
         raw = text_of(element, ctx)
@@ -388,27 +441,34 @@ class MomentOf(_Base):
 
     ns: str | None = None
 
-    def read(self, element: Any, ctx: ReadContext) -> Any:
-        ns = self.ns or namespace_of(element)
-        children = child_elements(element, ctx)
-        if children is None:
-            return None
-        values: list[str | None] = []
-        for name in ("Date", "Time"):
-            child = children.take(_qname(ns, name))
-            if child is not None:
-                values.append(text_of(child, ctx))
-            else:
-                ctx.missing(name, element)
+    def reader(self, ns: str) -> ReadFn:
+        inner = self.ns or ns
+        date_tag, time_tag = _qname(inner, "Date"), _qname(inner, "Time")
+
+        def read_moment(element: Any, ctx: ReadContext) -> Any:
+            children = _split_children(element, ctx)
+            if children is None:
                 return None
-        rest = children.rest()
-        if rest:
-            ctx.unexpected(rest[0], element)
-            return None
-        date, time = values
-        if date is None or time is None:
-            return None
-        return Moment(date, time)
+            elements, tags = children
+            if tags[0] != date_tag:  # the None sentinel when there are no children
+                ctx.missing("Date", element)
+                return None
+            date = text_of(elements[0], ctx)
+            if tags[1] != time_tag:
+                ctx.missing("Time", element)
+                return None
+            time = text_of(elements[1], ctx)
+            if len(elements) > 2:
+                ctx.unexpected(elements[2], element)
+                return None
+            if date is None or time is None:
+                return None
+            return Moment(date, time)
+
+        return read_moment
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        return self.reader(namespace_of(element) or "")(element, ctx)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
         if not isinstance(value, Moment):
@@ -433,12 +493,20 @@ class Formatted(_Base):
 
     inline_ns: str | None = None
 
-    def read(self, element: Any, ctx: ReadContext) -> Any:
+    def reader(self, ns: str) -> ReadFn:
         from medbridge.xml.text import read_formatted
 
-        if _foreign_attributes(element, ctx):
-            return None
-        return read_formatted(element, self.inline_ns or namespace_of(element), ctx)
+        namespace = self.inline_ns or ns or None
+
+        def read_text(element: Any, ctx: ReadContext) -> Any:
+            if _foreign_attributes(element, ctx):
+                return None
+            return read_formatted(element, namespace, ctx)
+
+        return read_text
+
+    def read(self, element: Any, ctx: ReadContext) -> Any:
+        return self.reader(namespace_of(element) or "")(element, ctx)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
         from medbridge.xml.text import write_formatted
@@ -451,13 +519,13 @@ class Formatted(_Base):
 
 
 class Entry(Protocol):
-    """One row of a table: consumes elements from the front of ``children`` on read."""
+    """One row of a table: compiled into a :data:`Step` that consumes elements on read."""
 
     def attrs(self) -> tuple[str, ...]: ...
 
-    def read(
-        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
-    ) -> None: ...
+    def compile(self, ns: str) -> Step:
+        """The step reading this entry from children whose default namespace is ``ns``."""
+        ...
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None: ...
 
@@ -487,10 +555,11 @@ class _Tags(dict[str | None, str]):
 
 
 class Children:
-    """The child elements of one element-only element, consumed from the front by the entries.
+    """The child elements of one element-only element, consumed from the front (a helper for
+    code that walks elements by hand; the compiled tables use the two lists directly).
 
-    Each child's tag is read from lxml once, here, and kept next to the element: every entry
-    compares the head tag, and lxml builds a new ``{ns}name`` string on each ``.tag`` access.
+    Each child's tag is read from lxml once, here, and kept next to the element: lxml builds a
+    new ``{ns}name`` string on each ``.tag`` access.
     """
 
     __slots__ = ("elements", "pos", "tags")
@@ -536,19 +605,72 @@ class Leaf:
     def attrs(self) -> tuple[str, ...]:
         return (self.attr,)
 
-    def read(
-        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
-    ) -> None:
-        tag = self.tags[self.ns or ns]
+    def compile(self, ns: str) -> Step:
+        element_ns = self.ns or ns
+        tag = self.tags[element_ns]
+        attr, name, required = self.attr, self.name, self.required
+        read = reader_of(self.conv, element_ns)
+
         if self.many:
-            values: list[Any] = []
-            while (element := children.take(tag)) is not None:
-                values.append(self.conv.read(element, ctx))
-            out[self.attr] = values
-        elif (element := children.take(tag)) is not None:
-            out[self.attr] = self.conv.read(element, ctx)
-        elif self.required:
-            ctx.missing(self.name, parent)
+
+            def read_run(
+                elements: list[Any],
+                tags: list[str | None],
+                pos: int,
+                parent: Any,
+                out: dict[str, Any],
+                ctx: ReadContext,
+            ) -> int:
+                values: list[Any] = []
+                while tags[pos] == tag:  # stops at the None sentinel at the latest
+                    values.append(read(elements[pos], ctx))
+                    pos += 1
+                out[attr] = values
+                return pos
+
+            return read_run
+
+        if read is text_of:
+
+            def read_text(
+                elements: list[Any],
+                tags: list[str | None],
+                pos: int,
+                parent: Any,
+                out: dict[str, Any],
+                ctx: ReadContext,
+            ) -> int:
+                if tags[pos] == tag:
+                    element = elements[pos]
+                    # text_of inlined for the valid case (no child nodes, no attributes): one
+                    # Python call per text leaf. Anything else goes to text_of, which reports it.
+                    if len(element) or len(element.attrib):
+                        out[attr] = text_of(element, ctx)
+                    else:
+                        out[attr] = element.text or ""
+                    return pos + 1
+                if required:
+                    ctx.missing(name, parent)
+                return pos
+
+            return read_text
+
+        def read_one(
+            elements: list[Any],
+            tags: list[str | None],
+            pos: int,
+            parent: Any,
+            out: dict[str, Any],
+            ctx: ReadContext,
+        ) -> int:
+            if tags[pos] == tag:
+                out[attr] = read(elements[pos], ctx)
+                return pos + 1
+            if required:
+                ctx.missing(name, parent)
+            return pos
+
+        return read_one
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
         value = _get(obj, self.attr)
@@ -595,16 +717,28 @@ class Fixed:
     def attrs(self) -> tuple[str, ...]:
         return ()
 
-    def read(
-        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
-    ) -> None:
-        element = children.take(_qname(self.ns or ns, self.name))
-        if element is None:
-            ctx.missing(self.name, parent)
-            return
-        value = text_of(element, ctx)
-        if value is not None and value != self.literal:
-            ctx.bad_value(element, repr(self.literal), value)
+    def compile(self, ns: str) -> Step:
+        tag = _qname(self.ns or ns, self.name)
+        name, literal = self.name, self.literal
+
+        def read_fixed(
+            elements: list[Any],
+            tags: list[str | None],
+            pos: int,
+            parent: Any,
+            out: dict[str, Any],
+            ctx: ReadContext,
+        ) -> int:
+            if tags[pos] != tag:
+                ctx.missing(name, parent)
+                return pos
+            element = elements[pos]
+            value = text_of(element, ctx)
+            if value is not None and value != literal:
+                ctx.bad_value(element, repr(literal), value)
+            return pos + 1
+
+        return read_fixed
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
         etree.SubElement(parent, _qname(self.ns or ns, self.name)).text = self.literal
@@ -621,17 +755,29 @@ class Flat:
     def attrs(self) -> tuple[str, ...]:
         return (self.attr,)
 
-    def read(
-        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
-    ) -> None:
-        before = children.pos
-        errors = ctx.errors
-        kwargs: dict[str, Any] = {}
-        for entry in self.struct.entries:
-            entry.read(children, parent, self.struct.ns or ns, kwargs, ctx)
-        if children.pos == before and not self.required and ctx.errors == errors:
-            return
-        out[self.attr] = self.struct.build(kwargs, parent, ctx, errors)
+    def compile(self, ns: str) -> Step:
+        steps = self.struct.steps(self.struct.ns or ns)
+        build, attr, required = self.struct.build, self.attr, self.required
+
+        def read_flat(
+            elements: list[Any],
+            tags: list[str | None],
+            pos: int,
+            parent: Any,
+            out: dict[str, Any],
+            ctx: ReadContext,
+        ) -> int:
+            before = pos
+            errors = ctx.errors
+            kwargs: dict[str, Any] = {}
+            for step in steps:
+                pos = step(elements, tags, pos, parent, kwargs, ctx)
+            if pos == before and not required and ctx.errors == errors:
+                return pos
+            out[attr] = build(kwargs, parent, ctx, errors)
+            return pos
+
+        return read_flat
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
         value = getattr(obj, self.attr)
@@ -661,16 +807,29 @@ class Choice:
     def attrs(self) -> tuple[str, ...]:
         return (self.attr,)
 
-    def read(
-        self, children: Children, parent: Any, ns: str, out: dict[str, Any], ctx: ReadContext
-    ) -> None:
-        for name, conv, _ in self.options:
-            element = children.take(_qname(ns, name))
-            if element is not None:
-                out[self.attr] = conv.read(element, ctx)
-                return
-        if self.required:
-            ctx.missing(" or ".join(name for name, _, _ in self.options), parent)
+    def compile(self, ns: str) -> Step:
+        options = tuple((_qname(ns, name), reader_of(conv, ns)) for name, conv, _ in self.options)
+        names = " or ".join(name for name, _, _ in self.options)
+        attr, required = self.attr, self.required
+
+        def read_choice(
+            elements: list[Any],
+            tags: list[str | None],
+            pos: int,
+            parent: Any,
+            out: dict[str, Any],
+            ctx: ReadContext,
+        ) -> int:
+            head = tags[pos]
+            for tag, read in options:
+                if head == tag:
+                    out[attr] = read(elements[pos], ctx)
+                    return pos + 1
+            if required:
+                ctx.missing(names, parent)
+            return pos
+
+        return read_choice
 
     def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
         value = getattr(obj, self.attr)
@@ -703,7 +862,20 @@ def element_children(
 def child_elements(
     element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
 ) -> Children | None:
-    """:func:`element_children` as a :class:`Children` cursor for the table entries."""
+    """:func:`element_children` as a :class:`Children` cursor."""
+    children = _split_children(element, ctx, attributes_allowed=attributes_allowed)
+    if children is None:
+        return None
+    elements, tags = children
+    return Children(elements, [tag for tag in tags if tag is not None])
+
+
+def _split_children(
+    element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
+) -> tuple[list[Any], list[str | None]] | None:
+    """The child elements of an element-only element and their tags, the tags followed by a
+    ``None`` sentinel that matches no entry (so a step never needs a bounds check); None after
+    reporting what an element-only element cannot hold."""
     if not attributes_allowed and len(element.attrib) and _foreign_attributes(element, ctx):
         return None
     ok = True
@@ -712,7 +884,7 @@ def child_elements(
         ctx.unexpected(text, element)
         ok = False
     elements: list[Any] = []
-    tags: list[str] = []
+    tags: list[str | None] = []
     for child in element:
         tag = child.tag
         if isinstance(tag, str):  # an element (comments, PIs and entities have no str tag)
@@ -727,7 +899,8 @@ def child_elements(
         if tail and tail.strip(" \t\r\n"):
             ctx.unexpected(tail, element)
             ok = False
-    return Children(elements, tags) if ok else None
+    tags.append(None)
+    return (elements, tags) if ok else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -744,27 +917,59 @@ class Struct:
     entries: tuple[Entry, ...]
     ns: str | None = None
     elsewhere: tuple[str, ...] = ("wire",)
+    compiled: dict[str, tuple[Step, ...]] = field(init=False, repr=False, compare=False)
+    readers: dict[str, ReadFn] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # frozen: the caches are set once, here, and filled on first use (see the module doc).
+        # Concurrent first reads compile equal steps; whichever is stored last is kept.
+        object.__setattr__(self, "compiled", {})
+        object.__setattr__(self, "readers", {})
 
     def absent(self, value: Any) -> bool:
         return value is None
 
     # reading
 
+    def steps(self, ns: str) -> tuple[Step, ...]:
+        """The entries compiled for children whose default namespace is ``ns``."""
+        steps = self.compiled.get(ns)
+        if steps is None:
+            steps = self.compiled[ns] = tuple(entry.compile(ns) for entry in self.entries)
+        return steps
+
+    def reader(self, ns: str) -> ReadFn:
+        """The compiled read function for an element of this table in namespace ``ns``."""
+        read = self.readers.get(ns)
+        if read is None:
+            read = self.readers[ns] = self._compile_reader(ns)
+        return read
+
+    def _compile_reader(self, ns: str) -> ReadFn:
+        steps = self.steps(self.ns or ns)
+        build = self.build
+
+        def read_struct(element: Any, ctx: ReadContext) -> Any:
+            errors = ctx.errors
+            children = _split_children(element, ctx)
+            if children is None:
+                return None
+            elements, tags = children
+            kwargs: dict[str, Any] = {}
+            since = len(ctx.findings)
+            pos = 0
+            for step in steps:
+                pos = step(elements, tags, pos, element, kwargs, ctx)
+            if pos < len(elements):
+                rest = elements[pos:]
+                ctx.unblock(since, {local_name(c) for c in rest})
+                ctx.unexpected(rest[0], element)
+            return build(kwargs, element, ctx, errors)
+
+        return read_struct
+
     def read(self, element: Any, ctx: ReadContext) -> Any:
-        errors = ctx.errors
-        children = child_elements(element, ctx)
-        if children is None:
-            return None
-        kwargs: dict[str, Any] = {}
-        ns = self.ns or namespace_of(element) or ""
-        since = len(ctx.findings)
-        for entry in self.entries:
-            entry.read(children, element, ns, kwargs, ctx)
-        rest = children.rest() if children.pos < len(children.elements) else None
-        if rest:
-            ctx.unblock(since, {local_name(c) for c in rest})
-            ctx.unexpected(rest[0], element)
-        return self.build(kwargs, element, ctx, errors)
+        return self.reader(namespace_of(element) or "")(element, ctx)
 
     def build(self, kwargs: dict[str, Any], element: Any, ctx: ReadContext, errors: int) -> Any:
         if ctx.errors != errors:
@@ -840,17 +1045,26 @@ class Wrap(_Base):
 
     inner: Leaf
 
+    def reader(self, ns: str) -> ReadFn:
+        step = self.inner.compile(ns)
+        attr = self.inner.attr
+
+        def read_wrapped(element: Any, ctx: ReadContext) -> Any:
+            children = _split_children(element, ctx)
+            if children is None:
+                return None
+            elements, tags = children
+            out: dict[str, Any] = {}
+            pos = step(elements, tags, 0, element, out, ctx)
+            if pos < len(elements):
+                ctx.unexpected(elements[pos], element)
+                return None
+            return out.get(attr)
+
+        return read_wrapped
+
     def read(self, element: Any, ctx: ReadContext) -> Any:
-        children = child_elements(element, ctx)
-        if children is None:
-            return None
-        out: dict[str, Any] = {}
-        self.inner.read(children, element, namespace_of(element) or "", out, ctx)
-        rest = children.rest()
-        if rest:
-            ctx.unexpected(rest[0], element)
-            return None
-        return out.get(self.inner.attr)
+        return self.reader(namespace_of(element) or "")(element, ctx)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
         self.inner.write(element, etree.QName(element).namespace or "", value, ctx)

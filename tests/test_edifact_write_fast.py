@@ -1,7 +1,9 @@
 """The writer's shortcuts against plain statements of the same rules.
 
 The interchange serializer renders most segments by joining the values with the separators and
-counting them (``serialize._Writer``); :func:`serialize_segment` still escapes value by value.
+counting them (``serialize._Writer``), and ``encode_interchange`` renders a whole list of
+segments in one pass with stand-in separators; :func:`serialize_segment` still escapes value by
+value.
 Both must give the same text for every segment, refuse the same first character in the same
 place, and ``normalisation_notes`` must name the same places as a walk over every field.
 """
@@ -86,6 +88,52 @@ def test_refusal_names_the_first_unwritable_value(
         encode_interchange(segments, chars=chars, una=False)
     assert [f.location for f in caught.value.findings] == [expected]
     assert caught.value.findings[0].code == "convert.unrepresentable"
+
+
+_LAYOUTS = st.sampled_from(["", "\n", "\r\n", " "])
+# Values every repertoire but UNOA's carries, so the one pass is mostly taken (the refusal test
+# above covers controls and stand-ins in values).
+_WRITABLE_VALUE = st.text(alphabet="?:+' .Z9æ", max_size=4)
+_WRITABLE_ELEMENTS = st.lists(st.lists(_WRITABLE_VALUE, max_size=4).map(tuple), max_size=4).map(
+    tuple
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(_TAGS, _WRITABLE_ELEMENTS, _LAYOUTS), min_size=0, max_size=5),
+    st.sampled_from(["UNOA", "UNOC", "UNOY"]),
+    st.sampled_from([None, "", "\n", "\r\n"]),
+    st.booleans(),
+    _LAYOUTS,
+)
+def test_one_pass_interchange_equals_segment_by_segment(
+    body: list[tuple[str, tuple[tuple[str, ...], ...], str]],
+    identifier: str,
+    newline: str | None,
+    una: bool,
+    una_layout: str,
+) -> None:
+    """encode_interchange's one pass over a whole list (stand-ins, default characters) gives
+    the bytes of the per-segment rendering, or the same refusal, for mixed and odd layouts,
+    empty elements and components, and values holding service characters or stand-ins."""
+    version = "4" if identifier == "UNOY" else "3"
+    segments = [Segment("UNB", ((identifier, version), ("1", "", "")), layout="\n")]
+    segments += [Segment(tag, elements, layout=layout) for tag, elements, layout in body]
+    codec = "utf-8" if identifier == "UNOY" else "latin-1"
+    kwargs: dict[str, Any] = {"una": una, "una_layout": una_layout, "newline": newline}
+    try:
+        # A generator is never taken for the one pass: this is the per-segment way.
+        reference: bytes | ConversionError = encode_interchange(iter(segments), **kwargs)
+    except ConversionError as exc:
+        reference = exc
+    if isinstance(reference, bytes):
+        assert encode_interchange(segments, **kwargs) == reference
+        assert reference == serialize_interchange(segments, **kwargs).encode(codec)
+    else:
+        with pytest.raises(ConversionError) as caught:
+            encode_interchange(segments, **kwargs)
+        assert caught.value.findings == reference.findings
 
 
 def _every_node(value: Any, path: str) -> Iterator[tuple[str, Any]]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
+from operator import add, attrgetter
 
 from medbridge.edifact.charset import (
     Charset,
@@ -38,6 +40,26 @@ _DEFAULT_TABLE = {ord(c): DEFAULT_CHARS.release + c for c in DEFAULT_CHARS.escap
 _DEFAULT_SPECIAL = re.compile("[" + re.escape(DEFAULT_CHARS.escaped) + "]")
 _LAYOUT_TEXT = re.compile("[ \t\r\n]*")
 _NEWLINES = ("", "\n", "\r\n")
+_NEWLINE_SET = frozenset(_NEWLINES)
+
+# Stand-ins for the default component, data and terminator characters in the one-pass rendering
+# (:func:`_encode_default`): control characters, which no repertoire can carry in a value.
+_COMP, _DATA, _TERM = "\x1c", "\x1d", "\x1e"
+#: Normalisation E2 on stand-in text, as (pair, replacement) applied until the pair is gone, in
+#: this order: empty trailing components (a component separator right before a data separator
+#: or terminator), then trailing empty elements (a data separator right before a terminator).
+_TRAILING_EMPTIES = ((_COMP + _DATA, _DATA), (_COMP + _TERM, _TERM), (_DATA + _TERM, _TERM))
+_SEGMENT_ENDS = {layout: DEFAULT_CHARS.terminator + layout for layout in _NEWLINES}
+_DEFAULT_UNA = DEFAULT_CHARS.una()
+_DEFAULT_ESCAPED = DEFAULT_CHARS.escaped
+_DEFAULT_SERVICE = DEFAULT_CHARS.escaped + DEFAULT_CHARS.decimal
+_DEFAULT_RELEASE = DEFAULT_CHARS.release
+_DEFAULT_COMPONENT = DEFAULT_CHARS.component
+_DEFAULT_DATA = DEFAULT_CHARS.data
+_DEFAULT_TERMINATOR = DEFAULT_CHARS.terminator
+_ELEMENTS_OF = attrgetter("elements")
+_LAYOUT_OF = attrgetter("layout")
+_TAG_OF = attrgetter("tag")
 
 
 def _table(chars: ServiceChars) -> dict[int, str]:
@@ -224,6 +246,10 @@ def encode_interchange(
     fallback = lookup_charset(syntax_identifier or "UNOC")
     if fallback is None:
         raise _refuse(f"Unknown syntax identifier {syntax_identifier!r}.", Location())
+    if chars == DEFAULT_CHARS and isinstance(segments, list):
+        data = _encode_default(segments, una, una_layout, newline, fallback)
+        if data is not None:
+            return data
     out: list[bytes] = []
     run: list[str] = []  # consecutive pieces with one codec, encoded together
     run_codec = fallback.codec
@@ -244,6 +270,94 @@ def encode_interchange(
         run.append(text)
     out.append(_encode("".join(run), run_codec))
     return b"".join(out)
+
+
+_GOOD_TAGS: set[str] = set()  # tags seen to be three upper-case letters or digits
+
+
+def _good_tags(tags: set[str]) -> bool:
+    """True when every tag is a string of three upper-case letters or digits (remembered)."""
+    for tag in tags:
+        if (
+            not isinstance(tag, str)
+            or TAG_PATTERN.fullmatch(tag.encode("latin-1", "replace")) is None
+        ):
+            return False
+    _GOOD_TAGS.update(tags)
+    return True
+
+
+def _encode_default(
+    segments: list[Segment], una: bool, una_layout: str, newline: str | None, fallback: Charset
+) -> bytes | None:
+    """:func:`encode_interchange` with the default service characters in a few passes over the
+    whole text instead of a dozen steps per segment. None when anything is unusual (no UNB
+    first, a bad tag or layout, a value the repertoire cannot carry or holding a stand-in, not a
+    string …): the caller then takes the per-segment way, which gives the same output or raises
+    the located error.
+
+    Speed trick: segments are joined with stand-ins (:data:`_COMP`, :data:`_DATA`,
+    :data:`_TERM`) instead of the separators, so values need no escaping one by one: the service
+    characters in that text can only come from values, and one ``replace`` per character
+    releases them all. Then the stand-ins become the separators. The trailing empties of
+    normalisation E2 are stand-in pairs, removed by ``replace`` too. Tags, layouts and the
+    repertoire are checked on all segments at once, with the same rules as one by one."""
+    if not segments or (newline is not None and newline not in _NEWLINE_SET):
+        return None
+    first = segments[0]
+    if not (isinstance(first, Segment) and first.tag == "UNB"):
+        return None
+    charset = lookup_charset(first.value(1, 1))
+    if charset is None:
+        return None
+    una_text = ""
+    if una:
+        una_text = _DEFAULT_UNA + (una_layout if newline is None else newline)
+        if (
+            _LAYOUT_TEXT.fullmatch(una_text[9:]) is None
+            or first_unwritable(una_text.rstrip(" \t\r\n"), fallback, _DEFAULT_ESCAPED) is not None
+        ):
+            return None
+    try:
+        tags = set(map(_TAG_OF, segments))
+        if not tags <= _GOOD_TAGS and not _good_tags(tags):
+            return None
+        layouts = set(map(_LAYOUT_OF, segments)) if newline is None else {newline}
+        comp_join, data_join = _COMP.join, _DATA.join
+        text = _TERM.join([data_join([s.tag, *map(comp_join, s.elements)]) for s in segments])
+        components = sum(map(len, chain.from_iterable(map(_ELEMENTS_OF, segments))))
+    except (TypeError, AttributeError):  # not segments of strings: the per-segment way reports
+        return None
+    # The joins put in one data separator per element, one component separator per component
+    # but the first, one terminator between segments: n - 1 + components stand-ins. More in the
+    # text means a value holds one (or an element has no component at all).
+    if text.count(_COMP) + text.count(_DATA) + text.count(_TERM) != len(segments) - 1 + components:
+        return None
+    text += _TERM
+    for pair, replacement in _TRAILING_EMPTIES:
+        while pair in text:
+            text = text.replace(pair, replacement)
+    for special in _DEFAULT_ESCAPED:  # the release character first
+        if special in text:
+            text = text.replace(special, _DEFAULT_RELEASE + special)
+    text = text.replace(_COMP, _DEFAULT_COMPONENT).replace(_DATA, _DEFAULT_DATA)
+    # Tags, separators and release characters are writable in every repertoire, so a match is
+    # in a value.
+    closed = text.replace(_TERM, _DEFAULT_TERMINATOR)
+    if unwritable_pattern(charset, _DEFAULT_SERVICE).search(closed) is not None:
+        return None
+    if len(layouts) == 1:
+        layout = layouts.pop()
+        if layout not in _NEWLINE_SET:
+            return None
+        text = text.replace(_TERM, _DEFAULT_TERMINATOR + layout) if layout else closed
+    else:
+        try:
+            ends = list(map(_SEGMENT_ENDS.__getitem__, map(_LAYOUT_OF, segments)))
+        except (KeyError, TypeError):  # a layout other than a newline
+            return None
+        text = "".join(map(add, text.split(_TERM), ends))
+    return _encode(una_text, fallback.codec) + _encode(text, charset.codec)
 
 
 def _encode(text: str, codec: str) -> bytes:

@@ -25,7 +25,16 @@ from medbridge.model.codes import IdentifierCode
 from medbridge.model.text import Bold, Break, FixedFont, FormattedText, Italic, Space
 from medbridge.validate import rules
 from medbridge.xml import codec, parse, schema
-from medbridge.xml.mapping import Code, Flat, Leaf, ReadContext, Struct, Wrap, child_elements
+from medbridge.xml.mapping import (
+    Code,
+    Flat,
+    Leaf,
+    ReadContext,
+    Struct,
+    Wrap,
+    _split_children,
+    element_children,
+)
 from medbridge.xml.namespaces import M100, M103, MC2005, XSI
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.paths import element_path, local_name, namespace_of
@@ -219,22 +228,16 @@ def test_code_reading_agrees_with_the_enum(raw: str) -> None:
         assert ctx.errors == (0 if code.open or expected is not None else 1)
 
 
-def test_children_cursor_keeps_each_tag_next_to_its_element() -> None:
+def test_split_children_keeps_each_tag_next_to_its_element() -> None:
     root = parse_xml(b'<a xmlns="urn:a"> <b/><!-- c --><d>x</d>\n<b/></a>').root
     ctx = ReadContext()
-    children = child_elements(root, ctx)
-    assert children is not None
-    assert children.tags == ["{urn:a}b", "{urn:a}d", "{urn:a}b"]
-    assert [e.tag for e in children.elements] == children.tags
+    split = _split_children(root, ctx)
+    assert split is not None
+    elements, tags = split
+    assert tags == ["{urn:a}b", "{urn:a}d", "{urn:a}b", None]  # None: the sentinel
+    assert [e.tag for e in elements] == tags[:-1]
     assert [f.code for f in ctx.findings] == ["xml.comment-dropped"]
-    assert children.take("{urn:a}d") is None  # not the next one: nothing consumed
-    first = children.take("{urn:a}b")
-    assert first is children.elements[0]
-    assert [e.tag for e in children.rest()] == ["{urn:a}d", "{urn:a}b"]
-    assert children.take("{urn:a}b") is None
-    assert children.take("{urn:a}d") is children.elements[1]
-    assert children.take("{urn:a}b") is children.elements[2]
-    assert children.take("{urn:a}b") is None and children.rest() == []
+    assert element_children(root, ReadContext()) == elements
 
 
 @pytest.mark.parametrize(

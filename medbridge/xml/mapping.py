@@ -66,7 +66,6 @@ __all__ = [
     "POSITIVE_INT",
     "SUP_TRUE",
     "TEXT",
-    "Children",
     "Choice",
     "Code",
     "Converter",
@@ -85,7 +84,6 @@ __all__ = [
     "Wrap",
     "WriteContext",
     "check_xml_chars",
-    "child_elements",
     "dropped_node_finding",
     "element_children",
     "is_dropped_node",
@@ -554,34 +552,6 @@ class _Tags(dict[str | None, str]):
         return tag
 
 
-class Children:
-    """The child elements of one element-only element, consumed from the front (a helper for
-    code that walks elements by hand; the compiled tables use the two lists directly).
-
-    Each child's tag is read from lxml once, here, and kept next to the element: lxml builds a
-    new ``{ns}name`` string on each ``.tag`` access.
-    """
-
-    __slots__ = ("elements", "pos", "tags")
-
-    def __init__(self, elements: list[Any], tags: list[str]) -> None:
-        self.elements = elements
-        self.tags = tags
-        self.pos = 0
-
-    def take(self, tag: str) -> Any:
-        """The next child, consumed, when it has ``tag``; else None and nothing consumed."""
-        pos = self.pos
-        if pos < len(self.tags) and self.tags[pos] == tag:
-            self.pos = pos + 1
-            return self.elements[pos]
-        return None
-
-    def rest(self) -> list[Any]:
-        """The children no entry has consumed, in document order."""
-        return self.elements[self.pos :]
-
-
 def _get(obj: Any, attr: str) -> Any:
     return obj if attr == "" else getattr(obj, attr)
 
@@ -855,19 +825,8 @@ def element_children(
 ) -> list[Any] | None:
     """The child elements of an element-only element; whitespace skipped, comments reported,
     non-whitespace text and attributes reported as unexpected (then None)."""
-    children = child_elements(element, ctx, attributes_allowed=attributes_allowed)
-    return None if children is None else children.elements
-
-
-def child_elements(
-    element: Any, ctx: ReadContext, *, attributes_allowed: bool = False
-) -> Children | None:
-    """:func:`element_children` as a :class:`Children` cursor."""
     children = _split_children(element, ctx, attributes_allowed=attributes_allowed)
-    if children is None:
-        return None
-    elements, tags = children
-    return Children(elements, [tag for tag in tags if tag is not None])
+    return None if children is None else children[0]
 
 
 def _split_children(

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from medbridge.errors import OutputError, OutputRefused
-from medbridge.files import atomic_write, check_destination, collect_inputs, output_path
+from medbridge.files import atomic_write, check_destination, output_path
+from medbridge.inputs import collect_inputs
 
 
 def test_collect_inputs_sorted_deduplicated_and_skips_symlinks(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import medbridge
 from medbridge.commands.common import (
     echo_notes,
     exit_for,
+    finding_line,
     gather,
     internal_finding,
     limits_for,
@@ -27,6 +28,7 @@ from medbridge.commands.common import (
     read_input,
 )
 from medbridge.errors import InputError
+from medbridge.findings import Finding
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
 from medbridge.registry import Detection
@@ -58,9 +60,11 @@ def detect(
     inputs, notes = gather(paths, patterns)
     limits = limits_for(max_size)
     rows: list[dict[str, Any]] = []
+    findings: dict[InputFile, list[Finding]] = {}
     codes: list[int] = []
     for item in inputs:
         det = _detect_one(item, limits)
+        findings[item] = det.findings
         rows.append(
             {
                 "path": item.display,
@@ -73,8 +77,11 @@ def detect(
     if fmt == "json":
         click.echo(json_document("detect", rows), nl=False)
     else:
-        for row in rows:
+        for item, row in zip(inputs, rows, strict=True):
             click.echo(f"{row['path']}: " + " ".join(str(row[k] or "-") for k in _FIELDS))
+            for finding in findings[item]:
+                if finding.is_error:
+                    click.echo("  " + finding_line(finding, item.display))
     echo_notes(notes)
     sys.exit(overall(codes))
 

@@ -392,3 +392,16 @@ def test_the_next_run_removes_temporary_files_a_killed_run_left(tmp_path: Path) 
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(["apopleksi.json", live.name])
     assert f"{out / left}: info io.temporary-removed" in stderr
+
+
+def test_max_size_bounds_every_input_read(tmp_path: Path) -> None:
+    size = len(LETTER.read_bytes())
+    code, out, _ = run("validate", str(LETTER), "--max-size", str(size - 1))
+    assert code == 1 and "input.too-large" in out
+    assert run("validate", str(LETTER), "--max-size", str(size))[0] == 0
+    code, out, _ = run("validate", "-", "--max-size", "10", stdin=LETTER.read_bytes())
+    assert code == 1 and "input.too-large" in out
+    code, _, stderr = run(
+        "convert", str(LETTER), "--to", "json", "--out", str(tmp_path), "--max-size", "10"
+    )
+    assert code == 1 and "input.too-large" in stderr

@@ -77,8 +77,9 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(tmp_path), "--to", "json"])
     assert result.exit_code == 2
     assert "--out" in result.stderr
-    result = CliRunner().invoke(main, ["validate", str(tmp_path / "missing.xml")])
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])  # a folder with no input
     assert result.exit_code == 2
+    assert "no input file found" in result.stderr and "--glob" in result.stderr
 
 
 def test_convert_batch_continues_and_mirrors_tree(batch: Path, tmp_path: Path) -> None:
@@ -171,12 +172,14 @@ def test_jobs_give_identical_outputs_and_reports(tmp_path: Path) -> None:
             jobs,
             "--report",
             str(report),
+            "--keep-extension",
         )
         files = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.json"))}
         body = report.read_text().replace(str(out), "OUT")
         results.append((code, files, body))
     assert results[0] == results[1]
-    assert results[0][1]
+    assert results[0][0] == 0
+    assert len(results[0][1]) == len(list(VALID.rglob("*.xml")) + list(VALID.rglob("*.edi")))
 
 
 def test_show_puts_critical_facts_first() -> None:

@@ -376,8 +376,8 @@ def write_interchange(
             issues.append(
                 Issue(
                     "convert.unmapped",
-                    f"Letter {index} is a {type(letter).__name__} (plejeforløbsplan), which has "
-                    "no EDIFACT form.",
+                    f"Letter {index} is a care plan: the plejeforløbsplan has no EDIFACT form "
+                    "(convert it to xml or json).",
                     f"/Emessage/ProgressOfCarePlan[{index}]"
                     if many
                     else "/Emessage/ProgressOfCarePlan",
@@ -385,6 +385,8 @@ def write_interchange(
                 )
             )
     if not letters:
+        if issues:  # only care plans
+            raise refuse(issues)
         raise fail("convert.missing-required", "No letter EDIFACT can carry.", "/Emessage")
     first = letters[0][1]
     sender, recipient = first.sender.ean, first.receiver.ean

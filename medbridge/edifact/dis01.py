@@ -557,7 +557,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
             continue
         if len(blocks) > MAX_CLINICAL_FTX and b.over_limit(
             f"{tpath}/Text01 needs {len(blocks)} FTX; a clinical S14 holds at most "
-            f"{MAX_CLINICAL_FTX} (edifact-messages.md §9.6).",
+            f"{MAX_CLINICAL_FTX} in MedCom's EDIFACT.",
             tpath + "/Text01",
             key,
             "FTX",

@@ -4,28 +4,54 @@ Each reporter takes the validated files in input order as ``(path, Report)`` pai
 the whole document; output is deterministic (no timestamps, host names or random ids). The
 reporters know the report formats, not MedCom.
 
-* **JSON**: ``{"files": [{"path", "ok", "format", "kind", "version", "findings": [...]}]}``.
+* **JSON**: ``{"medbridge-validate": 1, "files": [{"path", "ok", "format", "kind", "version",
+  "findings": [...]}]}``; the first key names the document and its format version (the command
+  line's ``detect --format json`` and ``convert --report`` documents are built the same way by
+  :func:`json_document`).
 * **JUnit XML**: one test suite, one test case per file, one ``<failure>`` per error finding
   (warnings too with ``warnings_as_errors``); other findings go to ``<system-out>``. Any CI server
   shows it.
 * **SARIF 2.1.0**: one run; every finding a result with ``ruleId`` (the finding code), ``level``,
   ``message`` and a physical location (file, line/column, or the byte offset for EDIFACT); the
-  driver lists each rule once.
+  driver lists each rule once, with a ``helpUri`` to the findings catalogue (the ``Findings``
+  project URL of the installed package). Artifact URIs are percent-encoded file names.
+
+Paths are given as Python holds them (a name that is not UTF-8 carries surrogates); every format
+shows them through :func:`medbridge.inputs.display_name` (``\\xff``), so none ever fails on a name.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
+import os
+import re
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
 from medbridge.findings import Finding, Report, Severity
+from medbridge.inputs import display_name
 
-__all__ = ["SARIF_SCHEMA", "finding_json", "to_json", "to_junit", "to_sarif"]
+__all__ = [
+    "FORMAT_VERSION",
+    "SARIF_SCHEMA",
+    "finding_json",
+    "findings_url",
+    "json_document",
+    "to_json",
+    "to_junit",
+    "to_sarif",
+]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The format version of medbridge's JSON documents; it changes when a key changes meaning.
+FORMAT_VERSION = 1
+#: What XML 1.0 cannot hold (besides what ``display_name`` escapes in paths).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 Results = Sequence[tuple[str, Report]]
@@ -40,12 +66,20 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def to_json(results: Results) -> str:
-    """The JSON report (the shape ``medbridge validate --format json`` prints)."""
+def json_document(command: str, files: list[dict[str, Any]]) -> str:
+    """A JSON document of ``medbridge <command>``: ``{"medbridge-<command>": FORMAT_VERSION,
+    "files": files}``, indented, with a final newline."""
+    document = {f"medbridge-{command}": FORMAT_VERSION, "files": files}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_json(results: Results, *, warnings_as_errors: bool = False) -> str:
+    """The JSON report (the shape ``medbridge validate --format json`` prints). ``ok`` is the
+    verdict: false when a finding is an error (or a warning, with ``warnings_as_errors``)."""
     files = [
         {
-            "path": path,
-            "ok": report.ok,
+            "path": display_name(path),
+            "ok": not any(_fails(f, warnings_as_errors) for f in report.findings),
             "format": report.format,
             "kind": report.kind,
             "version": report.version,
@@ -53,7 +87,7 @@ def to_json(results: Results) -> str:
         }
         for path, report in results
     ]
-    return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
+    return json_document("validate", files)
 
 
 def _fails(finding: Finding, warnings_as_errors: bool) -> bool:
@@ -77,21 +111,47 @@ def to_junit(results: Results, *, warnings_as_errors: bool = False) -> bytes:
     )
     for path, report in results:
         what = " ".join(x for x in (report.kind, report.version) if x) or "unknown"
-        case = etree.SubElement(suite, "testcase", classname=what, name=path, file=path)
+        name = display_name(path)
+        case = etree.SubElement(suite, "testcase", classname=_xml(what), name=name, file=name)
         notes: list[str] = []
         for finding in report.findings:
             if _fails(finding, warnings_as_errors):
                 failure = etree.SubElement(
-                    case, "failure", message=finding.message, type=finding.code
+                    case, "failure", message=_xml(finding.message), type=_xml(finding.code)
                 )
-                failure.text = finding.format()
+                failure.text = _xml(finding.format())
             else:
-                notes.append(finding.format())
+                notes.append(_xml(finding.format()))
         if notes:
             etree.SubElement(case, "system-out").text = "\n".join(notes)
     suites.set("tests", str(len(results)))
     suites.set("failures", str(failures))
     return bytes(etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def _xml(text: str) -> str:
+    """``text`` with what XML 1.0 cannot carry shown as escapes (``\\x01``, ``\\udcff``)."""
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _uri(path: str) -> str:
+    """A file path as a URI reference: its bytes percent-encoded, ``/`` kept."""
+    return urllib.parse.quote(os.fsencode(path), safe="/")
+
+
+@functools.cache
+def findings_url() -> str | None:
+    """Where a user can read what each finding code means and how to fix it: the ``Findings``
+    project URL of the installed package, if it has one."""
+    try:
+        entries = importlib.metadata.metadata("medbridge").get_all("Project-URL") or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() == "findings" and url.strip():
+            return url.strip()
+    return None
 
 
 def _sarif_location(path: str, finding: Finding) -> dict[str, Any]:
@@ -105,7 +165,7 @@ def _sarif_location(path: str, finding: Finding) -> dict[str, Any]:
             region["startColumn"] = loc.column
     if loc.offset is not None and (loc.line is None or loc.segment is not None):
         region["byteOffset"] = loc.offset
-    physical: dict[str, Any] = {"artifactLocation": {"uri": path}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
     if region:
         physical["region"] = region
     location: dict[str, Any] = {"physicalLocation": physical}
@@ -121,6 +181,7 @@ def to_sarif(results: Results, *, version: str = "0") -> str:
     """SARIF 2.1.0: a result per finding with rule id, level, message and physical location."""
     rules: dict[str, dict[str, Any]] = {}
     index: dict[str, int] = {}
+    help_uri = findings_url()
     sarif_results: list[dict[str, Any]] = []
     for path, report in results:
         for finding in report.findings:
@@ -129,8 +190,9 @@ def to_sarif(results: Results, *, version: str = "0") -> str:
                 rules[finding.code] = {
                     "id": finding.code,
                     "defaultConfiguration": {"level": _LEVELS[finding.severity]},
-                    "helpUri": "docs/findings.md",
                 }
+                if help_uri is not None:
+                    rules[finding.code]["helpUri"] = help_uri
             sarif_results.append(
                 {
                     "ruleId": finding.code,

@@ -1,0 +1,99 @@
+"""``medbridge detect``: what each input is (format, kind, version, encoding, identifier).
+
+Like ``validate``, it reports an input it cannot read (exit 74) or a bug while detecting one
+(exit 70) for that input and goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import medbridge
+from medbridge.commands.common import (
+    echo_notes,
+    exit_for,
+    finding_line,
+    gather,
+    internal_finding,
+    limits_for,
+    located,
+    max_size_option,
+    overall,
+    paths_argument,
+    patterns_option,
+    read_input,
+)
+from medbridge.errors import InputError
+from medbridge.findings import Finding
+from medbridge.inputs import InputFile
+from medbridge.limits import Limits
+from medbridge.registry import Detection
+from medbridge.validate.reporters import finding_json, json_document
+
+__all__ = ["detect"]
+
+_FIELDS = ("format", "kind", "version", "encoding", "identifier")
+
+
+@click.command()
+@paths_argument
+@patterns_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@max_size_option
+def detect(
+    paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, max_size: int | None
+) -> None:
+    """Say what each file is: format, kind, version, encoding, letter identifier.
+
+    PATH is a file, a folder (walked) or - for standard input.
+
+    \b
+    Example:
+      medbridge detect fixtures/valid/epikrise
+    """
+    inputs, notes = gather(paths, patterns)
+    limits = limits_for(max_size)
+    rows: list[dict[str, Any]] = []
+    findings: dict[InputFile, list[Finding]] = {}
+    codes: list[int] = []
+    for item in inputs:
+        det = _detect_one(item, limits)
+        findings[item] = det.findings
+        rows.append(
+            {
+                "path": item.display,
+                **det.as_dict(),
+                "findings": [finding_json(f) for f in det.findings],
+            }
+        )
+        bad = det.format is None or any(f.is_error for f in det.findings)
+        codes.append(exit_for(det.findings, bad))
+    if fmt == "json":
+        click.echo(json_document("detect", rows), nl=False)
+    else:
+        for item, row in zip(inputs, rows, strict=True):
+            click.echo(f"{row['path']}: " + " ".join(str(row[k] or "-") for k in _FIELDS))
+            for finding in findings[item]:
+                if finding.is_error:
+                    click.echo("  " + finding_line(finding, item.display))
+    echo_notes(notes)
+    sys.exit(overall(codes))
+
+
+def _detect_one(item: InputFile, limits: Limits) -> Detection:
+    try:
+        data = read_input(item, limits)
+    except InputError as exc:
+        return Detection(findings=located(exc.findings, item))
+    try:
+        det = medbridge.detect(data, limits=limits)
+    except Exception as exc:  # a bug: this input's result, not the run's
+        return Detection(findings=[internal_finding(item.display, exc)])
+    det.findings = located(det.findings, item)
+    return det

@@ -1,0 +1,200 @@
+"""``medbridge validate``: every input's findings as text, JSON, JUnit XML or SARIF.
+
+An input never stops the batch: one that cannot be read is reported with its I/O finding (exit
+74), and an unexpected exception while validating one (a bug) becomes that input's
+``internal.error`` finding (exit 70) while every other input is still validated and reported, in
+every format.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+import medbridge
+from medbridge.commands.common import (
+    EXIT_INTERRUPTED,
+    INTERNAL,
+    IO_FAILURES,
+    echo_notes,
+    exit_for,
+    finding_line,
+    gather,
+    internal_finding,
+    limits_for,
+    located,
+    max_size_option,
+    overall,
+    paths_argument,
+    patterns_option,
+    quiet_option,
+    read_input,
+    write_report,
+)
+from medbridge.commands.progress import Progress
+from medbridge.errors import InputError
+from medbridge.findings import Finding, Report, Severity
+from medbridge.inputs import InputFile
+from medbridge.limits import Limits
+from medbridge.validate import reporters
+
+__all__ = ["validate"]
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+@dataclass(slots=True)
+class _Result:
+    """One input's report and its verdict."""
+
+    item: InputFile
+    report: Report
+    failed: bool
+
+    @property
+    def status(self) -> str:
+        codes = set(self.report.codes())
+        if INTERNAL in codes:
+            return "INTERNAL ERROR"
+        if codes & IO_FAILURES:
+            return "UNREADABLE"
+        return "INVALID" if self.failed else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        return exit_for(self.report.findings, self.failed)
+
+
+@click.command()
+@paths_argument
+@patterns_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format: text for people; json, junit (JUnit XML) or sarif (SARIF 2.1.0).",
+)
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output (atomically; an existing "
+    "report is replaced).",
+)
+@click.option(
+    "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."
+)
+@click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@max_size_option
+@quiet_option
+def validate(
+    paths: tuple[Path, ...],
+    patterns: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    warnings_as_errors: bool,
+    strict_encoding: bool,
+    max_size: int | None,
+    quiet: bool,
+) -> None:
+    """Validate messages: schema, identifiers and semantic rules.
+
+    PATH is a file, a folder (walked) or - for standard input.
+
+    \b
+    Examples:
+      medbridge validate fixtures/valid
+      medbridge validate inbox --format junit --output report.xml
+      medbridge validate inbox --format sarif --output medbridge.sarif
+      cat letter.edi | medbridge validate -
+    """
+    try:
+        inputs, notes = gather(paths, patterns)
+        limits = limits_for(max_size)
+        streaming = fmt == "text" and output is None
+        colour = streaming and sys.stdout.isatty()
+        results: list[_Result] = []
+        with Progress.for_terminal("Validating", len(inputs), quiet=quiet) as progress:
+            for item in inputs:
+                report = _validate_one(item, limits, strict_encoding)
+                failed = any(_fails(f, warnings_as_errors) for f in report.findings)
+                result = _Result(item, report, failed)
+                results.append(result)
+                if streaming and (result.status != "ok" or not quiet):
+                    for line in _lines(result, colour):
+                        progress.echo(line)
+                progress.advance()
+        if not quiet:
+            echo_notes(notes)
+        codes = [result.exit_code for result in results]
+        if streaming:
+            if not quiet:
+                click.echo(_summary(results))
+            sys.exit(overall(codes))
+        named = [(str(result.item.path), result.report) for result in results]
+        if fmt == "text":
+            text = [line for result in results for line in _lines(result, False)]
+            body = "\n".join([*text, _summary(results)]).encode("utf-8") + b"\n"
+        elif fmt == "json":
+            body = reporters.to_json(named, warnings_as_errors=warnings_as_errors).encode("utf-8")
+        elif fmt == "junit":
+            body = reporters.to_junit(named, warnings_as_errors=warnings_as_errors)
+        else:
+            body = reporters.to_sarif(named, version=medbridge.__version__).encode("utf-8")
+        if output is None:
+            click.echo(body.decode("utf-8"), nl=False)
+        else:
+            readable = [i.path for i in inputs if i.problem is None and not i.stdin]
+            codes.append(write_report(output, body, readable))
+        sys.exit(overall(codes))
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _validate_one(item: InputFile, limits: Limits, strict_encoding: bool) -> Report:
+    """One input's report; never raises (except on Ctrl-C)."""
+    try:
+        data = read_input(item, limits)
+    except InputError as exc:
+        return Report(located(exc.findings, item))
+    try:
+        report = medbridge.validate(data, limits=limits, strict_encoding=strict_encoding)
+    except Exception as exc:  # a bug (InternalError or worse): this input's result, not the run's
+        return Report([internal_finding(item.display, exc)])
+    report.findings = located(report.findings, item)
+    return report
+
+
+def _fails(finding: Finding, warnings_as_errors: bool) -> bool:
+    return finding.is_error or (warnings_as_errors and finding.severity is Severity.WARNING)
+
+
+def _lines(result: _Result, colour: bool) -> list[str]:
+    report = result.report
+    what = " ".join(x for x in (report.format, report.kind, report.version) if x)
+    head = f"{result.item.display}: {result.status}" + (f" ({what})" if what else "")
+    lines = [click.style(head, fg="green" if result.status == "ok" else "red", bold=True)]
+    if not colour:
+        lines = [head]
+    for finding in report.findings:
+        line = "  " + finding_line(finding, result.item.display)
+        lines.append(click.style(line, fg=_COLOURS[finding.severity]) if colour else line)
+    return lines
+
+
+def _summary(results: list[_Result]) -> str:
+    counts = {"ok": 0, "INVALID": 0, "UNREADABLE": 0, "INTERNAL ERROR": 0}
+    for result in results:
+        counts[result.status] += 1
+    text = f"{len(results)} file(s): {counts['ok']} valid, {counts['INVALID']} invalid"
+    if counts["UNREADABLE"]:
+        text += f", {counts['UNREADABLE']} unreadable"
+    if counts["INTERNAL ERROR"]:
+        text += f", {counts['INTERNAL ERROR']} internal error"
+    return text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -504,7 +505,12 @@ def _bar(items: Any, label: str, length: int | None) -> Iterator[Any]:
 @main.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "html"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, a self-contained HTML page, or the view model as JSON.",
 )
 @click.option(
     "--output",
@@ -513,21 +519,36 @@ def _bar(items: Any, label: str, length: int | None) -> Iterator[Any]:
     help="Write to this file (atomically) instead of standard output.",
 )
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
-def show(path: Path, fmt: str, output: Path | None, force: bool) -> None:
+@click.option("--no-pager", is_flag=True, help="Never page the text view on a terminal.")
+def show(path: Path, fmt: str, output: Path | None, force: bool, no_pager: bool) -> None:
     """Show a letter as a person reads it, critical facts first.
 
-    CAVE/allergies, risk of contagion and any sentence about resuscitation or
-    life-prolonging treatment come first, in a box.
+    A box comes first with every statement about resuscitation or treatment
+    level, CAVE/allergies and contagion, each quoted whole; a kind with none
+    says so. Then the header, follow-up statements and the whole letter. The
+    view shows the patient's full CPR number. Colour only on a terminal; a
+    pager when the text is taller than the screen.
 
     \b
     Example:
       medbridge show fixtures/valid/epikrise/some-letter.xml
       medbridge show letter.edi --format html --output letter.html
+      medbridge show letter.xml --format json
     """
-    from medbridge.view import render_html, render_text
+    from medbridge.view.html import render_html
+    from medbridge.view.model import view_json
+    from medbridge.view.text import render_text
 
     try:
         message = medbridge.read(path)
+        terminal = output is None and sys.stdout.isatty()
+        if fmt == "html":
+            rendered = render_html(message)
+        elif fmt == "json":
+            rendered = view_json(message)
+        else:
+            width = shutil.get_terminal_size().columns if terminal else 80
+            rendered = render_text(message, ansi=terminal, width=width)
     except InputError as exc:
         for finding in _file(exc.findings, str(path)):
             click.echo(finding.format(), err=True)
@@ -536,12 +557,12 @@ def show(path: Path, fmt: str, output: Path | None, force: bool) -> None:
     except InternalError as exc:
         click.echo(_internal(str(path), exc).format(), err=True)
         sys.exit(EXIT_INTERNAL)
-    if fmt == "html":
-        rendered = render_html(message)
-    else:
-        rendered = render_text(message, ansi=output is None and sys.stdout.isatty())
     if output is None:
-        click.echo(rendered, nl=False)
+        tall = rendered.count("\n") > shutil.get_terminal_size().lines
+        if fmt == "text" and terminal and tall and not no_pager:
+            click.echo_via_pager(rendered, color=True)
+        else:
+            click.echo(rendered, nl=False)
         return
     try:
         check_destination(output, [path], force=force)

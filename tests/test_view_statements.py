@@ -223,7 +223,9 @@ def visible(statement: str) -> str:
 
 def field_text(statement: str) -> FormattedText:
     body = formatted(statement).content
-    return FormattedText([*_runs(BEFORE), Break(), Break(), *body, Break(), Break(), AFTER, Break()])
+    return FormattedText(
+        [*_runs(BEFORE), Break(), Break(), *body, Break(), Break(), AFTER, Break()]
+    )
 
 
 @cache

@@ -131,16 +131,15 @@ def scan_text(
     starts = [p[0] for p in paragraphs]
     grouped: dict[tuple[int, str], list[Hit]] = {}
     abbreviations = engine.vocabulary.abbreviations
-    sentence_cache: dict[int, list[tuple[int, int]]] = {}
+    sentence_starts: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
     for hit in topical:
         number = bisect.bisect_right(starts, hit.start) - 1
         if hit.term.conditional:
-            spans = sentence_cache.get(number)
-            if spans is None:
-                spans = sentence_cache[number] = sentence_spans(
-                    text, *paragraphs[number], abbreviations
-                )
-            if not _condition_in_sentence(hit, spans, conditions):
+            known = sentence_starts.get(number)
+            if known is None:
+                spans = sentence_spans(text, *paragraphs[number], abbreviations)
+                known = sentence_starts[number] = (spans, [s for s, _ in spans])
+            if not _condition_in_sentence(hit, *known, conditions):
                 continue
         grouped.setdefault((number, hit.term.kind), []).append(hit)
     for (number, kind), group in sorted(grouped.items()):
@@ -150,8 +149,10 @@ def scan_text(
     return facts
 
 
-def _condition_in_sentence(hit: Hit, spans: list[tuple[int, int]], conditions: list[int]) -> bool:
-    at = bisect.bisect_right([s for s, _ in spans], hit.start) - 1
+def _condition_in_sentence(
+    hit: Hit, spans: list[tuple[int, int]], firsts: list[int], conditions: list[int]
+) -> bool:
+    at = bisect.bisect_right(firsts, hit.start) - 1
     start, end = spans[max(at, 0)]
     first = bisect.bisect_left(conditions, start)
     return first < len(conditions) and conditions[first] < end
@@ -200,28 +201,38 @@ def _fact(
     end: int,
 ) -> CriticalFact:
     """Join the pieces (with ``…`` for what is left out) and place the matched words in it."""
-    quote = ""
+    parts: list[str] = []
+    length = 0
     placed: list[tuple[int, int, int]] = []  # (piece start in text, piece start in quote, length)
     for number, (s, e) in enumerate(pieces):
+        gap = ""
         if number == 0 and s > start:
-            quote += ELLIPSIS + " "
+            gap = ELLIPSIS + " "
         elif number > 0:
-            quote += " " + ELLIPSIS + " "
-        placed.append((s, len(quote), e - s))
-        quote += text[s:e]
+            gap = " " + ELLIPSIS + " "
+        parts.append(gap)
+        length += len(gap)
+        placed.append((s, length, e - s))
+        parts.append(text[s:e])
+        length += e - s
     if pieces and pieces[-1][1] < end:
-        quote += " " + ELLIPSIS
+        parts.append(" " + ELLIPSIS)
+    quote = "".join(parts)
     terms: list[MatchedTerm] = []
-    taken: list[tuple[int, int]] = []
-    for hit in hits:
+    origins = [origin for origin, _, _ in placed]
+    last_end = -1
+    for hit in hits:  # in text order, so the words are too: overlap needs only the last one
         word_start, word_end = _word(text, hit.start, hit.end)
-        for origin, offset, length in placed:
-            if origin <= word_start and word_end <= origin + length:
-                a, b = offset + word_start - origin, offset + word_end - origin
-                if not any(a < y and x < b for x, y in taken):
-                    taken.append((a, b))
-                    terms.append(MatchedTerm(quote[a:b], a, b, hit.term.text))
-                break
+        at = bisect.bisect_right(origins, word_start) - 1
+        if at < 0:
+            continue
+        origin, offset, length = placed[at]
+        if word_end > origin + length:
+            continue
+        a, b = offset + word_start - origin, offset + word_end - origin
+        if a >= last_end:
+            last_end = b
+            terms.append(MatchedTerm(quote[a:b], a, b, hit.term.text))
     terms.sort(key=lambda t: t.start)
     return CriticalFact(kind, source, quote, tuple(terms), field.label)
 

@@ -9,6 +9,7 @@ The curated public API::
     xml_bytes = medbridge.write(msg, "xml")     # or "edifact", "json"
     result = medbridge.convert(data, to="edifact")
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
+    facts = medbridge.critical_facts(msg.letter)   # resuscitation, CAVE, contagion: quoted whole
 
 The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``CarePlan`` and their
 parts) live in :mod:`medbridge.model` and are re-exported here.
@@ -42,12 +43,14 @@ from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
 from medbridge.model.jsoncodec import from_json, to_json
 from medbridge.registry import Detection
+from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConversionError",
     "Conversion",
+    "CriticalFact",
     "Detection",
     "EdifactInputError",
     "Finding",
@@ -55,6 +58,7 @@ __all__ = [
     "InternalError",
     "Limits",
     "Location",
+    "MatchedTerm",
     "MedbridgeError",
     "OutputError",
     "OutputRefused",
@@ -62,6 +66,7 @@ __all__ = [
     "Severity",
     "XmlInputError",
     "convert",
+    "critical_facts",
     "detect",
     "from_json",
     "iter_read",

@@ -13,6 +13,7 @@ one run, the first of 70, 74, 73, 1, 0 wins.
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -108,7 +109,12 @@ def _one_input(command: F) -> F:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "html"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, a self-contained HTML page, or the view model as JSON.",
 )
 @click.option(
     "--output",
@@ -117,22 +123,37 @@ def _one_input(command: F) -> F:
     help="Write to this file (atomically) instead of standard output.",
 )
 @click.option("--force", is_flag=True, hidden=True, help="Accepted; --output is always replaced.")
+@click.option("--no-pager", is_flag=True, help="Never page the text view on a terminal.")
 @_one_input
-def show(path: Path, fmt: str, output: Path | None, force: bool) -> None:
+def show(path: Path, fmt: str, output: Path | None, force: bool, no_pager: bool) -> None:
     """Show a letter as a person reads it, critical facts first.
 
-    CAVE/allergies, risk of contagion and any sentence about resuscitation or
-    life-prolonging treatment come first, in a box.
+    A box comes first with every statement about resuscitation or treatment
+    level, CAVE/allergies and contagion, each quoted whole; a kind with none
+    says so. Then the header, follow-up statements and the whole letter. The
+    view shows the patient's full CPR number. Colour only on a terminal; a
+    pager when the text is taller than the screen.
 
     \b
     Example:
       medbridge show fixtures/valid/epikrise/some-letter.xml
       medbridge show letter.edi --format html --output letter.html
+      medbridge show letter.xml --format json
     """
-    from medbridge.view import render_html, render_text
+    from medbridge.view.html import render_html
+    from medbridge.view.model import view_json
+    from medbridge.view.text import render_text
 
     try:
         message = medbridge.read(path)
+        terminal = output is None and sys.stdout.isatty()
+        if fmt == "html":
+            rendered = render_html(message)
+        elif fmt == "json":
+            rendered = view_json(message)
+        else:
+            width = shutil.get_terminal_size().columns if terminal else 80
+            rendered = render_text(message, ansi=terminal, width=width)
     except InputError as exc:
         for finding in _file(exc.findings, str(path)):
             click.echo(finding.format(), err=True)
@@ -141,12 +162,12 @@ def show(path: Path, fmt: str, output: Path | None, force: bool) -> None:
     except InternalError as exc:
         click.echo(_internal(str(path), exc).format(), err=True)
         sys.exit(EXIT_INTERNAL)
-    if fmt == "html":
-        rendered = render_html(message)
-    else:
-        rendered = render_text(message, ansi=output is None and sys.stdout.isatty())
     if output is None:
-        click.echo(rendered, nl=False)
+        tall = rendered.count("\n") > shutil.get_terminal_size().lines
+        if fmt == "text" and terminal and tall and not no_pager:
+            click.echo_via_pager(rendered, color=True)
+        else:
+            click.echo(rendered, nl=False)
         return
     try:
         check_destination(output, [path], force=force)

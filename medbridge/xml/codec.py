@@ -47,15 +47,18 @@ from medbridge.xml.mapping import (
     is_dropped_node,
 )
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
-from medbridge.xml.paths import local_name, namespace_of
+from medbridge.xml.paths import element_path, local_name, namespace_of
 
 if TYPE_CHECKING:
     from medbridge.xml.parse import ParsedXml
 
-__all__ = ["MAPPINGS", "detect_tree", "read_tree", "write_xml"]
+__all__ = ["LETTER_PATH_KEY", "MAPPINGS", "detect_tree", "read_tree", "write_xml"]
 
 #: Every supported letter version.
 MAPPINGS: tuple[LetterMapping, ...] = (xdis01.MAPPING, xref01.MAPPING, xdis21.MAPPING)
+#: ``letter.wire`` key: the element path of a letter read from XML (``/Emessage/DischargeLetter``),
+#: so the view can name the element a statement came from. Provenance only; never written.
+LETTER_PATH_KEY = "xml.letter_path"
 _BY_ELEMENT = {(m.namespace, m.element): m for m in MAPPINGS}
 _BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
 #: Known newer versions (§1): VersionCode → (kind, letter element). Recognised, never mapped.
@@ -261,6 +264,8 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
         _unsupported_version(ctx, element, f"version {version}")
         return None
     letter = mapping.letter.read(element, ctx)
+    if letter is not None:
+        letter.wire[LETTER_PATH_KEY] = element_path(element)
     return letter  # type: ignore[no-any-return]
 
 

@@ -1,0 +1,82 @@
+"""The HTML view printed by a real browser: Debian's headless Chromium prints a letter long
+enough for several pages, and ``pdftotext`` reads every page back.
+
+Every page must carry the patient line (name and CPR) and "Side n af m", and the critical box must
+come before the clinical text. Chromium and poppler-utils are installed by ``.ci/run`` and the
+README's test command; without them this test fails (it is never skipped).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import medbridge
+from medbridge.model import Break, ClinicalInformation, DischargeLetter, FormattedText, Message
+from medbridge.view.html import render_html
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = ROOT / "fixtures" / "valid" / "epikrise" / "hjertesvigt-hlr.xml"
+
+
+def long_letter() -> Message:
+    message = medbridge.read(LETTER)
+    letter = message.letter
+    assert isinstance(letter, DischargeLetter)
+    items: list[object] = []
+    for n in range(1, 61):
+        items += [
+            f"Afsnit {n}: Patienten blev mobiliseret og spiste godt. BT 130/80, puls 72. "
+            "Ingen bemærkninger ud over almindelig pleje og observation.",
+            Break(),
+            Break(),
+        ]
+    letter.clinical_information.append(ClinicalInformation(FormattedText(items)))  # type: ignore[arg-type]
+    return message
+
+
+def test_every_printed_page_names_the_patient_and_its_number(tmp_path: Path) -> None:
+    chromium = shutil.which("chromium")
+    pdftotext = shutil.which("pdftotext")
+    assert chromium and pdftotext, "install Debian's chromium and poppler-utils (see README)"
+    page = tmp_path / "letter.html"
+    page.write_text(render_html(long_letter()), "utf-8")
+    pdf = tmp_path / "letter.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 3
+    for number, content in enumerate(pages, 1):
+        flat = " ".join(content.split())
+        assert "Karen Margrethe Mølgaard, CPR 030934-1007" in flat, number
+        assert f"Side {number} af {len(pages)}" in flat, number
+    first = " ".join(pages[0].split())
+    assert first.index("Vigtigt") < first.index("Omtaler genoplivning")
+    assert first.index("Ingen omtale af smitte fundet") < first.index("Patientstatus")
+    whole = " ".join(text.split())
+    assert whole.index("Vigtigt") < whole.index("Afsnit 1:")

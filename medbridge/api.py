@@ -31,7 +31,7 @@ from medbridge.errors import (
 )
 from medbridge.findings import Finding, Report, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.model.jsoncodec import from_json, to_json
+from medbridge.model.jsoncodec import decode_json, to_json
 from medbridge.model.message import Message
 from medbridge.offsets import add_line_columns
 from medbridge.registry import (
@@ -198,7 +198,7 @@ def _edifact(data: bytes, limits: Limits) -> _Parsed:
 def _json(data: bytes) -> _Parsed:
     detection = Detection(format=JSON, encoding="utf-8")
     try:
-        message = from_json(data)
+        message, findings = decode_json(data)
     except InputError as exc:
         return _Parsed(detection, None, exc.findings)
     letter = message.letters[0] if message.letters else None
@@ -206,7 +206,7 @@ def _json(data: bytes) -> _Parsed:
         detection.kind = letter.kind
         detection.version = letter.version_code
         detection.identifier = letter.header.identifier
-    return _Parsed(detection, message, _rules(message))
+    return _Parsed(detection, message, findings + _rules(message))
 
 
 def _rules(message: Message) -> list[Finding]:

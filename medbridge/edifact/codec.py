@@ -40,10 +40,11 @@ from medbridge.edifact.mapping import (
     record_provenance,
     refuse,
 )
-from medbridge.edifact.segment import Segment, new_segment, trim_elements
+from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
-from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
+from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
+from medbridge.edifact.wirecheck import una_to_write, unb_to_write
 from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
@@ -366,7 +367,6 @@ def write_interchange(
     """
     wire = message.wire
     issues: list[Issue] = []
-    notes: list[Finding] = []
     letters: list[tuple[int, DischargeLetter | HospitalReferral]] = []
     many = len(message.letters) > 1
     for index, letter in enumerate(message.letters, start=1):
@@ -409,17 +409,9 @@ def write_interchange(
             )
         else:
             kept.append((index, letter))
-    unb = _canonical_unb(message.envelope, sender, recipient)
-    unb_layout = ""
-    raw_unb = wire.get(UNB_KEY)
-    if (
-        isinstance(raw_unb, (list, tuple))
-        and len(raw_unb) == 2
-        and wire.get(UNB_CANONICAL_KEY) is not None
-        and trim_elements(_elements(wire[UNB_CANONICAL_KEY])) == trim_elements(unb.elements)
-    ):
-        unb = Segment("UNB", _elements(raw_unb[0]))
-        unb_layout = str(raw_unb[1])
+    unb, unb_layout, notes = unb_to_write(
+        wire.get(UNB_KEY), _canonical_unb(message.envelope, sender, recipient), _read_back_unb
+    )
     newline = str(wire.get(NEWLINE_KEY, ""))
     bodies: list[list[Segment]] = []
     for index, letter in kept:
@@ -459,8 +451,8 @@ def write_interchange(
     for body in bodies:
         all_segments.extend(body)
     all_segments.append(unz)
-    una = wire.get(UNA_KEY, DEFAULT_CHARS.una()) if UNA_KEY in wire else DEFAULT_CHARS.una()
-    chars = _chars(una) if isinstance(una, str) else DEFAULT_CHARS
+    una, chars, una_notes = una_to_write(wire, UNA_KEY)
+    notes.extend(una_notes)
     try:
         data = encode_interchange(
             all_segments,
@@ -473,10 +465,10 @@ def write_interchange(
     return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
 
 
-def _chars(una: str) -> ServiceChars:
-    if len(una) == 9 and una.startswith("UNA"):
-        return ServiceChars(*una[3:9])
-    return DEFAULT_CHARS
+def _read_back_unb(unb: Segment) -> Segment:
+    """The canonical UNB of what reading ``unb`` gives (see :func:`unb_to_write`)."""
+    header = InterchangeHeader.from_segment(unb)
+    return _canonical_unb(_envelope(header, unb), header.sender_id, header.recipient_id)
 
 
 def _with_layout(segment: Segment, layout: str) -> Segment:

@@ -29,16 +29,15 @@ from medbridge.edifact.codes import ACKNOWLEDGEMENT
 from medbridge.edifact.dis01 import LetterContext
 from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
 from medbridge.edifact.groups import location_of, split_groups
+from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.mapping import (
     UNITS_KEY,
     Builder,
-    Issue,
     Reader,
     assemble,
     deviations,
     fail,
     record_provenance,
-    refuse,
 )
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
@@ -360,7 +359,9 @@ def write_interchange(
 
     Strict (default): a value EDIFACT cannot carry raises :class:`ConversionError` with
     ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
-    ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings.
+    ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings,
+    except where that would leave out an element the letter requires: that is still a
+    :class:`ConversionError` (``convert.required-lost``, see :mod:`~medbridge.edifact.issues`).
     ``allow_nonstandard`` writes texts over MedCom's FTX count limits (more than 9 FTX in a
     clinical S14, more than 50 in REF01 S12) as MedCom's writer does, with ``convert.nonstandard``
     warnings, instead of treating them as losses.
@@ -405,6 +406,7 @@ def write_interchange(
                     f"/Emessage/{_element_name(letter)}[{index}]/Sender/EANIdentifier",
                     "-",
                     "UNB",
+                    lost=f"/Emessage/{_element_name(letter)}[{index}]",  # the whole letter
                 )
             )
         else:
@@ -414,6 +416,7 @@ def write_interchange(
     )
     newline = str(wire.get(NEWLINE_KEY, ""))
     bodies: list[list[Segment]] = []
+    required: list[Finding] = []
     for index, letter in kept:
         base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if many else "")
         module = dis01 if isinstance(letter, DischargeLetter) else ref01
@@ -428,6 +431,7 @@ def write_interchange(
             segments, remaining = assemble(
                 full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
             )
+            required.extend(required_losses(remaining))
         issues.extend(remaining)
         notes.extend(full.notes)
         layouts = letter.wire.get(LAYOUTS_KEY)
@@ -440,6 +444,8 @@ def write_interchange(
         bodies.append(out)
     if issues and not allow_loss:
         raise refuse(issues)
+    if required:  # allow-loss, but a letter would lack a required value
+        raise ConversionError.from_findings(required)
     if not bodies:
         raise refuse(issues)
     unz = Segment(

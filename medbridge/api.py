@@ -514,9 +514,10 @@ def convert(
     with :class:`~medbridge.ConversionError`; with ``allow_loss=True`` the output is written without
     those values and each is reported in ``Conversion.losses`` — except a value the letter
     requires, which is still a ``ConversionError`` (``convert.required-lost``): no letter is
-    written without one. Nothing is truncated, replaced or dropped silently. ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX
-    count limits (9 FTX per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with
-    a ``convert.nonstandard`` warning, instead of refusing them.
+    written without one. Nothing is truncated, replaced or dropped silently.
+    ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX count limits (9 FTX
+    per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
+    ``convert.nonstandard`` warning, instead of refusing them.
     """
     _check_source(source)
     if to not in FORMATS:

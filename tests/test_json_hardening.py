@@ -199,6 +199,19 @@ def test_a_changed_envelope_drops_the_stored_unb_with_a_note() -> None:
     ]
 
 
+def test_stored_letter_segments_that_say_something_else_are_dropped() -> None:
+    doc = _doc()
+    units = doc["message"]["letters"][0]["wire"]["edifact.wire.units"]["units"]
+    original = units["S14.text#1/FTX"]["original"]
+    assert original[0][1][3] == ["Forløb"]
+    original[0][1][3] = ["Forfalsket"]  # its stored canonical rendering still fits the model
+    result = medbridge.convert(_bytes(doc), "edifact", allow_nonstandard=True)
+    assert b"Forfalsket" not in result.output and "Forløb".encode("latin-1") in result.output
+    (note,) = [f for f in result.findings if f.code == "convert.wire-ignored"]
+    assert note.location.path == "/Emessage/DischargeLetter"
+    assert medbridge.read(result.output) == medbridge.read(EDI)
+
+
 @pytest.mark.parametrize("una", ["UNA::.? '", "UNA:+.?", "UNAab.? '", "UNA:+,?'' "])
 def test_an_invalid_stored_una_is_dropped(una: str) -> None:
     doc = _doc()

@@ -34,17 +34,19 @@ from medbridge.edifact.mapping import (
     UNITS_KEY,
     Builder,
     Reader,
+    Unit,
     assemble,
     deviations,
     fail,
     record_provenance,
+    shape,
 )
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
-from medbridge.edifact.wirecheck import una_to_write, unb_to_write
-from medbridge.errors import ConversionError, EdifactInputError
+from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
+from medbridge.errors import ConversionError, EdifactInputError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
@@ -425,6 +427,10 @@ def write_interchange(
         lossy: Builder | None = None
         record = letter.wire.get(UNITS_KEY)
         segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
+        if record is not None and not _provenance_fits(module, segments, full, unb, base):
+            notes.append(provenance_ignored(base))
+            record = None
+            segments, remaining = assemble(full.finish(), full.issues, None, allow_loss=False)
         if remaining and allow_loss:
             lossy = Builder(lossy=True, nonstandard=allow_nonstandard)
             module.build_letter(letter, lossy, base)
@@ -469,6 +475,27 @@ def write_interchange(
     except ConversionError:
         raise
     return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
+
+
+def _provenance_fits(
+    module: Any, segments: list[Segment], full: Builder, unb: Segment, base: str
+) -> bool:
+    """True when a letter assembled with its unit provenance reads back to what the model
+    renders canonically: the stored segments say what the model says, only differently
+    (edifact-messages.md §12 P2). A record from JSON or a hand-built model may say otherwise."""
+    unh, body = segments[0], segments[1:]
+    unt = Segment("UNT", ((str(len(segments) + 1),), (unh.value(1),)))
+    try:
+        back, _, _ = _read_message(unh, body, unt, InterchangeHeader.from_segment(unb), "", unb)
+        again = Builder(nonstandard=True)
+        module.build_letter(back, again, base)
+    except MedbridgeError:
+        return False
+
+    def shapes(units: list[Unit]) -> dict[str, list[Any]]:
+        return {unit.key: [shape(segment) for segment in unit.segments] for unit in units}
+
+    return shapes(again.finish()) == shapes(full.finish())
 
 
 def _read_back_unb(unb: Segment) -> Segment:

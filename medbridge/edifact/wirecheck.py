@@ -4,8 +4,10 @@ A message read from EDIFACT keeps its raw UNB and UNA in ``Message.wire`` so tha
 again gives the same bytes (edifact-messages.md §12 P1). That provenance may only decide *how*
 the model's values are written, never *which* values: a model from JSON, or one changed since
 reading, can carry a stored UNB that says something else than the model's envelope, or a UNA
-that is no valid service string. :func:`unb_to_write` and :func:`una_to_write` drop such
-provenance with an info ``convert.wire-ignored`` and let the writer use the model's values.
+that is no valid service string, or a letter's stored segments (unit provenance) that read back
+to other values than the model's. :func:`unb_to_write` and :func:`una_to_write` drop such
+provenance with an info ``convert.wire-ignored`` and let the writer use the model's values; the
+codec does the same for a letter's units (:func:`provenance_ignored`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,20 @@ from medbridge.findings import Finding, Location, Severity
 __all__ = ["una_to_write", "unb_to_write"]
 
 
-def _ignored(what: str, tag: str) -> Finding:
+def _ignored(what: str, tag: str | None, path: str = "/Emessage/Envelope") -> Finding:
     return Finding(
         "convert.wire-ignored",
         Severity.INFO,
         f"The stored {what}; it is not used, and the model's values are written.",
-        Location(path="/Emessage/Envelope", tag=tag),
+        Location(path=path, tag=tag),
     )
+
+
+def provenance_ignored(letter_path: str) -> Finding:
+    """The note for a letter whose stored segments (unit provenance) do not read back to what
+    the model says: the letter is written canonically (the codec decides, see
+    ``medbridge.edifact.codec``)."""
+    return _ignored("segments of this letter say something else than the model", None, letter_path)
 
 
 def _elements(raw: Any) -> tuple[tuple[str, ...], ...] | None:

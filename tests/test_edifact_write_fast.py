@@ -238,6 +238,14 @@ def _reference_notes(message: Message) -> list[Finding]:
             "trip (M2)."
         )
         if isinstance(letter, HospitalReferral):
+            if letter.header.episode_of_care_id == "_":
+                notes.append(
+                    _note(
+                        f"{base}.header.episode_of_care_id",
+                        "REF01 EDIFACT writes '_' for a missing EpisodeOfCareIdentifier, so this "
+                        "'_' reads back as absent (M1).",
+                    )
+                )
             if letter.additional_information is None:
                 notes.append(
                     _note(

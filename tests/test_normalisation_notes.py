@@ -79,7 +79,7 @@ def test_each_normalisation_is_named_and_happens() -> None:
 # the audit: every value that changes on the way through EDIFACT has a note
 
 
-KNOCKOUTS = ("organisation", "contact", "street", "additional", "empty", "space")
+KNOCKOUTS = ("organisation", "contact", "street", "additional", "empty", "space", "episode")
 
 
 def _apply(letter: Any, knockouts: set[str]) -> None:
@@ -99,6 +99,8 @@ def _apply(letter: Any, knockouts: set[str]) -> None:
             letter.relevant_clinical_information = RelevantClinicalInformation()
         else:
             letter.diagnoses = Diagnoses()
+    if "episode" in knockouts:
+        letter.header.episode_of_care_id = "_"
     if "space" in knockouts and isinstance(letter, medbridge.DischargeLetter):
         letter.clinical_information.append(ClinicalInformation(FormattedText(["a", Space(), "b"])))
 

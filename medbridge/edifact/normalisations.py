@@ -4,9 +4,10 @@ edifact-messages.md §12 P5 lists what XML → EDIFACT → XML may change: F1 (a
 line break), F2 (``Space`` becomes a plain space), F3 (style runs are regrouped, one wrapper per
 FTX, ``Center``/``Right`` on their own lines), M1 (a missing organisation name, of a party or of
 the DIS01 sender's contact, becomes ``_``; in REF01 so does a missing street when other address
-parts exist) and M2 (structure follows EDIFACT's groups: a REF01 letter always has
-``AdditionalInformation``, and an empty ``Diagnose``, REF01 ``Referral`` or
-``RelevantClinicalInformation`` has no group and is absent after a round trip).
+parts exist, and a REF01 EpisodeOfCareIdentifier ``_`` reads back absent) and M2 (structure
+follows EDIFACT's groups: a REF01 letter always has ``AdditionalInformation``, and an empty
+``Diagnose``, REF01 ``Referral`` or ``RelevantClinicalInformation`` has no group and is absent
+after a round trip).
 :func:`normalisation_notes` names each one that applies to a message, once per place, as an info
 ``convert.normalised``; it never changes the message. (A StatisticalCode different from the
 TypeCode is a loss, reported by the writer.) ``tests/test_normalisation_notes.py`` writes
@@ -200,6 +201,14 @@ def _structure_notes(letter: DischargeLetter | HospitalReferral, base: str) -> l
     empties: list[tuple[str, object, object]] = []
     notes: list[Finding] = []
     if isinstance(letter, HospitalReferral):
+        if letter.header.episode_of_care_id == "_":
+            notes.append(
+                _note(
+                    f"{base}.header.episode_of_care_id",
+                    "REF01 EDIFACT writes '_' for a missing EpisodeOfCareIdentifier, so this '_' "
+                    "reads back as absent (M1).",
+                )
+            )
         if letter.additional_information is None:
             notes.append(
                 _note(

@@ -31,7 +31,7 @@ from medbridge.errors import (
 )
 from medbridge.findings import Finding, Report, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.model.jsoncodec import from_json, to_json
+from medbridge.model.jsoncodec import decode_json, to_json
 from medbridge.model.message import Message
 from medbridge.offsets import add_line_columns
 from medbridge.registry import (
@@ -198,7 +198,7 @@ def _edifact(data: bytes, limits: Limits) -> _Parsed:
 def _json(data: bytes) -> _Parsed:
     detection = Detection(format=JSON, encoding="utf-8")
     try:
-        message = from_json(data)
+        message, findings = decode_json(data)
     except InputError as exc:
         return _Parsed(detection, None, exc.findings)
     letter = message.letters[0] if message.letters else None
@@ -206,7 +206,7 @@ def _json(data: bytes) -> _Parsed:
         detection.kind = letter.kind
         detection.version = letter.version_code
         detection.identifier = letter.header.identifier
-    return _Parsed(detection, message, _rules(message))
+    return _Parsed(detection, message, findings + _rules(message))
 
 
 def _rules(message: Message) -> list[Finding]:
@@ -512,10 +512,12 @@ def convert(
 
     Every value the target cannot carry is a loss. By default a loss makes the conversion fail
     with :class:`~medbridge.ConversionError`; with ``allow_loss=True`` the output is written without
-    those values and each is reported in ``Conversion.losses``. Nothing is truncated, replaced or
-    dropped silently. ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX
-    count limits (9 FTX per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with
-    a ``convert.nonstandard`` warning, instead of refusing them.
+    those values and each is reported in ``Conversion.losses`` — except a value the letter
+    requires, which is still a ``ConversionError`` (``convert.required-lost``): no letter is
+    written without one. Nothing is truncated, replaced or dropped silently.
+    ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX count limits (9 FTX
+    per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
+    ``convert.nonstandard`` warning, instead of refusing them.
     """
     _check_source(source)
     if to not in FORMATS:

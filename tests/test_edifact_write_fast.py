@@ -31,7 +31,20 @@ from medbridge.edifact.charset import first_unwritable, lookup_charset
 from medbridge.edifact.normalisations import normalisation_notes
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.model import Break, CarePlan, FormattedText, Message, Party, Space
+from medbridge.model import (
+    Break,
+    CarePlan,
+    Contact,
+    Diagnoses,
+    FormattedText,
+    HospitalReferral,
+    Message,
+    Party,
+    Patient,
+    Referral,
+    RelevantClinicalInformation,
+    Space,
+)
 
 _CUSTOM = ServiceChars("|", "*", ",", "\\", " ", "~")
 # Service characters of both sets, letters, Latin-1, beyond Latin-1, controls.
@@ -194,14 +207,59 @@ def _reference_notes(message: Message) -> list[Finding]:
                             "centred and right-aligned text on its own lines (F3).",
                         )
                     )
-            elif (
-                isinstance(node, Party)
-                and node.organisation is None
-                and not path.endswith(".sender")
-            ):
+            elif isinstance(node, Party | Contact | Patient):
+                if (
+                    not isinstance(node, Patient)
+                    and node.organisation is None
+                    and not path.endswith(".sender")
+                ):
+                    what = "contact" if isinstance(node, Contact) else "party"
+                    notes.append(
+                        _note(
+                            path, f"The {what} has no organisation name; EDIFACT carries '_' (M1)."
+                        )
+                    )
+                if (
+                    isinstance(letter, HospitalReferral)
+                    and not isinstance(node, Contact)
+                    and node.street is None
+                    and any(
+                        v is not None for v in (node.suburb, node.district, node.postcode or None)
+                    )
+                ):
+                    notes.append(
+                        _note(
+                            path, "The address has no street name; REF01 EDIFACT carries '_' (M1)."
+                        )
+                    )
+        base = f"letters[{index}]"
+        empty = (
+            "The element is empty and EDIFACT has no group for it; it is absent after a round "
+            "trip (M2)."
+        )
+        if isinstance(letter, HospitalReferral):
+            if letter.header.episode_of_care_id == "_":
                 notes.append(
-                    _note(path, "The party has no organisation name; EDIFACT carries '_' (M1).")
+                    _note(
+                        f"{base}.header.episode_of_care_id",
+                        "REF01 EDIFACT writes '_' for a missing EpisodeOfCareIdentifier, so this "
+                        "'_' reads back as absent (M1).",
+                    )
                 )
+            if letter.additional_information is None:
+                notes.append(
+                    _note(
+                        f"{base}.additional_information",
+                        "REF01 EDIFACT always carries AdditionalInformation; it reads back empty "
+                        "(M2).",
+                    )
+                )
+            if letter.referral == Referral():
+                notes.append(_note(f"{base}.referral", empty))
+            if letter.relevant_clinical_information == RelevantClinicalInformation():
+                notes.append(_note(f"{base}.relevant_clinical_information", empty))
+        elif letter.diagnoses == Diagnoses():
+            notes.append(_note(f"{base}.diagnoses", empty))
     return notes
 
 

@@ -29,22 +29,24 @@ from medbridge.edifact.codes import ACKNOWLEDGEMENT
 from medbridge.edifact.dis01 import LetterContext
 from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
 from medbridge.edifact.groups import location_of, split_groups
+from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.mapping import (
     UNITS_KEY,
     Builder,
-    Issue,
     Reader,
+    Unit,
     assemble,
     deviations,
     fail,
     record_provenance,
-    refuse,
+    shape,
 )
-from medbridge.edifact.segment import Segment, new_segment, trim_elements
+from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
-from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, Tokenizer
-from medbridge.errors import ConversionError, EdifactInputError
+from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
+from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
+from medbridge.errors import ConversionError, EdifactInputError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
@@ -359,14 +361,15 @@ def write_interchange(
 
     Strict (default): a value EDIFACT cannot carry raises :class:`ConversionError` with
     ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
-    ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings.
+    ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings,
+    except where that would leave out an element the letter requires: that is still a
+    :class:`ConversionError` (``convert.required-lost``, see :mod:`~medbridge.edifact.issues`).
     ``allow_nonstandard`` writes texts over MedCom's FTX count limits (more than 9 FTX in a
     clinical S14, more than 50 in REF01 S12) as MedCom's writer does, with ``convert.nonstandard``
     warnings, instead of treating them as losses.
     """
     wire = message.wire
     issues: list[Issue] = []
-    notes: list[Finding] = []
     letters: list[tuple[int, DischargeLetter | HospitalReferral]] = []
     many = len(message.letters) > 1
     for index, letter in enumerate(message.letters, start=1):
@@ -407,23 +410,17 @@ def write_interchange(
                     f"/Emessage/{_element_name(letter)}[{index}]/Sender/EANIdentifier",
                     "-",
                     "UNB",
+                    lost=f"/Emessage/{_element_name(letter)}[{index}]",  # the whole letter
                 )
             )
         else:
             kept.append((index, letter))
-    unb = _canonical_unb(message.envelope, sender, recipient)
-    unb_layout = ""
-    raw_unb = wire.get(UNB_KEY)
-    if (
-        isinstance(raw_unb, (list, tuple))
-        and len(raw_unb) == 2
-        and wire.get(UNB_CANONICAL_KEY) is not None
-        and trim_elements(_elements(wire[UNB_CANONICAL_KEY])) == trim_elements(unb.elements)
-    ):
-        unb = Segment("UNB", _elements(raw_unb[0]))
-        unb_layout = str(raw_unb[1])
+    unb, unb_layout, notes = unb_to_write(
+        wire.get(UNB_KEY), _canonical_unb(message.envelope, sender, recipient), _read_back_unb
+    )
     newline = str(wire.get(NEWLINE_KEY, ""))
     bodies: list[list[Segment]] = []
+    required: list[Finding] = []
     for index, letter in kept:
         base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if many else "")
         module = dis01 if isinstance(letter, DischargeLetter) else ref01
@@ -432,12 +429,17 @@ def write_interchange(
         lossy: Builder | None = None
         record = letter.wire.get(UNITS_KEY)
         segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
+        if record is not None and not _provenance_fits(module, segments, full, unb, base):
+            notes.append(provenance_ignored(base))
+            record = None
+            segments, remaining = assemble(full.finish(), full.issues, None, allow_loss=False)
         if remaining and allow_loss:
             lossy = Builder(lossy=True, nonstandard=allow_nonstandard)
             module.build_letter(letter, lossy, base)
             segments, remaining = assemble(
                 full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
             )
+            required.extend(required_losses(remaining))
         issues.extend(remaining)
         notes.extend(full.notes)
         layouts = letter.wire.get(LAYOUTS_KEY)
@@ -450,6 +452,8 @@ def write_interchange(
         bodies.append(out)
     if issues and not allow_loss:
         raise refuse(issues)
+    if required:  # allow-loss, but a letter would lack a required value
+        raise ConversionError.from_findings(required)
     if not bodies:
         raise refuse(issues)
     unz = Segment(
@@ -461,8 +465,8 @@ def write_interchange(
     for body in bodies:
         all_segments.extend(body)
     all_segments.append(unz)
-    una = wire.get(UNA_KEY, DEFAULT_CHARS.una()) if UNA_KEY in wire else DEFAULT_CHARS.una()
-    chars = _chars(una) if isinstance(una, str) else DEFAULT_CHARS
+    una, chars, una_notes = una_to_write(wire, UNA_KEY)
+    notes.extend(una_notes)
     try:
         data = encode_interchange(
             all_segments,
@@ -475,10 +479,31 @@ def write_interchange(
     return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
 
 
-def _chars(una: str) -> ServiceChars:
-    if len(una) == 9 and una.startswith("UNA"):
-        return ServiceChars(*una[3:9])
-    return DEFAULT_CHARS
+def _provenance_fits(
+    module: Any, segments: list[Segment], full: Builder, unb: Segment, base: str
+) -> bool:
+    """True when a letter assembled with its unit provenance reads back to what the model
+    renders canonically: the stored segments say what the model says, only differently
+    (edifact-messages.md §12 P2). A record from JSON or a hand-built model may say otherwise."""
+    unh, body = segments[0], segments[1:]
+    unt = Segment("UNT", ((str(len(segments) + 1),), (unh.value(1),)))
+    try:
+        back, _, _ = _read_message(unh, body, unt, InterchangeHeader.from_segment(unb), "", unb)
+        again = Builder(nonstandard=True)
+        module.build_letter(back, again, base)
+    except MedbridgeError:
+        return False
+
+    def shapes(units: list[Unit]) -> dict[str, list[Any]]:
+        return {unit.key: [shape(segment) for segment in unit.segments] for unit in units}
+
+    return shapes(again.finish()) == shapes(full.finish())
+
+
+def _read_back_unb(unb: Segment) -> Segment:
+    """The canonical UNB of what reading ``unb`` gives (see :func:`unb_to_write`)."""
+    header = InterchangeHeader.from_segment(unb)
+    return _canonical_unb(_envelope(header, unb), header.sender_id, header.recipient_id)
 
 
 def _with_layout(segment: Segment, layout: str) -> Segment:

@@ -552,8 +552,8 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         tpath = f"{base}/ClinicalInformation[{index}]"
         probe = Builder(nonstandard=b.nonstandard)
         blocks = probe.text_blocks(info.text, tpath + "/Text01", key)
-        if blocks is None:
-            b.text_blocks(info.text, tpath + "/Text01", key)
+        if blocks is None:  # the whole S14 group (text and signing time) is left out
+            b.text_blocks(info.text, tpath + "/Text01", key, lost=tpath)
             continue
         if len(blocks) > MAX_CLINICAL_FTX and b.over_limit(
             f"{tpath}/Text01 needs {len(blocks)} FTX; a clinical S14 holds at most "
@@ -561,6 +561,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
             tpath + "/Text01",
             key,
             "FTX",
+            lost=tpath,
         ):
             continue
         b.add(key, "S14", ("14",))

@@ -464,12 +464,14 @@ def reference_ftx(b: Builder, key: str, reference: Reference, path: str) -> None
                 key,
                 "FTX",
                 4,
+                lost=path,  # a reference needs its URL: the whole reference is left out
             )
             if b.lossy:
                 return
             pieces = [reference.url]
         pieces = [
-            b.value(p, path + "/URL", key, "FTX", 4, i) for i, p in enumerate(pieces, start=2)
+            b.value(p, path + "/URL", key, "FTX", 4, i, lost=path)
+            for i, p in enumerate(pieces, start=2)
         ]
         if b.lossy and not all(pieces):
             return
@@ -533,6 +535,7 @@ def header_segments(
             f"X{letter_type}; EDIFACT regenerates it from UNH element 3 (M2).",
             base + "/Letter/StatisticalCode",
             "-",
+            lost=None,  # the TypeCode is written in its place
         )
     b.add("BGM", "BGM", (document,), ("",), ("9",), ("NA",))
     dtm(b, "DTM.137", "137", header.authorisation, base + "/Letter/Authorisation")

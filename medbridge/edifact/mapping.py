@@ -41,6 +41,7 @@ from medbridge.edifact.charset import describe_char
 from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
+from medbridge.edifact.issues import SAME, Issue
 from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.edifact.sources import Fields, SourceMap
 from medbridge.errors import ConversionError
@@ -288,35 +289,6 @@ def _real(value: str) -> bool:
 # writing
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """A value the target cannot carry: ``convert.unrepresentable`` or ``convert.unmapped``.
-
-    ``scope`` names the units it affects (left out with allow-loss); ``path`` is the model path.
-    """
-
-    code: str
-    message: str
-    path: str
-    scope: str
-    tag: str | None = None
-    element: int | None = None
-    component: int | None = None
-
-    def finding(self, *, loss: bool) -> Finding:
-        where = Location(
-            path=self.path, tag=self.tag, element=self.element, component=self.component
-        )
-        if loss:
-            return Finding(
-                "convert.loss",
-                Severity.WARNING,
-                f"Left out of the EDIFACT output: {self.message}",
-                where,
-            )
-        return Finding(self.code, Severity.ERROR, self.message, where)
-
-
 @dataclass(slots=True)
 class Unit:
     """One unit of a letter body: its key and segments."""
@@ -349,9 +321,12 @@ class Builder:
         self.notes: list[Finding] = []
         self.over_limit_scopes: list[str] = []
 
-    def over_limit(self, message: str, path: str, scope: str, tag: str | None = None) -> bool:
+    def over_limit(
+        self, message: str, path: str, scope: str, tag: str | None = None, *, lost: str = SAME
+    ) -> bool:
         """A MedCom count limit exceeded: an issue, or (``nonstandard``) a warning.
-        Returns True when the value must be left out (lossy rendering of an issue)."""
+        Returns True when the value (and ``lost``, see :class:`Issue`) must be left out (lossy
+        rendering of an issue)."""
         if self.nonstandard:
             self.over_limit_scopes.append(scope)
             self.notes.append(
@@ -363,7 +338,7 @@ class Builder:
                 )
             )
             return False
-        self.unmapped(message, path, scope, tag)
+        self.unmapped(message, path, scope, tag, lost=lost)
         return self.lossy
 
     def add(self, key: str, tag: str, *elements: Sequence[str]) -> None:
@@ -382,8 +357,13 @@ class Builder:
         tag: str | None = None,
         element: int | None = None,
         component: int | None = None,
+        *,
+        lost: str | None = SAME,
+        refusal: str = "",
     ) -> None:
-        self.issues.append(Issue(code, message, path, scope, tag, element, component))
+        self.issues.append(
+            Issue(code, message, path, scope, tag, element, component, lost, refusal)
+        )
 
     def unmapped(
         self,
@@ -392,8 +372,11 @@ class Builder:
         scope: str,
         tag: str | None = None,
         element: int | None = None,
+        *,
+        lost: str | None = SAME,
     ) -> None:
-        self.issue("convert.unmapped", message, path, scope, tag, element)
+        """An issue for a value with no EDIFACT form; ``lost`` as for :class:`Issue`."""
+        self.issue("convert.unmapped", message, path, scope, tag, element, lost=lost)
 
     def value(
         self,
@@ -403,9 +386,12 @@ class Builder:
         tag: str,
         element: int,
         component: int = 1,
+        *,
+        lost: str = SAME,
     ) -> str:
         """``value`` for one component ("" for None); a character UNOC cannot carry is an issue
-        and, in lossy mode, leaves the whole value out."""
+        and, in lossy mode, leaves the whole value out (and ``lost``, when the caller then
+        leaves out an enclosing element)."""
         if value is None:
             return ""
         bad = _UNWRITABLE.search(value)
@@ -414,27 +400,30 @@ class Builder:
         self.issue(
             "convert.unrepresentable",
             f"{describe_char(bad.group())} in {path} cannot be written in EDIFACT UNOC "
-            f"({tag} element {element}, component {component}); it is never replaced, "
-            "transliterated or dropped.",
+            f"({tag} element {element}, component {component}).",
             path,
             scope,
             tag,
             element,
             component,
+            lost=lost,
+            refusal="it is never replaced, transliterated or dropped.",
         )
         return "" if self.lossy else value
 
     def text_blocks(
-        self, text: FormattedText, path: str, scope: str, tag: str = "FTX"
+        self, text: FormattedText, path: str, scope: str, tag: str = "FTX", *, lost: str = SAME
     ) -> list[FtxBlock] | None:
         """The FTX blocks of a FormattedText, or None (with an issue) when FTX cannot carry it:
-        characters outside ISO 8859-1 or CR/LF/TAB, an empty text, a forbidden nesting."""
+        characters outside ISO 8859-1 or CR/LF/TAB, an empty text, a forbidden nesting.
+        ``lost`` names the enclosing element the caller then leaves out, if any."""
         if text.is_empty():
             self.unmapped(
                 f"{path} is empty; an empty FormattedText has no EDIFACT form (no FTX).",
                 path,
                 scope,
                 tag,
+                lost=lost,
             )
             return None
         bad = _UNWRITABLE.search(text.plain().replace("\n", " ")) if _has_bad(text) else None
@@ -442,17 +431,21 @@ class Builder:
             self.issue(
                 "convert.unrepresentable",
                 f"{describe_char(bad.group())} in {path} cannot be written in EDIFACT UNOC (FTX "
-                "element 4); the text is never altered.",
+                "element 4).",
                 path,
                 scope,
                 tag,
                 4,
+                lost=lost,
+                refusal="the text is never altered.",
             )
             return None
         try:
             blocks = write_text(text)
         except FtxError as exc:
-            self.issue("convert.unrepresentable", f"{path}: {exc.message}", path, scope, tag, 4)
+            self.issue(
+                "convert.unrepresentable", f"{path}: {exc.message}", path, scope, tag, 4, lost=lost
+            )
             return None
         if not blocks:  # only empty style elements: nothing FTX can carry
             self.unmapped(
@@ -460,6 +453,7 @@ class Builder:
                 path,
                 scope,
                 tag,
+                lost=lost,
             )
             return None
         return blocks
@@ -675,14 +669,6 @@ def assemble(
 
 def _keys(units: Sequence[Unit]) -> list[str]:
     return [unit.key for unit in units]
-
-
-def refuse(issues: Sequence[Issue]) -> ConversionError:
-    """The strict-mode refusal for ``issues``."""
-    findings = [issue.finding(loss=False) for issue in issues]
-    error = ConversionError.from_findings(findings)
-    assert isinstance(error, ConversionError)
-    return error
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ per HospitalVisitation, and ``S19``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from medbridge.edifact.codes import (
     DIAGNOSIS_KIND,
     IDENTIFIER_TYPE,
@@ -568,6 +570,7 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
             "S02/GIS",
             "GIS",
             1,
+            lost=None,  # GIS+N is written in its place
         )
     elif header.status is None:
         raise fail(
@@ -597,6 +600,7 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
                     key,
                     "CIN",
                     1,
+                    lost=path,  # the whole diagnosis is left out
                 )
                 if b.lossy:
                     continue
@@ -692,19 +696,15 @@ def _s12(b: Builder, letter: HospitalReferral, base: str) -> None:
     probe = Builder(lossy=b.lossy)
     for index, reference in enumerate(letter.references, start=1):
         reference_ftx(probe, "ref", reference, f"{base}/Reference[{index}]")
-    b.issues.extend(
-        type(issue)(
-            issue.code, issue.message, issue.path, "S12", issue.tag, issue.element, issue.component
-        )
-        for issue in probe.issues
-    )
+    b.issues.extend(replace(issue, scope="S12") for issue in probe.issues)
     if "ref" in probe.units:
         segments.extend(probe.units["ref"].segments)
     if not segments:
         return
     if len(segments) > FTX_PER_S12 * MAX_S12 and b.over_limit(
         f"The referral needs {len(segments)} FTX in S12; REF01 carries at most "
-        f"{FTX_PER_S12 * MAX_S12} (ten per S12, five S12).",
+        f"{FTX_PER_S12 * MAX_S12} (ten per S12, five S12). Left out, S12 takes with it the "
+        "patient's e-mail, RelevantClinicalInformation and the references.",
         base + "/RelevantClinicalInformation",
         "S12",
         "FTX",
@@ -731,7 +731,7 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
             raise fail(
                 "convert.unsupported-value", "Unknown InformationCode.", vpath + "/InformationCode"
             )
-        blocks = b.text_blocks(visit.information, vpath + "/Information", key)
+        blocks = b.text_blocks(visit.information, vpath + "/Information", key, lost=vpath)
         if blocks is not None and len(blocks) > 1:
             b.unmapped(
                 f"{vpath}/Information needs {len(blocks)} FTX; each HospitalVisitation is one "
@@ -739,6 +739,7 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
                 vpath + "/Information",
                 key,
                 "FTX",
+                lost=vpath,  # the whole visitation is left out
             )
             if b.lossy:
                 continue

@@ -7,10 +7,21 @@ One general mechanism driven by the dataclass type hints, no per-class code:
   carries ``"type": "<ClassName>"``; plain strings stay strings;
 * enums are their MedCom value; an ``Enum | str`` field decodes to the member when the value is
   known and stays a string otherwise;
-* ``wire`` dictionaries (codec provenance) are kept as they are.
+* ``wire`` dictionaries (codec provenance) are written as they are; reading holds each known key
+  to its codec's shape (:mod:`medbridge.model.jsonwire`) and drops unknown keys with a warning.
 
 The output is deterministic (fields in declaration order, ``ensure_ascii=False``) and versioned
 (``"medbridge-json": 1``). ``from_json(to_json(m)) == m`` for every model.
+
+Reading is bounded for any input: arrays and objects nested deeper than :data:`MAX_DEPTH` are
+refused (``input.json-too-deep``, with line and column): the ``json`` module's own
+``RecursionError`` on very deep text is caught at the call, a parsed document is measured
+iteratively, and only then does the model decoder run (which follows the model's types, and
+they do not nest recursively). Every other problem is ``input.json-invalid`` with the JSON path
+(and line and column when the text does not parse). Unknown top-level keys are a
+warning, not an error: the top level is the document's envelope, where a newer medbridge may add
+metadata; an unknown field inside the message would be content medbridge cannot keep, so it is
+an error.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import re
 import types
 import typing
 from functools import cache
@@ -26,11 +38,14 @@ from typing import Any, Union
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model import codes, common, epikrise, henvisning, plejeforloebsplan, text
+from medbridge.model.jsonwire import check_wire
 from medbridge.model.message import Message
 
-__all__ = ["FORMAT_VERSION", "from_json", "to_json"]
+__all__ = ["FORMAT_VERSION", "MAX_DEPTH", "decode_json", "from_json", "to_json"]
 
 FORMAT_VERSION = 1
+#: Arrays and objects a medbridge JSON document may nest (the fixtures need at most 13).
+MAX_DEPTH = 64
 
 _MODULES = (codes, common, text, epikrise, henvisning, plejeforloebsplan)
 
@@ -121,19 +136,44 @@ class _DecodeError(Exception):
         self.problem = problem
 
 
-def _decode(data: Any, tp: Any, path: str) -> Any:
-    if tp is Any:
-        return data
-    args = _union_args(tp)
-    if args is not None:
+class _Decoder:
+    """One decoding run: builds the model from parsed JSON and collects the non-fatal findings
+    (unknown ``wire`` keys). Its recursion is bounded twice: it follows only the model's own
+    types, which do not nest recursively (``wire`` values are checked by fixed-depth shapes),
+    and the document it gets is at most :data:`MAX_DEPTH` deep."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def decode(self, data: Any, tp: Any, path: str) -> Any:
+        if tp is Any:
+            return data
+        args = _union_args(tp)
+        if args is not None:
+            return self._union(data, args, path)
+        origin = typing.get_origin(tp)
+        if origin is list:
+            if not isinstance(data, list):
+                raise _DecodeError(path, "expected a list")
+            (item_tp,) = typing.get_args(tp)
+            return [self.decode(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
+        if origin is dict:
+            if not isinstance(data, dict):
+                raise _DecodeError(path, "expected an object")
+            return data
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+            return self._dataclass(data, tp, path)
+        return _scalar(data, tp, path)
+
+    def _union(self, data: Any, args: tuple[Any, ...], path: str) -> Any:
         if data is None and type(None) in args:
             return None
         members = [a for a in args if a is not type(None)]
         if isinstance(data, dict) and "type" in data:
             cls = _classes().get(str(data["type"]))
             if cls is None or cls not in members:
-                raise _DecodeError(path, f"unexpected type {data.get('type')!r}")
-            return _decode(data, cls, path)
+                raise _DecodeError(path, f"unexpected type {str(data.get('type'))[:40]!r}")
+            return self.decode(data, cls, path)
         if isinstance(data, str):
             for member in members:
                 if isinstance(member, type) and issubclass(member, enum.Enum):
@@ -146,20 +186,55 @@ def _decode(data: Any, tp: Any, path: str) -> Any:
         errors: list[str] = []
         for member in members:
             try:
-                return _decode(data, member, path)
+                return self.decode(data, member, path)
             except _DecodeError as exc:
                 errors.append(exc.problem)
         raise _DecodeError(path, errors[0] if errors else "no matching type")
-    origin = typing.get_origin(tp)
-    if origin is list:
-        if not isinstance(data, list):
-            raise _DecodeError(path, "expected a list")
-        (item_tp,) = typing.get_args(tp)
-        return [_decode(v, item_tp, f"{path}[{i}]") for i, v in enumerate(data)]
-    if origin is dict:
+
+    def _dataclass(self, data: Any, tp: type, path: str) -> Any:
+        if not isinstance(data, dict):
+            raise _DecodeError(path, f"expected an object for {tp.__name__}")
+        if "type" in data and data["type"] != tp.__name__:
+            raise _DecodeError(path, f"expected {tp.__name__}, found {str(data['type'])[:40]!r}")
+        hints = _hints(tp)
+        known = {f.name for f in _fields(tp)}
+        unknown = set(data) - known - {"type"}
+        if unknown:
+            raise _DecodeError(path, f"unknown field {sorted(unknown)[0][:40]!r}")
+        kwargs = {}
+        for f in _fields(tp):
+            if f.name == "wire" and f.name in data:
+                kwargs[f.name] = self._wire(data[f.name], tp, f"{path}.wire")
+            elif f.name in data:
+                kwargs[f.name] = self.decode(data[f.name], hints[f.name], f"{path}.{f.name}")
+            elif _default(f) is dataclasses.MISSING:
+                raise _DecodeError(path, f"missing field {f.name!r}")
+        try:
+            return tp(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise _DecodeError(path, str(exc)[:200]) from None
+
+    def _wire(self, data: Any, owner: type, path: str) -> dict[str, Any]:
+        """A ``wire`` object: known keys must have their codec's shape (else the input is
+        refused); unknown keys are dropped with a warning, so no codec ever sees them."""
         if not isinstance(data, dict):
             raise _DecodeError(path, "expected an object")
-        return data
+        kept, unknown, problem = check_wire(_wire_owner(owner), data)
+        if problem is not None:
+            raise _DecodeError(path + problem[0], problem[1])
+        for key in unknown:
+            self.findings.append(_unknown_key(f"{path}[{key[:40]!r}]", "wire key"))
+        return kept
+
+
+def _wire_owner(cls: type) -> str:
+    """The :func:`~medbridge.model.jsonwire.wire_shapes` table for ``cls``'s ``wire``."""
+    if cls is Message or cls is text.FormattedText:
+        return cls.__name__
+    return "Letter"
+
+
+def _scalar(data: Any, tp: Any, path: str) -> Any:
     if tp is type(None):
         if data is not None:
             raise _DecodeError(path, "expected null")
@@ -167,8 +242,8 @@ def _decode(data: Any, tp: Any, path: str) -> Any:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         try:
             return tp(data)
-        except ValueError:
-            raise _DecodeError(path, f"{data!r} is not a {tp.__name__} value") from None
+        except (ValueError, TypeError):
+            raise _DecodeError(path, f"{str(data)[:40]!r} is not a {tp.__name__} value") from None
     if tp is bool:
         if not isinstance(data, bool):
             raise _DecodeError(path, "expected true or false")
@@ -181,52 +256,134 @@ def _decode(data: Any, tp: Any, path: str) -> Any:
         if not isinstance(data, str):
             raise _DecodeError(path, "expected a string")
         return data
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        if not isinstance(data, dict):
-            raise _DecodeError(path, f"expected an object for {tp.__name__}")
-        if "type" in data and data["type"] != tp.__name__:
-            raise _DecodeError(path, f"expected {tp.__name__}, found {data['type']!r}")
-        hints = _hints(tp)
-        known = {f.name for f in _fields(tp)}
-        unknown = set(data) - known - {"type"}
-        if unknown:
-            raise _DecodeError(path, f"unknown field {sorted(unknown)[0]!r}")
-        kwargs = {}
-        for f in _fields(tp):
-            if f.name in data:
-                kwargs[f.name] = _decode(data[f.name], hints[f.name], f"{path}.{f.name}")
-            elif _default(f) is dataclasses.MISSING:
-                raise _DecodeError(path, f"missing field {f.name!r}")
-        try:
-            return tp(**kwargs)
-        except (TypeError, ValueError) as exc:
-            raise _DecodeError(path, str(exc)) from None
     raise _DecodeError(path, f"unsupported type {tp!r}")
 
 
-def from_json(data: str | bytes) -> Message:
-    """Read JSON written by :func:`to_json`. Bad input raises :class:`~medbridge.InputError`."""
+# ---------------------------------------------------------------------------------------------
+# the document: bytes, nesting, top level
+
+#: A string (perhaps unclosed) or one bracket, for locating the first too-deep bracket.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
+_KNOWN_TOP_LEVEL = ("medbridge-json", "message")
+
+
+_TOO_DEEP = object()
+
+
+def _nested_deeper(doc: Any) -> bool:
+    """True when the parsed document nests arrays and objects deeper than :data:`MAX_DEPTH`
+    (iterative: one step per array or object)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)] if isinstance(doc, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _deep_index(text: str) -> int | None:
+    """The index of the first ``[`` or ``{`` nested deeper than :data:`MAX_DEPTH`, or None.
+    Runs only for a refused input and stops at that bracket."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+    return None
+
+
+def _text_of(data: str | bytes) -> tuple[str, str | None]:
+    """The JSON text and, for bytes, the encoding it was read with (JSON's own detection)."""
+    if isinstance(data, str):
+        return data, None
+    encoding = json.detect_encoding(data)
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise _input_error("$", f"not JSON: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("medbridge-json") != FORMAT_VERSION:
+        return bytes(data).decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        raise _input_error(
+            "$", f"not {encoding} text (byte {exc.start})", Location(path="$", offset=exc.start)
+        ) from None
+
+
+def _position(text: str, index: int, encoding: str | None) -> Location:
+    """Line, column and (for bytes input) byte offset of ``text[index]``."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    offset = len(text[:index].encode(encoding)) if encoding is not None else None
+    return Location(path="$", line=line, column=column, offset=offset)
+
+
+def decode_json(data: str | bytes) -> tuple[Message, list[Finding]]:
+    """:func:`from_json` with its warnings: unknown top-level keys and unknown ``wire`` keys are
+    ignored (a newer medbridge may add them) and reported as ``input.json-unknown-key``."""
+    text_, encoding = _text_of(data)
+    try:
+        doc = json.loads(text_)
+    except RecursionError:  # the json module recurses once per array or object
+        doc = _TOO_DEEP
+    except json.JSONDecodeError as exc:
+        raise _input_error(
+            "$", f"not JSON: {exc.msg}", _position(text_, exc.pos, encoding)
+        ) from None
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        raise _input_error("$", f"not JSON: {str(exc)[:80]}") from None
+    if doc is _TOO_DEEP or _nested_deeper(doc):
+        deep = _deep_index(text_)
+        raise _too_deep(
+            _position(text_, deep, encoding) if deep is not None else Location(path="$")
+        )
+    version = doc.get("medbridge-json") if isinstance(doc, dict) else None
+    if type(version) is not int or version != FORMAT_VERSION:
         raise _input_error("$", f"not medbridge JSON version {FORMAT_VERSION}")
+    decoder = _Decoder()
+    findings = [
+        _unknown_key(f"$[{key[:40]!r}]", "key") for key in doc if key not in _KNOWN_TOP_LEVEL
+    ]
     try:
-        result = _decode(doc.get("message"), Message, "$.message")
+        result = decoder.decode(doc.get("message"), Message, "$.message")
     except _DecodeError as exc:
         raise _input_error(exc.path, exc.problem) from None
-    except RecursionError:
-        raise _input_error("$", "nested too deeply") from None
     assert isinstance(result, Message)
-    return result
+    return result, findings + decoder.findings
 
 
-def _input_error(path: str, problem: str) -> InputError:
+def from_json(data: str | bytes) -> Message:
+    """Read JSON written by :func:`to_json`. Bad input raises :class:`~medbridge.InputError`;
+    ignored unknown keys are reported by :func:`medbridge.validate` (``decode_json``)."""
+    return decode_json(data)[0]
+
+
+def _too_deep(location: Location) -> InputError:
+    finding = Finding(
+        "input.json-too-deep",
+        Severity.ERROR,
+        f"The JSON nests arrays and objects more than {MAX_DEPTH} levels deep; medbridge JSON "
+        "needs far fewer.",
+        location,
+    )
+    return InputError(finding.format(), [finding])
+
+
+def _unknown_key(path: str, what: str) -> Finding:
+    return Finding(
+        "input.json-unknown-key",
+        Severity.WARNING,
+        f"Unknown {what} in medbridge JSON version {FORMAT_VERSION}; it is ignored.",
+        Location(path=path),
+    )
+
+
+def _input_error(path: str, problem: str, location: Location | None = None) -> InputError:
     finding = Finding(
         "input.json-invalid",
         Severity.ERROR,
         f"Invalid medbridge JSON at {path}: {problem}.",
-        Location(path=path),
+        location or Location(path=path),
     )
     return InputError(finding.message, [finding])

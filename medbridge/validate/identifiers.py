@@ -22,6 +22,7 @@ from medbridge.model.codes import IdentifierCode
 from medbridge.model.common import PatientId, PatientIdKind
 
 __all__ = [
+    "check_born_by",
     "check_cpr",
     "check_ecpr",
     "check_gln",
@@ -187,6 +188,29 @@ def check_cpr(value: str, location: Location) -> list[Finding]:
             )
         ]
     return []
+
+
+def check_born_by(
+    value: str, letter_date: _dt.date, what: str, location: Location
+) -> list[Finding]:
+    """A CPR number whose birth date lies after ``letter_date`` (the letter's own date, named
+    ``what``): ``id.cpr.born-after-letter`` (warning). Judged against the message, never the
+    clock; nothing when the value is not a CPR with a real date (``check_cpr`` reports that).
+    Usually digit 7 is wrong, since it decides the century (``010130-4…`` is 2030, not 1930).
+    """
+    born = cpr_birth_date(value)
+    if born is None or born <= letter_date:
+        return []
+    return [
+        Finding(
+            "id.cpr.born-after-letter",
+            Severity.WARNING,
+            f"The CPR number gives a birth date after the letter's {what} "
+            f"({letter_date.isoformat()}); nobody is born after a letter about them is written. "
+            "Check the number, digit 7 in particular (it decides the century).",
+            location,
+        )
+    ]
 
 
 def check_ecpr(value: str, location: Location) -> list[Finding]:

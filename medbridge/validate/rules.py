@@ -11,6 +11,7 @@ Rule groups:
 
 * identifiers by their carrier: party ``Identifier`` by ``IdentifierCode``, ``EANIdentifier`` as a
   GLN, the patient's CPR or replacement CPR (eCPR), a relative's 10-digit ``PersonIdentifier``;
+  a valid CPR must not be born after the letter's own date (its authorisation, else ``Sent``);
 * dates: real ``YYYY-MM-DD`` dates and ``hh:mm`` times, no time-zone suffix, years 0001–9999;
   order (admission ≤ discharge ≤ authorisation, events no later than authorisation); nothing
   recorded after the envelope's ``Sent`` (plus a day), nothing planned more than a year after it.
@@ -62,6 +63,7 @@ from medbridge.model.message import Letter, Message
 from medbridge.model.plejeforloebsplan import CarePlan, Terminology
 from medbridge.model.text import Break, FormattedText, Space
 from medbridge.validate.identifiers import (
+    check_born_by,
     check_cpr,
     check_gln,
     check_party_identifier,
@@ -158,6 +160,8 @@ class _Checker:
         self.message = message
         self.findings: list[Finding] = []
         self.sent: _Point | None = None
+        #: The letter's own date for identifier checks: its authorisation, else the Sent date.
+        self.letter_date: tuple[_dt.date, str] | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -267,6 +271,11 @@ class _Checker:
                 f"({self.sent.date.isoformat()}); check the date.",
                 path,
             )
+
+    def born_by(self, cpr: str, where: Location) -> None:
+        """A valid CPR must not be born after the letter's own date."""
+        if self.letter_date is not None:
+            self.extend(check_born_by(cpr, *self.letter_date, where))
 
     def planned(self, point: _Point | None, path: str, what: str) -> None:
         """A planned date must not be more than a year after the envelope's Sent."""
@@ -410,6 +419,12 @@ class _Checker:
             )
         authorisation = self.moment(header.authorisation, base, "Letter/Authorisation")
         self.recorded(authorisation, f"{base}/Letter/Authorisation", "letter's authorisation")
+        if authorisation is not None:
+            self.letter_date = (authorisation.date, "authorisation")
+        elif self.sent is not None:
+            self.letter_date = (self.sent.date, "envelope's Sent date")
+        else:
+            self.letter_date = None
         episode = header.episode_of_care_id
         self.text(episode, base, "Letter/EpisodeOfCareIdentifier")
         if (
@@ -519,9 +534,11 @@ class _Checker:
         element = (
             "CivilRegistrationNumber" if patient.identifier.is_cpr else "AlternativeIdentifier"
         )
-        self.extend(
-            check_patient_identifier(patient.identifier, Location(path=f"{path}/{element}"))
-        )
+        where = Location(path=f"{path}/{element}")
+        found = check_patient_identifier(patient.identifier, where)
+        self.extend(found)
+        if patient.identifier.is_cpr and not any(f.is_error for f in found):
+            self.born_by(patient.identifier.value, where)
         self.text(patient.surname, path, "PersonSurnameName")
         self.text(patient.given_name, path, "PersonGivenName")
         self.text(patient.title, path, "PersonTitle")
@@ -580,7 +597,11 @@ class _Checker:
             identifier = relative.person_identifier
             if identifier is not None:
                 if _CPR_SHAPE.fullmatch(identifier):
-                    self.extend(check_cpr(identifier, Location(path=f"{path}/PersonIdentifier")))
+                    where = Location(path=f"{path}/PersonIdentifier")
+                    found = check_cpr(identifier, where)
+                    self.extend(found)
+                    if not any(f.is_error for f in found):
+                        self.born_by(identifier, where)
                 else:
                     self.text(identifier, path, "PersonIdentifier")
             self.text(relative.surname, path, "PersonSurnameName")

@@ -8,6 +8,7 @@ The curated public API::
     report = medbridge.validate(data)           # never raises for bad input
     xml_bytes = medbridge.write(msg, "xml")     # or "edifact", "json"
     result = medbridge.convert(data, to="edifact")
+    item = medbridge.batch.convert_item("a.xml", data, to="json")   # never raises
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
 
 The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``CarePlan`` and their
@@ -17,6 +18,7 @@ parts) live in :mod:`medbridge.model` and are re-exported here.
 # Load the validate subpackage first: importing a submodule later would rebind the package
 # attribute ``medbridge.validate`` and shadow the ``validate()`` function bound below.
 import medbridge.validate  # noqa: F401
+from medbridge import batch
 from medbridge.api import (
     Conversion,
     convert,
@@ -61,6 +63,7 @@ __all__ = [
     "Report",
     "Severity",
     "XmlInputError",
+    "batch",
     "convert",
     "detect",
     "from_json",

@@ -166,13 +166,12 @@ def _edifact(data: bytes, limits: Limits) -> _Parsed:
     detection = Detection(format=EDIFACT)
     detect_edifact(data, detection)
     sources = InterchangeSources()
-    with gc_paused():  # a whole interchange: flat cost per message (see medbridge.gcpause)
-        try:
-            message, findings = read_interchange(data, limits=limits, sources=sources)
-        except EdifactInputError as exc:
-            return _Parsed(detection, None, exc.findings)
-        findings = list(findings)
-        findings.extend(sources.locate(_rules(message)))  # rule paths → EDIFACT positions
+    try:
+        message, findings = read_interchange(data, limits=limits, sources=sources)
+    except EdifactInputError as exc:
+        return _Parsed(detection, None, exc.findings)
+    findings = list(findings)
+    findings.extend(sources.locate(_rules(message)))  # rule paths → EDIFACT positions
     return _Parsed(detection, message, findings)
 
 
@@ -210,17 +209,23 @@ def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) 
     if fmt == XML:
         parsed = _xml(data, strict_encoding)
     elif fmt == EDIFACT:
-        parsed = _edifact(data, limits)
+        with gc_paused():  # a whole interchange: flat cost per message (medbridge.gcpause)
+            parsed = _edifact(data, limits)
+            parsed.findings = _suppress(parsed.findings)
+            parsed.findings = add_line_columns(parsed.findings, (data,))
+        return parsed
     elif fmt == JSON:
         parsed = _json(data)
     else:
         return _Parsed(Detection(), None, [unknown_format_finding()])
+    parsed.findings = _suppress(parsed.findings)
+    return parsed
+
+
+def _suppress(findings: list[Finding]) -> list[Finding]:
     from medbridge.validate.cascade import suppress_cascades
 
-    parsed.findings = suppress_cascades(parsed.findings)
-    if fmt == EDIFACT:
-        parsed.findings = add_line_columns(parsed.findings, (data,))
-    return parsed
+    return suppress_cascades(findings)
 
 
 def _input_error(fmt: str | None, findings: list[Finding]) -> InputError:
@@ -543,6 +548,11 @@ def convert_detected(
 
     try:
         conversion = _guard(run)
+    except InternalError as exc:
+        if detection.format is None:  # the bug struck before detection was kept: look again
+            with contextlib.suppress(MedbridgeError):
+                detection = detect(source, limits=limits)
+        return detection, exc
     except MedbridgeError as exc:
         return detection, exc
     return detection, conversion

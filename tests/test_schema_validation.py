@@ -26,11 +26,12 @@ from medbridge.xml.schema import (
     MUNICIPALITY,
     SCHEMA_CODES,
     SchemaSet,
+    _compile_fast,
+    _compile_rich,
     compiled_validators,
     schema_for_namespace,
     validate_tree,
 )
-from medbridge.xml.schema import _compile_fast, _compile_rich
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SENTINEL = "Zebrafinke"  # a marker that must never appear in a message

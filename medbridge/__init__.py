@@ -8,6 +8,7 @@ The curated public API::
     report = medbridge.validate(data)           # never raises for bad input
     xml_bytes = medbridge.write(msg, "xml")     # or "edifact", "json"
     result = medbridge.convert(data, to="edifact")
+    item = medbridge.batch.convert_item("a.xml", data, to="json")   # never raises
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
     facts = medbridge.critical_facts(msg.letter)   # resuscitation, CAVE, contagion: quoted whole
 
@@ -18,6 +19,7 @@ parts) live in :mod:`medbridge.model` and are re-exported here.
 # Load the validate subpackage first: importing a submodule later would rebind the package
 # attribute ``medbridge.validate`` and shadow the ``validate()`` function bound below.
 import medbridge.validate  # noqa: F401
+from medbridge import batch
 from medbridge.api import (
     Conversion,
     convert,
@@ -65,6 +67,7 @@ __all__ = [
     "Report",
     "Severity",
     "XmlInputError",
+    "batch",
     "convert",
     "critical_facts",
     "detect",

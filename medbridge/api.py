@@ -30,6 +30,7 @@ from medbridge.errors import (
     XmlInputError,
 )
 from medbridge.findings import Finding, Report, Severity
+from medbridge.gcpause import gc_paused
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.jsoncodec import decode_json, to_json
 from medbridge.model.message import Message
@@ -41,6 +42,7 @@ from medbridge.registry import (
     KNOWN_UNSUPPORTED_VERSIONS,
     XML,
     Detection,
+    detect_edifact,
     sniff_format,
     unknown_format_finding,
 )
@@ -157,34 +159,12 @@ def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
     return _Parsed(detection, message, findings)
 
 
-def _edifact_detect(data: bytes, detection: Detection) -> None:
-    """Fill kind, version, identifier and encoding from UNB and the first UNH, if reachable."""
-    from medbridge.edifact.syntax import iter_segments
-
-    try:
-        for segment in iter_segments(data):
-            if segment.tag == "UNB":
-                detection.encoding = segment.value(1, 1) or None
-            elif segment.tag == "UNH":
-                version = segment.value(2, 5) or None
-                detection.version = version
-                detection.identifier = segment.value(1) or None
-                detection.kind = _edifact_kind(segment.value(2, 1)) if version is not None else None
-                return
-    except EdifactInputError:
-        return
-
-
-def _edifact_kind(message_type: str) -> str | None:
-    return {"MEDDIS": "epikrise", "MEDREF": "henvisning"}.get(message_type)
-
-
 def _edifact(data: bytes, limits: Limits) -> _Parsed:
     from medbridge.edifact.codec import read_interchange
     from medbridge.edifact.sources import InterchangeSources
 
     detection = Detection(format=EDIFACT)
-    _edifact_detect(data, detection)
+    detect_edifact(data, detection)
     sources = InterchangeSources()
     try:
         message, findings = read_interchange(data, limits=limits, sources=sources)
@@ -229,17 +209,23 @@ def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) 
     if fmt == XML:
         parsed = _xml(data, strict_encoding)
     elif fmt == EDIFACT:
-        parsed = _edifact(data, limits)
+        with gc_paused():  # a whole interchange: flat cost per message (medbridge.gcpause)
+            parsed = _edifact(data, limits)
+            parsed.findings = _suppress(parsed.findings)
+            parsed.findings = add_line_columns(parsed.findings, (data,))
+        return parsed
     elif fmt == JSON:
         parsed = _json(data)
     else:
         return _Parsed(Detection(), None, [unknown_format_finding()])
+    parsed.findings = _suppress(parsed.findings)
+    return parsed
+
+
+def _suppress(findings: list[Finding]) -> list[Finding]:
     from medbridge.validate.cascade import suppress_cascades
 
-    parsed.findings = suppress_cascades(parsed.findings)
-    if fmt == EDIFACT:
-        parsed.findings = add_line_columns(parsed.findings, (data,))
-    return parsed
+    return suppress_cascades(findings)
 
 
 def _input_error(fmt: str | None, findings: list[Finding]) -> InputError:
@@ -257,6 +243,12 @@ def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Pars
     data, name = _load(source, limits)
     parsed = _parse(data, strict_encoding, limits)
     parsed.findings = _with_file(parsed.findings, name)
+    _raise_unless_read(parsed)
+    return parsed
+
+
+def _raise_unless_read(parsed: _Parsed) -> None:
+    """Raise the ``InputError`` of an input that did not read into a valid message."""
     if parsed.message is None or any(f.is_error for f in parsed.findings):
         errors = [f for f in parsed.findings if f.is_error]
         if not errors:
@@ -264,7 +256,6 @@ def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Pars
         raise _input_error(
             parsed.detection.format, errors + [f for f in parsed.findings if not f.is_error]
         )
-    return parsed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,7 +438,7 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
             return _detect_xml(data, name)
         if fmt == EDIFACT:
             det = Detection(format=EDIFACT)
-            _edifact_detect(data, det)
+            detect_edifact(data, det)
             return det
         if fmt == JSON:
             return _json(data).detection
@@ -519,32 +510,81 @@ def convert(
     per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
     ``convert.nonstandard`` warning, instead of refusing them.
     """
+    _, result = convert_detected(
+        source,
+        to,
+        allow_loss=allow_loss,
+        allow_nonstandard=allow_nonstandard,
+        limits=limits,
+        strict_encoding=strict_encoding,
+    )
+    if isinstance(result, MedbridgeError):
+        raise result
+    return result
+
+
+def convert_detected(
+    source: Source,
+    to: str,
+    *,
+    allow_loss: bool = False,
+    allow_nonstandard: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    strict_encoding: bool = False,
+) -> tuple[Detection, Conversion | MedbridgeError]:
+    """:func:`convert` returning its error instead of raising it, with what the same parse
+    detected (format, kind, version); the engine of ``convert`` and of
+    :func:`medbridge.batch.convert_item`. ``str`` input and an unknown ``to`` still raise."""
     _check_source(source)
+    _check_target(to)
+    detection = Detection()
+
+    def run() -> Conversion:
+        nonlocal detection
+        data, name = _load(source, limits)
+        parsed = _parse(data, strict_encoding, limits)
+        parsed.findings = _with_file(parsed.findings, name)
+        detection = parsed.detection
+        _raise_unless_read(parsed)
+        return _conversion(parsed, to, allow_loss, allow_nonstandard)
+
+    try:
+        conversion = _guard(run)
+    except InternalError as exc:
+        if detection.format is None:  # the bug struck before detection was kept: look again
+            with contextlib.suppress(MedbridgeError):
+                detection = detect(source, limits=limits)
+        return detection, exc
+    except MedbridgeError as exc:
+        return detection, exc
+    return detection, conversion
+
+
+def _check_target(to: str) -> None:
     if to not in FORMATS:
         raise ValueError(f"unknown format {to!r}; choose one of {', '.join(FORMATS)}")
 
-    def run() -> Conversion:
-        parsed = _read_parsed(source, limits, strict_encoding)
-        assert parsed.message is not None
-        findings = [f for f in parsed.findings if not f.is_error]
-        losses: list[Finding] = []
-        if parsed.detection.format == EDIFACT and to == XML:
-            from medbridge.edifact.codec import xml_losses
 
-            losses = xml_losses(parsed.message)
-        if losses and not allow_loss:
-            refused = [_as_refusal(f) for f in losses]
-            raise ConversionError.from_findings(refused)
-        output, write_findings = _write(
-            parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
-        )
-        if to == EDIFACT and parsed.detection.format != EDIFACT:
-            from medbridge.edifact.normalisations import normalisation_notes
+def _conversion(parsed: _Parsed, to: str, allow_loss: bool, allow_nonstandard: bool) -> Conversion:
+    """Write a read input as ``to``: losses refused or reported, normalisations noted."""
+    assert parsed.message is not None
+    findings = [f for f in parsed.findings if not f.is_error]
+    losses: list[Finding] = []
+    if parsed.detection.format == EDIFACT and to == XML:
+        from medbridge.edifact.codec import xml_losses
 
-            write_findings = write_findings + normalisation_notes(parsed.message)
-        return Conversion(output, findings + losses + write_findings, to)
+        losses = xml_losses(parsed.message)
+    if losses and not allow_loss:
+        refused = [_as_refusal(f) for f in losses]
+        raise ConversionError.from_findings(refused)
+    output, write_findings = _write(
+        parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
+    )
+    if to == EDIFACT and parsed.detection.format != EDIFACT:
+        from medbridge.edifact.normalisations import normalisation_notes
 
-    return _guard(run)
+        write_findings = write_findings + normalisation_notes(parsed.message)
+    return Conversion(output, findings + losses + write_findings, to)
 
 
 def _as_refusal(loss: Finding) -> Finding:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from medbridge.findings import Finding, Location, Severity
 
-__all__ = ["EDIFACT", "FORMATS", "JSON", "XML", "Detection", "sniff_format"]
+__all__ = ["EDIFACT", "FORMATS", "JSON", "XML", "Detection", "detect_edifact", "sniff_format"]
 
 XML = "xml"
 EDIFACT = "edifact"
@@ -34,6 +34,8 @@ KNOWN_UNSUPPORTED_VERSIONS: dict[str, str] = {
     "H0131R": "henvisning",
 }
 
+#: EDIFACT message type (UNH element 2, component 1) → kind.
+_EDIFACT_KINDS = {"MEDDIS": "epikrise", "MEDREF": "henvisning"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _LAYOUT = b" \t\r\n"
 
@@ -80,6 +82,31 @@ def sniff_format(data: bytes) -> str | None:
     if stripped.startswith((b"{", b"[")):
         return JSON
     return None
+
+
+def detect_edifact(data: bytes, detection: Detection) -> None:
+    """Fill kind, version, identifier and encoding from UNB and the first UNH, if reachable.
+
+    Only the head of the interchange, up to the first UNH, is tokenized
+    (:func:`medbridge.edifact.head.head_end`); the rest of ``data`` is never looked at.
+    """
+    from medbridge.edifact.head import head_end
+    from medbridge.edifact.syntax import iter_segments
+    from medbridge.errors import EdifactInputError
+
+    try:
+        for segment in iter_segments(data[: head_end(data)]):
+            if segment.tag == "UNB":
+                detection.encoding = segment.value(1, 1) or None
+            elif segment.tag == "UNH":
+                version = segment.value(2, 5) or None
+                detection.version = version
+                detection.identifier = segment.value(1) or None
+                if version is not None:
+                    detection.kind = _EDIFACT_KINDS.get(segment.value(2, 1))
+                return
+    except EdifactInputError:
+        return
 
 
 def unknown_format_finding() -> Finding:

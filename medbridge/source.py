@@ -14,6 +14,7 @@ sniffing and the ``input.empty`` check.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol
@@ -36,6 +37,8 @@ Source = bytes | bytearray | memoryview | os.PathLike[str]
 
 #: What counts as "only whitespace" for ``input.empty``: XML white space and EDIFACT layout.
 _WHITESPACE = b" \t\r\n"
+#: A byte that is not whitespace; searched for instead of ``strip()``, which copies the input.
+_CONTENT = re.compile(b"[^" + re.escape(_WHITESPACE) + b"]")
 _READ_CHUNK = 1024 * 1024
 #: The bytes :func:`read_head` returns at least: what format sniffing looks at.
 HEAD_BYTES = 64
@@ -75,7 +78,7 @@ def load_bytes(source: Source, limits: Limits = DEFAULT_LIMITS) -> bytes:
         data = _read_file(source, name, limits)
     else:
         raise TypeError(f"pass bytes, or a pathlib.Path, not {type(source).__name__}")
-    if not data.strip(_WHITESPACE):
+    if _CONTENT.search(data) is None:
         raise _empty(name, data)
     return data
 
@@ -138,7 +141,7 @@ def read_head(chunks: Iterator[bytes], name: str | None) -> bytes:
     for chunk in chunks:
         parts.append(chunk)
         size += len(chunk)
-        significant = significant or bool(chunk.strip(_WHITESPACE))
+        significant = significant or _CONTENT.search(chunk) is not None
         if significant and size >= HEAD_BYTES:
             break
     head = b"".join(parts)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,10 @@ def hostile_inputs(folder: Path, sentinel: Path) -> list[Path]:
             + b'" parse="text"/>'
         ),
         "schema-hint.xml": hint,
+        # Schema-invalid, so xmlschema (loaded only for invalid letters) runs, with the hint.
+        "schema-hint-invalid.xml": re.sub(
+            rb"<CivilRegistrationNumber>[^<]*</CivilRegistrationNumber>", b"", hint, count=1
+        ),
         "network-entity.xml": (
             b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>\n'
             b"<r>&x;</r>"
@@ -140,6 +145,7 @@ def test_hostile_inputs_open_nothing_but_inputs_and_schemas(tmp_path: Path) -> N
     assert ["open", str(inputs_dir / "valid.xml")] in events
     assert outcomes[("valid.xml", "validate")] == "ok"
     assert outcomes[("valid.edi", "convert-xml")] == "ok"
+    assert outcomes[("schema-hint-invalid.xml", "read")] == "XmlInputError"
     # ... every hostile XML input was refused as input, never crashed ...
     for name in ("xxe.xml", "parameter-entity.xml", "external-dtd.xml", "xinclude.xml"):
         assert outcomes[(name, "read")] == "XmlInputError", name

@@ -26,11 +26,12 @@ from medbridge.xml.schema import (
     MUNICIPALITY,
     SCHEMA_CODES,
     SchemaSet,
+    _compile_fast,
+    _compile_rich,
     compiled_validators,
     schema_for_namespace,
     validate_tree,
 )
-from medbridge.xml.schema import _compile as compile_schema_set
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SENTINEL = "Zebrafinke"  # a marker that must never appear in a message
@@ -453,7 +454,9 @@ def test_a_broken_packaged_schema_is_an_internal_error() -> None:
         description="nothing",
     )
     with pytest.raises(InternalError):
-        compile_schema_set(missing)
+        _compile_fast(missing)
+    with pytest.raises(InternalError):
+        _compile_rich(missing)
     incomplete = SchemaSet(
         name="incomplete",
         entry="2005-08-07/medcom.xsd",
@@ -463,4 +466,4 @@ def test_a_broken_packaged_schema_is_an_internal_error() -> None:
         description="2005 only",
     )
     with pytest.raises(InternalError):
-        compile_schema_set(incomplete)
+        _compile_rich(incomplete)

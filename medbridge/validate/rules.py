@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -371,11 +372,12 @@ class _Checker:
             )
             return
         names = [_LETTER_ELEMENT[type(letter)] for letter in letters]
+        counts = Counter(names)  # once: counting per letter made an interchange quadratic
         seen: dict[str, int] = {}
         for letter, name in zip(letters, names, strict=True):
             i = seen.get(name, 0)
             seen[name] = i + 1
-            base = f"/Emessage/{_index(name, i, names.count(name))}"
+            base = f"/Emessage/{_index(name, i, counts[name])}"
             self.letter(letter, base)
             self.envelope_parties(letter, base)
 

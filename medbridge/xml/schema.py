@@ -6,8 +6,10 @@ This module owns:
   under a lock, into two validators: lxml's ``XMLSchema`` for the fast yes/no verdict, compiled
   from trees parsed with :func:`medbridge.xml.parse.parse_trusted`, and ``xmlschema.XMLSchema``
   (``allow="sandbox"``, ``defuse="always"``, import/include warnings turned into errors) for rich
-  errors. A schema that does not build, is not ``valid`` or lacks an expected namespace is our
-  bug and raises :class:`~medbridge.errors.InternalError`;
+  errors. Each is built on its first use; xmlschema is imported and compiled only when lxml
+  has found a letter invalid, so valid letters never pay for it. A schema that does not build,
+  is not ``valid`` or lacks an expected namespace is our bug and raises
+  :class:`~medbridge.errors.InternalError`;
 - :func:`validate_tree`: picks the schema from the root namespace, runs lxml first and, only when
   lxml says invalid, xmlschema's ``iter_errors`` (never following location hints), and maps each
   error to a :class:`~medbridge.findings.Finding` with a stable ``xml.schema.*`` code, the
@@ -41,9 +43,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import xmlschema
 from lxml import etree
-from xmlschema import validators as xsd
 
 from medbridge.errors import InternalError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
@@ -153,21 +153,24 @@ def schema_files() -> list[Path]:
     return sorted(_xsd_root().rglob("*.xsd"))
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    fast: Any  # lxml.etree.XMLSchema
-    rich: Any  # xmlschema.XMLSchema
-
-
-def _compile(schema_set: SchemaSet) -> _Compiled:
+def _compile_fast(schema_set: SchemaSet) -> Any:
+    """lxml's ``XMLSchema`` for the verdict."""
     path = _xsd_root() / schema_set.entry
     try:
         root = parse_trusted(path.read_bytes())
         tree = root.getroottree()
         tree.docinfo.URL = path.as_uri()  # base URL: relative imports resolve inside xsd/
-        fast = etree.XMLSchema(tree)
+        return etree.XMLSchema(tree)
     except (OSError, MedbridgeError, etree.Error) as exc:
         raise InternalError(f"the packaged schema {schema_set.entry} does not load") from exc
+
+
+def _compile_rich(schema_set: SchemaSet) -> Any:
+    """xmlschema's ``XMLSchema`` for the detailed errors (imported here: it costs about 0.5 s
+    of CPU to import and build, which only an invalid letter needs)."""
+    import xmlschema
+
+    path = _xsd_root() / schema_set.entry
     try:
         with warnings.catch_warnings():  # local; never a process-wide filter
             warnings.simplefilter("error", xmlschema.XMLSchemaImportWarning)
@@ -182,28 +185,38 @@ def _compile(schema_set: SchemaSet) -> _Compiled:
         raise InternalError(f"the packaged schema {schema_set.entry} does not build") from exc
     if rich.validity != "valid" or not schema_set.namespaces <= set(rich.maps.namespaces):
         raise InternalError(f"the packaged schema {schema_set.entry} is incomplete")
-    return _Compiled(fast, rich)
+    return rich
 
 
 class _LazySchema:
-    """A schema compiled on first use, exactly once, under a lock; never changed afterwards."""
+    """A schema set's two validators, each compiled on first use, exactly once, under a lock;
+    never changed afterwards. The xmlschema one is built only when a letter is invalid."""
 
-    __slots__ = ("_compiled", "_lock", "schema_set")
+    __slots__ = ("_fast", "_lock", "_rich", "schema_set")
 
     def __init__(self, schema_set: SchemaSet) -> None:
         self.schema_set = schema_set
         self._lock = threading.Lock()
-        self._compiled: _Compiled | None = None
+        self._fast: Any = None
+        self._rich: Any = None
 
-    def get(self) -> _Compiled:
-        compiled = self._compiled
-        if compiled is None:
+    def fast(self) -> Any:
+        fast = self._fast
+        if fast is None:
             with self._lock:
-                compiled = self._compiled
-                if compiled is None:
-                    compiled = _compile(self.schema_set)
-                    self._compiled = compiled
-        return compiled
+                if self._fast is None:
+                    self._fast = _compile_fast(self.schema_set)
+                fast = self._fast
+        return fast
+
+    def rich(self) -> Any:
+        rich = self._rich
+        if rich is None:
+            with self._lock:
+                if self._rich is None:
+                    self._rich = _compile_rich(self.schema_set)
+                rich = self._rich
+        return rich
 
 
 _SCHEMAS: dict[str, _LazySchema] = {s.root_namespace: _LazySchema(s) for s in _SETS}
@@ -211,8 +224,8 @@ _SCHEMAS: dict[str, _LazySchema] = {s.root_namespace: _LazySchema(s) for s in _S
 
 def compiled_validators(schema_set: SchemaSet) -> tuple[Any, Any]:
     """The (lxml, xmlschema) validators of ``schema_set``, compiled on first use (for tests)."""
-    compiled = _SCHEMAS[schema_set.root_namespace].get()
-    return compiled.fast, compiled.rich
+    lazy = _SCHEMAS[schema_set.root_namespace]
+    return lazy.fast(), lazy.rich()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,10 +248,10 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     if local_name(root) != "Emessage":
         findings.append(_wrong_document_element(root, schema_set))
         return findings
-    compiled = _SCHEMAS[schema_set.root_namespace].get()
-    if compiled.fast.validate(root):
+    lazy = _SCHEMAS[schema_set.root_namespace]
+    if lazy.fast().validate(root):
         return findings
-    rich = list(_rich_findings(compiled.rich, root, schema_set))
+    rich = list(_rich_findings(lazy.rich(), root, schema_set))
     if not rich:
         # lxml and xmlschema disagree: keep lxml's verdict, say so without details.
         rich = [
@@ -313,6 +326,8 @@ def _location_hints(root: etree._Element) -> list[Finding]:
 
 
 def _rich_findings(schema: Any, root: etree._Element, schema_set: SchemaSet) -> Iterator[Finding]:
+    import xmlschema
+
     try:
         errors = list(schema.iter_errors(root, use_location_hints=False))
     except (xmlschema.XMLSchemaException, ValueError, TypeError, LookupError, RecursionError):
@@ -324,6 +339,9 @@ def _rich_findings(schema: Any, root: etree._Element, schema_set: SchemaSet) -> 
 
 
 def _map_error(error: Any, schema_set: SchemaSet) -> Finding | None:
+    import xmlschema
+    from xmlschema import validators as xsd
+
     element = getattr(error, "elem", None)
     if not isinstance(element, etree._Element) or not isinstance(element.tag, str):
         return None
@@ -442,6 +460,8 @@ _BUILTIN_TEXT = {
 
 
 def _value_finding(validator: Any, element: etree._Element, schema_set: SchemaSet) -> Finding:
+    from xmlschema import validators as xsd
+
     name = local_name(element)
     value = element.text or ""
     length = len(value)
@@ -508,6 +528,8 @@ def _quote(value: str) -> str:
 def _invalid_finding(
     error: Any, validator: Any, element: etree._Element, schema_set: SchemaSet
 ) -> Finding:
+    from xmlschema import validators as xsd
+
     name = local_name(element)
     if isinstance(validator, xsd.XsdAttributeGroup | xsd.XsdAttribute | xsd.XsdAnyAttribute):
         attributes = [a for a in element.attrib if not str(a).startswith(f"{{{XSI}}}")]

@@ -6,8 +6,9 @@ Owns ``safety-and-validation.md`` §1 up to (not including) schema validation:
 - the encoding policy of §1.7, applied to the raw bytes before any parser runs (BOM, allowed
   labels, BOM/declaration conflict, undeclared input as UTF-8 or Latin-1, strict decode, UTF-8
   mojibake under a single-byte label, C1 controls);
-- the DOCTYPE pre-scan of §1.3 and the after-parse checks (docinfo DTDs, entity nodes, XInclude,
-  encoding consistency, C1 controls that arrived as character references);
+- the DOCTYPE pre-scan of §1.3, the node budget (:mod:`medbridge.xml.budget`), and the
+  after-parse checks (docinfo DTDs, entity nodes, XInclude, encoding consistency, C1 controls
+  that arrived as character references);
 - mapping libxml2 failures to stable finding codes by ``etree.ErrorTypes`` (§1.5), with
   libxml2's line and column.
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from typing import Any, NoReturn
 
@@ -36,6 +38,8 @@ from lxml import etree
 
 from medbridge.errors import XmlInputError
 from medbridge.findings import Finding, Location, Severity, mask_identifiers
+from medbridge.limits import DEFAULT_LIMITS, Limits
+from medbridge.xml.budget import check_budget
 from medbridge.xml.namespaces import XINCLUDE
 
 __all__ = ["SAFE_OPTIONS", "ParsedXml", "new_parser", "parse_trusted", "parse_xml"]
@@ -706,8 +710,10 @@ def _encoding_findings(root: Any, decision: _Decision) -> list[Finding]:
 # entry points
 
 
-def parse_xml(data: bytes, *, strict_encoding: bool = False) -> ParsedXml:
-    """Parse untrusted XML bytes under the full §1 policy.
+def parse_xml(
+    data: bytes, *, strict_encoding: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> ParsedXml:
+    """Parse untrusted XML bytes under the full §1 policy and the XML count ``limits``.
 
     Raises :class:`~medbridge.errors.XmlInputError` (findings inside, warnings included) for every
     rejected input; returns the tree with its encoding facts and non-error findings otherwise.
@@ -735,6 +741,9 @@ def parse_xml(data: bytes, *, strict_encoding: bool = False) -> ParsedXml:
             decision.findings,
             _doctype_finding(location, doc.excerpt(location.line or 1, location.column)),
         )
+    over = check_budget(doc.text, limits, partial(_located, doc))
+    if over is not None:
+        _fail(decision.findings, over)
     try:
         root = _lxml_parse(data, decision.override, doc)
     except XmlInputError as exc:
@@ -755,6 +764,11 @@ def parse_xml(data: bytes, *, strict_encoding: bool = False) -> ParsedXml:
         standalone=decision.standalone,
         findings=list(decision.findings),
     )
+
+
+def _located(doc: _Document, index: int) -> tuple[Location, str | None]:
+    location = doc.location(index)
+    return location, doc.excerpt(location.line or 1, location.column)
 
 
 def parse_trusted(data: bytes) -> Any:

@@ -22,7 +22,8 @@ class Limits:
       interchange (``edifact.limit.segment``, ``.segments``).
     - ``max_components``: component data values per EDIFACT interchange, a simple data element
       counting as one (``edifact.limit.components``): 20 MiB of ``+`` would otherwise make
-      20 million values.
+      20 million values. Like ``max_segments`` it counts the whole interchange, also when
+      ``iter_read`` streams it: raise both to stream a very large one.
     - ``max_xml_nodes``: elements, attributes (namespace declarations included), comments and
       processing instructions per XML document (``xml.limit.nodes``).
     - ``max_xml_attributes``: attributes and namespace declarations of one start tag
@@ -34,7 +35,7 @@ class Limits:
     max_input_bytes: int = 20 * 1024 * 1024
     max_segment_bytes: int = 64 * 1024
     max_segments: int = 100_000
-    max_components: int = 2_000_000
+    max_components: int = 1_000_000
     max_xml_nodes: int = 100_000
     max_xml_attributes: int = 256
     max_xml_namespaces: int = 32

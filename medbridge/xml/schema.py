@@ -320,7 +320,7 @@ def _wrong_document_element(
     )
 
 
-def _location_hints(root: etree._Element, locator: PathLocator) -> list[Finding]:
+def _location_hints(root: etree._Element, locator: PathLocator | None = None) -> list[Finding]:
     # An xsi:* attribute needs a declaration of the XSI namespace, in scope at ``root`` (nsmap)
     # or made below it. libxml2 lists declarations (iterwalk "start-ns") far cheaper than we can
     # look into every element's attributes, so without one there is nothing to look for.
@@ -338,7 +338,7 @@ def _location_hints(root: etree._Element, locator: PathLocator) -> list[Finding]
                         f"xsi:{name} was ignored: medbridge validates only against its own "
                         "packaged schemas and never reads a schema named by the message.",
                         element,
-                        locator,
+                        locator or PathLocator(),
                         severity=Severity.INFO,
                     )
                 ]

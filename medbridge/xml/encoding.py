@@ -107,8 +107,11 @@ class _Document:
         start = self._line_start(line)
         if start is None:
             return None
-        brk = _LINE_BREAK.search(self.text, start)
-        end = brk.start() if brk else len(self.text)
+        # The piece ends within 140 characters of the column: look no further for the line's end
+        # (a hostile line can be 20 MB long).
+        bound = min(len(self.text), start + (column or 1) + 200)
+        brk = _LINE_BREAK.search(self.text, start, bound)
+        end = brk.start() if brk else bound
         low = start if (column or 1) <= 40 else start + (column or 1) - 1 - 20
         steps = 0
         while low > start and low < end and steps < 40 and _word_char(self.text[low - 1]):

@@ -4,6 +4,7 @@ Run from the repository root after the README set-up::
 
     .venv/bin/python benchmarks/run.py            # full run (a few minutes)
     .venv/bin/python benchmarks/run.py --quick    # smaller inputs, fewer repeats
+    .venv/bin/python benchmarks/run.py --only-hostile   # only the bounded-cost rows (issue 11)
 
 Inputs are generated from the bundled fixtures into a temporary folder. Every measurement
 alternates the medbridge operation and its baseline, repeats, and prints medians and the ratio

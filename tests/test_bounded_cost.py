@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 import medbridge
@@ -425,3 +427,50 @@ def test_component_count_is_exact_on_every_tokenizer_path() -> None:
         assert number is not None
         assert _components(segments[: number - 1]) <= limit < _components(segments[:number])
     assert where[0] == len(segments)
+
+
+_NAMES = st.sampled_from(["a", "b", "Break", "p:c"])
+_TEXT = st.text(alphabet="x<>&=' \"\n", max_size=6)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    """A document serialized by lxml: elements (some declaring a namespace), attributes whose
+    values hold markup characters, comments, processing instructions and text."""
+    root = etree.Element("r", nsmap={"p": "urn:p"})
+    stack = [(root, 0)]
+    for _ in range(draw(st.integers(0, 25))):
+        parent, depth = stack[draw(st.integers(0, len(stack) - 1))]
+        kind = draw(st.sampled_from(["element", "comment", "pi", "text"]))
+        if kind == "element" and depth < 6:
+            name = draw(_NAMES)
+            tag = "{urn:p}c" if name == "p:c" else name
+            nsmap = {draw(st.sampled_from(["q", "s"])): "urn:q"} if draw(st.booleans()) else None
+            child = etree.SubElement(parent, tag, nsmap=nsmap)
+            for attribute in draw(st.lists(st.sampled_from(["k", "v", "w"]), unique=True)):
+                child.set(attribute, draw(_TEXT))
+            stack.append((child, depth + 1))
+        elif kind == "comment":
+            parent.append(etree.Comment(draw(_TEXT).replace("-", "")))
+        elif kind == "pi":
+            parent.append(etree.ProcessingInstruction("t", draw(_TEXT).replace("?", "")))
+        else:
+            last = parent[-1] if len(parent) else None
+            if last is None:
+                parent.text = (parent.text or "") + draw(_TEXT)
+            else:
+                last.tail = (last.tail or "") + draw(_TEXT)
+    return str(etree.tostring(root, encoding="unicode"))
+
+
+@given(_documents())
+def test_count_nodes_agrees_with_the_tree_lxml_builds(text: str) -> None:
+    root = parse_xml(text.encode()).root
+    declarations = sum(1 for _ in etree.iterwalk(root, events=("start-ns",)))
+    nodes = sum(1 + len(n.attrib) if isinstance(n.tag, str) else 1 for n in root.iter())
+    expected = nodes + declarations
+    assert count_nodes(text, Limits()).nodes == expected
+    # At the count the document is read; one below, it is refused.
+    assert parse_xml(text.encode(), limits=Limits(max_xml_nodes=expected)).root is not None
+    with pytest.raises(XmlInputError):
+        parse_xml(text.encode(), limits=Limits(max_xml_nodes=expected - 1))

@@ -470,6 +470,8 @@ def test_count_nodes_agrees_with_the_tree_lxml_builds(text: str) -> None:
     nodes = sum(1 + len(n.attrib) if isinstance(n.tag, str) else 1 for n in root.iter())
     expected = nodes + declarations
     assert count_nodes(text, Limits()).nodes == expected
+    # The bound the fast path relies on: every node takes at least four characters.
+    assert 4 * expected <= len(text)
     # At the count the document is read; one below, it is refused.
     assert parse_xml(text.encode(), limits=Limits(max_xml_nodes=expected)).root is not None
     with pytest.raises(XmlInputError):

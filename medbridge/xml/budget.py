@@ -15,11 +15,12 @@ attributes, namespace declarations), which took up to 1.7 GB and a minute to rea
   once). They bound the in-scope namespace map, which lxml and xmlschema build per element.
 
 :func:`check_budget` runs after decoding and before parsing, so a refused input never becomes a
-tree, let alone a model. First a few C-level ``str.count`` calls give upper bounds (every node
-begins with ``<`` and every attribute holds ``=``); only when a bound exceeds its limit does an
-exact scan walk the markup (skipping comment, CDATA and processing-instruction bodies and quoted
-attribute values) and stop at the first node over a limit, which is the finding's location. A
-normal letter costs a few microseconds; a refused 20 MiB input, one scan up to the limit.
+tree, let alone a model. First the length and a C-level ``str.count`` or two give upper bounds
+(every node takes four characters, every attribute holds ``=``); only when a bound exceeds its
+limit does an exact scan walk the markup (skipping comment, CDATA and processing-instruction
+bodies and quoted attribute values) and stop at the first node over a limit, which is the
+finding's location. A normal letter costs a few microseconds (one ``str.count``); a refused
+20 MiB input, one scan up to the limit.
 """
 
 from __future__ import annotations
@@ -55,11 +56,20 @@ class Budget:
 
 
 def _bounds_within(text: str, limits: Limits) -> bool:
-    """True when the cheap upper bounds already prove every limit holds."""
+    """True when cheap upper bounds already prove every limit holds (one pass for a letter).
+
+    Every attribute and namespace declaration holds a ``=``; every node takes at least four
+    characters of the text (``<a/>``, `` a=""``, ``<?a?>``, ``<!---->``), and begins with ``<``
+    unless it is an attribute.
+    """
     equals = text.count("=")
-    if equals > limits.max_xml_attributes or text.count("xmlns") > limits.max_xml_namespaces:
+    if equals > limits.max_xml_attributes:
         return False
-    return text.count("<") - text.count("</") + equals <= limits.max_xml_nodes
+    if equals > limits.max_xml_namespaces and text.count("xmlns") > limits.max_xml_namespaces:
+        return False
+    if len(text) <= 4 * limits.max_xml_nodes:
+        return True
+    return text.count("<") + equals <= limits.max_xml_nodes
 
 
 def count_nodes(text: str, limits: Limits) -> Budget:

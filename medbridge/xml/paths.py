@@ -34,9 +34,20 @@ def namespace_of(element: etree._Element) -> str | None:
 
 
 def element_path(element: etree._Element) -> str:
-    """The path of ``element`` from the document root (one path: the siblings of each step are
-    looked at once; use a :class:`PathLocator` for many paths in one tree)."""
-    return PathLocator().path(element)
+    """The path of ``element`` from the document root: one path, looking at the siblings of each
+    step once. Use a :class:`PathLocator` for many paths in one tree."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        name = local_name(node)
+        parent = node.getparent()
+        if parent is not None:
+            same = [c for c in parent if c.tag == node.tag]
+            if len(same) > 1:
+                name = f"{name}[{same.index(node) + 1}]"
+        steps.append(name)
+        node = parent
+    return "/" + "/".join(reversed(steps))
 
 
 class PathLocator:

@@ -119,7 +119,7 @@ class _Parsed:
     findings: list[Finding]
 
 
-def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
+def _xml(data: bytes, strict_encoding: bool, limits: Limits) -> _Parsed:
     from medbridge.validate.schema_ids import refine_schema_findings
     from medbridge.xml.codec import detect_tree, read_tree
     from medbridge.xml.parse import parse_xml
@@ -128,7 +128,7 @@ def _xml(data: bytes, strict_encoding: bool) -> _Parsed:
 
     detection = Detection(format=XML)
     try:
-        parsed = parse_xml(data, strict_encoding=strict_encoding)
+        parsed = parse_xml(data, strict_encoding=strict_encoding, limits=limits)
     except XmlInputError as exc:
         return _Parsed(detection, None, exc.findings)
     detection.encoding = parsed.encoding
@@ -207,7 +207,7 @@ def _unsupported_version(version: str) -> Finding:
 def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) -> _Parsed:
     fmt = sniff_format(data)
     if fmt == XML:
-        parsed = _xml(data, strict_encoding)
+        parsed = _xml(data, strict_encoding, limits)
     elif fmt == EDIFACT:
         with gc_paused():  # a whole interchange: flat cost per message (medbridge.gcpause)
             parsed = _edifact(data, limits)
@@ -435,7 +435,7 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
             return Detection(findings=exc.findings)
         fmt = sniff_format(data)
         if fmt == XML:
-            return _detect_xml(data, name)
+            return _detect_xml(data, name, limits)
         if fmt == EDIFACT:
             det = Detection(format=EDIFACT)
             detect_edifact(data, det)
@@ -447,13 +447,13 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
     return _guard(run)
 
 
-def _detect_xml(data: bytes, name: str | None) -> Detection:
+def _detect_xml(data: bytes, name: str | None, limits: Limits) -> Detection:
     from medbridge.xml.codec import detect_tree
     from medbridge.xml.parse import parse_xml
 
     det = Detection(format=XML)
     try:
-        parsed = parse_xml(data)
+        parsed = parse_xml(data, limits=limits)
     except XmlInputError as exc:
         det.findings = _with_file(exc.findings, name)
         return det

@@ -222,6 +222,7 @@ class Tokenizer:
         self._base = 0
         self._chunks: Iterator[bytes] | None = None
         self._eof = True
+        self._components = 0  # component values so far (Limits.max_components)
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[bytes], *, limits: Limits = DEFAULT_LIMITS) -> Tokenizer:
@@ -491,6 +492,9 @@ class Tokenizer:
                 elements = tuple([tuple(part.split(comp_c)) for part in text[4:].split(data_c)])
             else:
                 elements = tuple([(part,) for part in text[4:].split(data_c)])
+            self._components += sum(map(len, elements))
+            if self._components > self._limits.max_components:
+                raise self._too_many_components(number, tag, base + start)
             pos = layout_end
             last_tag = tag
             yield new_segment(tag, elements, number, base + start, layout)
@@ -546,6 +550,13 @@ class Tokenizer:
         pieces = text.split(chars.terminator)
         if number + len(pieces) > self._limits.max_segments:
             return end
+        data_b = chars.data.encode("ascii")
+        comp_b = chars.component.encode("ascii")
+        if (
+            self._components + chunk.count(data_b) + chunk.count(comp_b)
+            > self._limits.max_components
+        ):
+            return end  # the exact path counts segment by segment and reports where
         segs = [piece.lstrip(_LAYOUT_TEXT) for piece in pieces]
         if bad and _LINE_CONTROLS.search("".join(segs)) is not None:
             return end
@@ -569,6 +580,7 @@ class Tokenizer:
         findings = self.findings
         append = out.append
         new, set_tag, set_elements, set_number, set_offset, set_layout = SEGMENT_SETTERS
+        released = 0  # separators counted by bytes.count that a release character escaped
         # ``tags`` maps "TAG+" to TAG for tags already validated, never for UNA or UNZ, so a
         # miss also covers UNZ, tag-only segments and anything malformed.
         for seg, start, layout in zip(segs, starts, layouts[1:], strict=False):
@@ -583,14 +595,15 @@ class Tokenizer:
                     tag = tags[key] = key[:3]
                 else:
                     # Hand this segment to the exact path; keep what was done before it.
-                    return (out, start - base, held) if out else start - base
+                    return self._counted(out, pos, start - base, released, held)
             if check_utf8 and not seg.isascii() and _looks_utf8(seg):
-                return (out, start - base, held) if out else start - base
+                return self._counted(out, pos, start - base, released, held)
             number += 1
             if rel in seg:
                 raw = seg.encode(charset.codec)
                 known = len(findings)
                 elements = self._split_released(seg, release_re, number, tag, start, raw)
+                released += seg.count(data_c) + seg.count(comp_c) - sum(map(len, elements))
                 if len(findings) > known:
                     held.append((len(out), findings[known:]))
                     del findings[known:]
@@ -605,7 +618,37 @@ class Tokenizer:
             set_offset(segment, start)
             set_layout(segment, layout)
             append(segment)
+        self._components += chunk.count(data_b) + chunk.count(comp_b) - released
         return out, after.end(), held
+
+    def _counted(
+        self,
+        out: list[Segment],
+        pos: int,
+        stop: int,
+        released: int,
+        held: list[tuple[int, list[Finding]]],
+    ) -> tuple[list[Segment], int, list[tuple[int, list[Finding]]]] | int:
+        """The fast path's result when it stops before buffer index ``stop``: the segments made
+        so far (their component values counted) or, if none, ``stop`` for the exact path."""
+        if not out:
+            return stop
+        data = self._data
+        chars = self.chars
+        separators = data.count(chars.data.encode("ascii"), pos, stop)
+        separators += data.count(chars.component.encode("ascii"), pos, stop)
+        self._components += separators - released
+        return out, stop, held
+
+    def _too_many_components(self, number: int, tag: str, offset: int) -> EdifactInputError:
+        limit = f"{self._limits.max_components:,}".replace(",", " ")
+        return self._fail(
+            "edifact.limit.components",
+            f"The interchange holds more than {limit} component data values (the limit, "
+            "Limits.max_components); this segment is the first one over it. Split the "
+            "interchange, or raise the limit if it is real.",
+            Location(segment=number, tag=tag, offset=offset),
+        )
 
     def _with_findings(
         self, segments: list[Segment], held: list[tuple[int, list[Finding]]]

@@ -3,13 +3,18 @@ local name and namespace of an element's Clark-notation tag.
 
 Local names only, with a 1-based ``[n]`` where an element has same-named siblings. Iterative, so
 no input depth can cause a ``RecursionError``.
+
+:class:`PathLocator` serves many paths in one tree: it indexes each parent's children once, so
+locating every one of 50 000 siblings costs 50 000 child visits in all, not 50 000 each.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 
-__all__ = ["element_path", "local_name", "namespace_of"]
+__all__ = ["PathLocator", "element_path", "find_by_path", "local_name", "namespace_of"]
 
 
 def local_name(element: etree._Element) -> str:
@@ -29,7 +34,8 @@ def namespace_of(element: etree._Element) -> str | None:
 
 
 def element_path(element: etree._Element) -> str:
-    """The path of ``element`` from the document root."""
+    """The path of ``element`` from the document root: one path, looking at the siblings of each
+    step once. Use a :class:`PathLocator` for many paths in one tree."""
     steps: list[str] = []
     node: etree._Element | None = element
     while node is not None:
@@ -42,6 +48,63 @@ def element_path(element: etree._Element) -> str:
         steps.append(name)
         node = parent
     return "/" + "/".join(reversed(steps))
+
+
+class PathLocator:
+    """Element paths for many elements of one tree, each parent's children indexed once.
+
+    ``visits`` counts the children looked at so far: the work done, for tests. The locator holds
+    references to the elements it indexed, so use one per tree and drop it with the tree.
+    """
+
+    __slots__ = ("_children", "visits")
+
+    def __init__(self) -> None:
+        self._children: dict[Any, _Children] = {}
+        self.visits = 0
+
+    def path(self, element: etree._Element) -> str:
+        """The path of ``element`` from the document root."""
+        steps: list[str] = []
+        node: etree._Element | None = element
+        while node is not None:
+            name = local_name(node)
+            parent = node.getparent()
+            if parent is not None:
+                children = self._index(parent)
+                if children.counts.get(node.tag, 0) > 1:
+                    name = f"{name}[{children.positions[node]}]"
+            steps.append(name)
+            node = parent
+        return "/" + "/".join(reversed(steps))
+
+    def last_index(self, parent: etree._Element, tag: Any) -> int:
+        """The 0-based index among all of ``parent``'s child nodes of its last child with
+        ``tag``; -1 if there is none."""
+        return self._index(parent).last.get(tag, -1)
+
+    def _index(self, parent: Any) -> _Children:
+        children = self._children.get(parent)
+        if children is None:
+            children = self._children[parent] = _Children(parent)
+            self.visits += len(children.positions)
+        return children
+
+
+class _Children:
+    """One parent's children: each child's 1-based position among its same-tag siblings, the
+    number of children per tag, and the index of the last child per tag."""
+
+    __slots__ = ("counts", "last", "positions")
+
+    def __init__(self, parent: Any) -> None:
+        self.positions: dict[Any, int] = {}
+        self.counts: dict[Any, int] = {}
+        self.last: dict[Any, int] = {}
+        for index, child in enumerate(parent):
+            tag = child.tag
+            self.counts[tag] = self.positions[child] = self.counts.get(tag, 0) + 1
+            self.last[tag] = index
 
 
 def find_by_path(root: etree._Element, path: str) -> etree._Element | None:

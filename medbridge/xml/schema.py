@@ -11,9 +11,15 @@ This module owns:
   is not ``valid`` or lacks an expected namespace is our bug and raises
   :class:`~medbridge.errors.InternalError`;
 - :func:`validate_tree`: picks the schema from the root namespace, runs lxml first and, only when
-  lxml says invalid, xmlschema's ``iter_errors`` (never following location hints), and maps each
+  lxml says invalid, xmlschema's validation (never following location hints), and maps each
   error to a :class:`~medbridge.findings.Finding` with a stable ``xml.schema.*`` code, the
   element's line and its path;
+- bounded cost (:func:`bounded_errors`): xmlschema builds every error of an element's content
+  before it yields the first, each costing time in proportion to the element's children, so
+  50 000 unknown siblings took minutes. We run xmlschema's own element validation with an error
+  list that stops it at the findings cap (:data:`~medbridge.findings.MAX_FINDINGS`), and locate
+  findings with one :class:`~medbridge.xml.paths.PathLocator` per tree, which looks at each
+  parent's children once. A validation stopped at the cap ends with a ``report.truncated`` info;
 - :func:`schema_files`, the list of packaged XSD files (for tests).
 
 Choices made here:
@@ -37,19 +43,20 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from medbridge.errors import InternalError, MedbridgeError
-from medbridge.findings import Finding, Location, Severity
+from medbridge.findings import MAX_FINDINGS, Finding, Location, Severity
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, XSI
 from medbridge.xml.parse import parse_trusted
-from medbridge.xml.paths import element_path, local_name, namespace_of
+from medbridge.xml.paths import PathLocator, local_name, namespace_of
 
 __all__ = [
     "INVALID",
@@ -62,6 +69,7 @@ __all__ = [
     "UNEXPECTED_ELEMENT",
     "VALUE",
     "SchemaSet",
+    "bounded_errors",
     "compiled_validators",
     "schema_files",
     "schema_for_namespace",
@@ -83,6 +91,7 @@ SCHEMA_CODES = (
     INVALID,
     LOCATION_HINT_IGNORED,
 )
+_TRUNCATED = "report.truncated"  # the cascade's code for a cut list (medbridge.validate.cascade)
 
 _XSI_HINTS = (f"{{{XSI}}}schemaLocation", f"{{{XSI}}}noNamespaceSchemaLocation")
 _QUOTE_LIMIT = 30
@@ -232,26 +241,31 @@ def compiled_validators(schema_set: SchemaSet) -> tuple[Any, Any]:
 # validation
 
 
-def validate_tree(root: etree._Element) -> list[Finding]:
+def validate_tree(
+    root: etree._Element, *, limit: int = MAX_FINDINGS, locator: PathLocator | None = None
+) -> list[Finding]:
     """Schema findings for the document whose element is ``root`` (in document order).
 
     2005/08/07 documents are checked against our MedCom 2005 schema (errors); municipality 1.0.3
     documents against our municipality schemas (warnings). Any other root namespace yields
     exactly one ``xml.schema.namespace`` error. An ``xsi:schemaLocation`` is never followed; it
-    yields at most one ``xml.schema.location-hint-ignored`` info.
+    yields at most one ``xml.schema.location-hint-ignored`` info. Validation stops after
+    ``limit`` schema findings and then says so (``report.truncated``). ``locator`` (for tests,
+    to count its visits) locates the findings; a fresh one by default.
     """
+    locator = PathLocator() if locator is None else locator
     namespace = namespace_of(root)
     schema_set = schema_for_namespace(namespace)
     if schema_set is None:
-        return [_namespace_finding(root, namespace)]
-    findings = _location_hints(root)
+        return [_namespace_finding(root, namespace, locator)]
+    findings = _location_hints(root, locator)
     if local_name(root) != "Emessage":
-        findings.append(_wrong_document_element(root, schema_set))
+        findings.append(_wrong_document_element(root, schema_set, locator))
         return findings
     lazy = _SCHEMAS[schema_set.root_namespace]
     if lazy.fast().validate(root):
         return findings
-    rich = list(_rich_findings(lazy.rich(), root, schema_set))
+    rich, stopped = _rich_findings(lazy.rich(), root, schema_set, limit, locator)
     if not rich:
         # lxml and xmlschema disagree: keep lxml's verdict, say so without details.
         rich = [
@@ -260,10 +274,20 @@ def validate_tree(root: etree._Element) -> list[Finding]:
                 schema_set,
                 f"The message does not conform to medbridge's {schema_set.name} schema.",
                 root,
+                locator,
             )
         ]
     rich.sort(key=lambda f: f.location.line or 0)
     findings.extend(rich)
+    if stopped:
+        findings.append(
+            Finding(
+                _TRUNCATED,
+                Severity.INFO,
+                f"Schema validation stopped after {len(rich)} findings; further problems were "
+                "not looked for. Fix the ones above first.",
+            )
+        )
     return findings
 
 
@@ -272,16 +296,19 @@ def _finding(
     schema_set: SchemaSet | None,
     message: str,
     element: etree._Element,
+    locator: PathLocator,
     excerpt: str | None = None,
     severity: Severity | None = None,
 ) -> Finding:
     if severity is None:
         severity = schema_set.severity if schema_set is not None else Severity.ERROR
-    location = Location(line=element.sourceline, path=element_path(element))
+    location = Location(line=element.sourceline, path=locator.path(element))
     return Finding(code, severity, message, location, excerpt)
 
 
-def _namespace_finding(root: etree._Element, namespace: str | None) -> Finding:
+def _namespace_finding(
+    root: etree._Element, namespace: str | None, locator: PathLocator
+) -> Finding:
     found = f"namespace {namespace}" if namespace else "no namespace"
     expected = " or ".join(f"{s.root_namespace} ({s.description})" for s in _SETS)
     return _finding(
@@ -289,19 +316,23 @@ def _namespace_finding(root: etree._Element, namespace: str | None) -> Finding:
         None,
         f"The document element {local_name(root)} is in {found}; expected {expected}.",
         root,
+        locator,
     )
 
 
-def _wrong_document_element(root: etree._Element, schema_set: SchemaSet) -> Finding:
+def _wrong_document_element(
+    root: etree._Element, schema_set: SchemaSet, locator: PathLocator
+) -> Finding:
     return _finding(
         UNEXPECTED_ELEMENT,
         schema_set,
         f"The document element is {local_name(root)}; expected Emessage in {schema_set.name}.",
         root,
+        locator,
     )
 
 
-def _location_hints(root: etree._Element) -> list[Finding]:
+def _location_hints(root: etree._Element, locator: PathLocator | None = None) -> list[Finding]:
     # An xsi:* attribute needs a declaration of the XSI namespace, in scope at ``root`` (nsmap)
     # or made below it. libxml2 lists declarations (iterwalk "start-ns") far cheaper than we can
     # look into every element's attributes, so without one there is nothing to look for.
@@ -319,26 +350,85 @@ def _location_hints(root: etree._Element) -> list[Finding]:
                         f"xsi:{name} was ignored: medbridge validates only against its own "
                         "packaged schemas and never reads a schema named by the message.",
                         element,
+                        locator or PathLocator(),
                         severity=Severity.INFO,
                     )
                 ]
     return []
 
 
-def _rich_findings(schema: Any, root: etree._Element, schema_set: SchemaSet) -> Iterator[Finding]:
+class _CappedErrors(list[Any]):
+    """xmlschema's error list for one validation: it stops the validation (by raising
+    ``XMLSchemaStopValidation`` from ``append``) once it holds ``cap`` errors."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+
+    def append(self, error: Any) -> None:
+        super().append(error)
+        if len(self) >= self.cap:
+            import xmlschema
+
+            raise xmlschema.XMLSchemaStopValidation()
+
+
+def bounded_errors(schema: Any, root: etree._Element, cap: int) -> tuple[list[Any], bool]:
+    """xmlschema's validation errors for the document element ``root``, at most ``cap``, and
+    whether validation stopped at the cap.
+
+    What ``schema.iter_errors(root, use_location_hints=False)`` does for a whole document (a
+    canary test keeps the two equal below the cap), with an error list that ends the validation
+    when full: ``iter_errors`` builds all errors of an element's content before it yields one.
+    Our XSDs declare no identity constraints or IDs, so no reference check follows.
+    """
+    import xmlschema
+    from xmlschema import validators as xsd
+    from xmlschema.namespaces import NamespaceMapper
+
+    resource = schema.maps.settings.get_xml_resource(root)
+    errors = _CappedErrors(max(cap, 1))
+    context = xsd.ValidationContext(
+        source=resource,
+        converter=NamespaceMapper(source=resource),
+        errors=errors,
+        check_identities=True,
+        use_location_hints=False,
+    )
+    namespace = resource.namespace or context.namespaces.get("", "")
+    try:
+        target = schema.get_schema(namespace)
+    except KeyError:
+        target = schema
+    element = target.get_element(root.tag, resource.get_absolute_path(), context.namespaces)
+    if element is None:  # an undeclared document element: nothing of it to bound
+        return list(islice(schema.iter_errors(root, use_location_hints=False), cap)), False
+    try:
+        element.raw_decode(root, "lax", context)
+    except xmlschema.XMLSchemaStopValidation:
+        return list(errors), True
+    return list(errors), False
+
+
+def _rich_findings(
+    schema: Any, root: etree._Element, schema_set: SchemaSet, limit: int, locator: PathLocator
+) -> tuple[list[Finding], bool]:
+    """The mapped findings (at most ``limit``) and whether more were left unexamined."""
     import xmlschema
 
     try:
-        errors = list(schema.iter_errors(root, use_location_hints=False))
+        errors, stopped = bounded_errors(schema, root, limit)
     except (xmlschema.XMLSchemaException, ValueError, TypeError, LookupError, RecursionError):
-        return  # lxml's verdict stands; validate_tree reports it without details
+        return [], False  # lxml's verdict stands; validate_tree reports it without details
+    findings: list[Finding] = []
     for error in errors:
-        finding = _map_error(error, schema_set)
+        finding = _map_error(error, schema_set, locator)
         if finding is not None:
-            yield finding
+            findings.append(finding)
+    return findings, stopped
 
 
-def _map_error(error: Any, schema_set: SchemaSet) -> Finding | None:
+def _map_error(error: Any, schema_set: SchemaSet, locator: PathLocator) -> Finding | None:
     import xmlschema
     from xmlschema import validators as xsd
 
@@ -346,17 +436,19 @@ def _map_error(error: Any, schema_set: SchemaSet) -> Finding | None:
     if not isinstance(element, etree._Element) or not isinstance(element.tag, str):
         return None
     if isinstance(error, xmlschema.XMLSchemaChildrenValidationError):
-        return _children_finding(error, element, schema_set)
+        return _children_finding(error, element, schema_set, locator)
     validator = error.validator
     if isinstance(validator, xsd.XsdFacet | xsd.XsdSimpleType):
-        return _value_finding(validator, element, schema_set)
-    return _invalid_finding(error, validator, element, schema_set)
+        return _value_finding(validator, element, schema_set, locator)
+    return _invalid_finding(error, validator, element, schema_set, locator)
 
 
 # -- content model errors ---------------------------------------------------------------------
 
 
-def _children_finding(error: Any, parent: etree._Element, schema_set: SchemaSet) -> Finding:
+def _children_finding(
+    error: Any, parent: etree._Element, schema_set: SchemaSet, locator: PathLocator
+) -> Finding:
     expected = _particles(getattr(error, "expected", None) or ())
     required = [name for name, needed in expected if needed] or [name for name, _ in expected]
     child = getattr(error, "invalid_child", None)
@@ -368,16 +460,18 @@ def _children_finding(error: Any, parent: etree._Element, schema_set: SchemaSet)
             schema_set,
             f"{parent_name} is incomplete: the required {wanted} is missing at its end.",
             parent,
+            locator,
         )
     child_name = local_name(child)
     order = [name for name, _ in _particles(_iter_model(error.validator))]
-    if _is_missing_before(child, required, order):
+    if _is_missing_before(child, error.index, required, order, locator):
         return _finding(
             MISSING_ELEMENT,
             schema_set,
             f"{parent_name} is missing the required {_alternatives(required)} element; "
             f"found {child_name} where it should be.",
             parent,
+            locator,
         )
     if child.tag not in order:
         allowed = f"may contain only {_alternatives(order)}" if order else "takes no child elements"
@@ -392,7 +486,7 @@ def _children_finding(error: Any, parent: etree._Element, schema_set: SchemaSet)
             f"{child_name} is not allowed at this place in {parent_name} "
             "(out of order or repeated too often)."
         )
-    return _finding(UNEXPECTED_ELEMENT, schema_set, message, child)
+    return _finding(UNEXPECTED_ELEMENT, schema_set, message, child, locator)
 
 
 def _particles(particles: Iterable[Any]) -> list[tuple[str, bool]]:
@@ -413,8 +507,11 @@ def _iter_model(group: Any) -> Iterable[Any]:
     return iter_elements() if iter_elements is not None else ()
 
 
-def _is_missing_before(child: etree._Element, expected: list[str], order: list[str]) -> bool:
-    """True when ``child`` stands where a required, absent element should be.
+def _is_missing_before(
+    child: etree._Element, index: int, expected: list[str], order: list[str], locator: PathLocator
+) -> bool:
+    """True when ``child`` (child node ``index`` of its parent) stands where a required, absent
+    element should be.
 
     That is: ``child`` is declared in the content model *after* every expected element, and none
     of the expected elements turns up among the following siblings (else ``child`` is merely out
@@ -426,8 +523,10 @@ def _is_missing_before(child: etree._Element, expected: list[str], order: list[s
     positions = [order.index(name) for name in expected if name in order]
     if not positions or max(positions) >= position:
         return False
-    later = {sibling.tag for sibling in child.itersiblings() if isinstance(sibling.tag, str)}
-    return not later.intersection(expected)
+    parent = child.getparent()
+    if parent is None:
+        return True
+    return all(locator.last_index(parent, name) <= index for name in expected)
 
 
 def _alternatives(names: Sequence[str]) -> str:
@@ -459,7 +558,9 @@ _BUILTIN_TEXT = {
 }
 
 
-def _value_finding(validator: Any, element: etree._Element, schema_set: SchemaSet) -> Finding:
+def _value_finding(
+    validator: Any, element: etree._Element, schema_set: SchemaSet, locator: PathLocator
+) -> Finding:
     from xmlschema import validators as xsd
 
     name = local_name(element)
@@ -497,7 +598,7 @@ def _value_finding(validator: Any, element: etree._Element, schema_set: SchemaSe
         wanted = _BUILTIN_TEXT.get(primitive, f"a valid {primitive} value")
         message = f"{name} must be {wanted}; found {_quote(value)}."
     excerpt = None if name in _NO_EXCERPT else (value or None)
-    return _finding(VALUE, schema_set, message, element, excerpt=excerpt)
+    return _finding(VALUE, schema_set, message, element, locator, excerpt=excerpt)
 
 
 def _primitive_name(simple_type: Any) -> str:
@@ -526,13 +627,18 @@ def _quote(value: str) -> str:
 
 
 def _invalid_finding(
-    error: Any, validator: Any, element: etree._Element, schema_set: SchemaSet
+    error: Any,
+    validator: Any,
+    element: etree._Element,
+    schema_set: SchemaSet,
+    locator: PathLocator,
 ) -> Finding:
     from xmlschema import validators as xsd
 
     name = local_name(element)
     if isinstance(validator, xsd.XsdAttributeGroup | xsd.XsdAttribute | xsd.XsdAnyAttribute):
-        attributes = [a for a in element.attrib if not str(a).startswith(f"{{{XSI}}}")]
+        names = (a for a in element.attrib if not str(a).startswith(f"{{{XSI}}}"))
+        attributes = list(islice(names, 3))
         listed = ", ".join(_attribute_name(a) for a in attributes[:3]) or "an attribute"
         message = (
             f"{name} carries {listed}; MedCom elements take no attributes (only xsi:* is allowed)."
@@ -543,7 +649,7 @@ def _invalid_finding(
         message = f"{name} must be empty; found text in it."
     else:
         message = f"{name} does not conform to medbridge's {schema_set.name} schema."
-    return _finding(INVALID, schema_set, message, element)
+    return _finding(INVALID, schema_set, message, element, locator)
 
 
 def _attribute_name(name: Any) -> str:

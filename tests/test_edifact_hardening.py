@@ -22,9 +22,18 @@ from typing import Any
 
 import pytest
 from edifact_examples import DIS01, DIS01_LINES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import medbridge
-from medbridge.edifact import DEFAULT_CHARS, Segment, ServiceChars, encode_interchange
+from medbridge.edifact import (
+    DEFAULT_CHARS,
+    Segment,
+    ServiceChars,
+    encode_interchange,
+    iter_segments,
+    serialize_segment,
+)
 from medbridge.edifact.codec import read_interchange, write_interchange, xml_losses
 from medbridge.errors import ConversionError, EdifactInputError, InputError, XmlInputError
 from medbridge.findings import Finding
@@ -87,6 +96,50 @@ def test_envelope_values_beyond_medcom_are_kept_and_reported(
         converted = medbridge.convert(source, to="xml", allow_loss=True)
         assert (tag, *position) in _at(converted.losses, "convert.loss")
         assert converted.output.startswith(b"<?xml")
+
+
+# Extra components and elements: values free of service characters, some empty.
+_EXTRA_VALUE = st.sampled_from(["", "", "X", "ZZZ", "1", "Ø?"])
+_EXTRA = st.tuples(
+    st.lists(_EXTRA_VALUE, max_size=3), st.lists(st.lists(_EXTRA_VALUE, max_size=3), max_size=3)
+)
+
+
+def _with_extra(segment: str, extra: tuple[list[str], list[list[str]]]) -> str:
+    """``segment`` (without terminator) with components added to its last element and elements
+    added after it, escaped the default way."""
+    components, elements = extra
+    text = segment + "".join(":" + c.replace("?", "??") for c in components)
+    return text + "".join("+" + ":".join(c.replace("?", "??") for c in e) for e in elements) + "'"
+
+
+@settings(max_examples=40)
+@given(_EXTRA, _EXTRA, _EXTRA)
+def test_any_extra_envelope_values_round_trip_and_each_segment_is_reported(
+    unb: tuple[list[str], list[list[str]]],
+    unt: tuple[list[str], list[list[str]]],
+    unz: tuple[list[str], list[list[str]]],
+) -> None:
+    data = _interchange(
+        UNB=_with_extra(f"{_UNB}++++1++", unb),  # E11 has one component, E12 on: nothing
+        UNT=_with_extra("UNT+47+EPI0000042", unt),
+        UNZ=_with_extra("UNZ+1+ENV0000042", unz),
+    )
+    message, findings = read_interchange(data)
+    # Byte for byte, but for the trailing empties the syntax layer never writes (E2).
+    as_read = encode_interchange(list(iter_segments(data)), una_layout="\n")
+    assert write_interchange(message)[0] == as_read
+    assert medbridge.write(medbridge.from_json(medbridge.to_json(message)), "edifact") == as_read
+    expected = {
+        tag
+        for tag, (components, elements) in (("UNB", unb), ("UNT", unt), ("UNZ", unz))
+        if any(components) or any(any(e) for e in elements)
+    }
+    losses = xml_losses(message)
+    assert {f.location.tag for f in losses} == expected
+    assert len(losses) == len(expected)  # values outside a layout: one finding per segment
+    deviations = {f.location.tag for f in findings if f.code == "edifact.mapping.deviation"}
+    assert deviations == expected
 
 
 def test_a_trailer_count_with_leading_zeros_is_kept_and_no_loss() -> None:
@@ -249,6 +302,24 @@ def test_writer_work_does_not_grow_with_empty_components(
         expected = expected.replace(b"3" + separator * 11, b"3" + separator * 60_001)
     assert large() == expected  # (trailing empties are dropped: normalisation E2)
     assert _calls(small) == _calls(large)
+
+
+_SPARSE = st.lists(st.sampled_from(["", "", "", "", "a", "?", ":", "|"]), max_size=40).map(tuple)
+
+
+@settings(max_examples=80)
+@given(st.lists(_SPARSE, max_size=6).map(tuple), st.sampled_from([DEFAULT_CHARS, _CUSTOM]))
+def test_every_writer_path_drops_the_same_trailing_empties(
+    elements: tuple[tuple[str, ...], ...], chars: ServiceChars
+) -> None:
+    """Long runs of empty components, inside and at the end of elements: the one pass, the
+    per-segment writer and ``serialize_segment`` (via ``trim_elements``) agree."""
+    segments = [Segment("UNB", (("UNOC", "3"),)), Segment("FTX", elements)]
+    una = chars.una().encode() if chars != DEFAULT_CHARS else b""
+    reference = una + "".join(serialize_segment(s, chars) for s in segments).encode("latin-1")
+    kwargs: dict[str, Any] = {"chars": chars, "una": False}
+    assert encode_interchange(segments, **kwargs) == reference
+    assert encode_interchange(iter(segments), **kwargs) == reference
 
 
 def test_reading_and_writing_sixty_thousand_empty_components() -> None:

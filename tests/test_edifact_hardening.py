@@ -401,3 +401,18 @@ def test_writers_refuse_a_size_they_could_not_read_back() -> None:
     assert "rule.reference.size" in [f.code for f in report.findings if f.is_error]
     with pytest.raises(InputError):
         medbridge.read(json_form)
+
+
+@pytest.mark.parametrize("digits", [5, 20, 5000])
+def test_a_date_with_a_huge_year_is_a_located_error(digits: int) -> None:
+    """xmlschema (elementpath) raises OverflowError for a year beyond 2**31; an XML date with
+    any number of year digits is a finding with a line, never an InternalError."""
+    xml = (FIXTURES / "epikrise" / "apopleksi.xml").read_bytes()
+    date = b"<Date>2024-09-30</Date>"
+    assert date in xml
+    data = xml.replace(date, b"<Date>" + b"2" * digits + b"-09-30</Date>", 1)
+    errors = [f for f in medbridge.validate(data).findings if f.is_error]
+    assert errors and all(f.location.line is not None for f in errors)
+    assert all(len(f.message) < 300 for f in errors)
+    with pytest.raises(XmlInputError):
+        medbridge.read(data)

@@ -219,7 +219,8 @@ class _Checker:
             self.add(
                 "rule.date.year-range",
                 Severity.ERROR,
-                f"The year {sign}{year} is outside 0001-9999; MedCom dates have a four-digit year.",
+                f"The year {_quote(sign + year)} is outside 0001-9999; MedCom dates have a "
+                "four-digit year.",
                 "/".join(where),
             )
             return None

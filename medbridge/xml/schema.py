@@ -315,7 +315,14 @@ def _location_hints(root: etree._Element) -> list[Finding]:
 def _rich_findings(schema: Any, root: etree._Element, schema_set: SchemaSet) -> Iterator[Finding]:
     try:
         errors = list(schema.iter_errors(root, use_location_hints=False))
-    except (xmlschema.XMLSchemaException, ValueError, TypeError, LookupError, RecursionError):
+    except (
+        xmlschema.XMLSchemaException,
+        ValueError,
+        TypeError,
+        LookupError,
+        RecursionError,
+        ArithmeticError,  # elementpath: OverflowError("year overflow") for a 20-digit year
+    ):
         return  # lxml's verdict stands; validate_tree reports it without details
     for error in errors:
         finding = _map_error(error, schema_set)

@@ -151,6 +151,37 @@ def bench_roundtrips(repeat: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def bench_empty_components(repeat: int) -> list[tuple[str, str, str, str]]:
+    """Issue 11 point 9: writing an interchange whose UNB holds 60 000 empty components, against
+    writing the same letter without them (time and tracemalloc peak)."""
+    import tracemalloc
+
+    plain = EPIKRISE_EDI.read_bytes()
+    padded = plain.replace(b"UNB+UNOC:3+", b"UNB+UNOC:3" + b":" * 60_000 + b"+", 1)
+    normal, hostile = medbridge.read(plain), medbridge.read(padded)
+    t_hostile, t_normal = alternate(
+        lambda: medbridge.write(hostile, "edifact"),
+        lambda: medbridge.write(normal, "edifact"),
+        repeat,
+    )
+    peaks = []
+    for message in (hostile, normal):
+        tracemalloc.start()
+        medbridge.write(message, "edifact")
+        peaks.append(tracemalloc.get_traced_memory()[1] / 1024)
+        tracemalloc.stop()
+    size_ratio = len(padded) / len(plain)
+    return [
+        (
+            "write EDIFACT with 60 000 empty UNB components vs a normal letter",
+            f"{t_hostile * 1e3:.2f} ms vs {t_normal * 1e3:.2f} ms",
+            f"{t_hostile / t_normal:.1f}× for {size_ratio:.0f}× the bytes, "
+            f"peak {peaks[0]:.0f} vs {peaks[1]:.0f} KiB",
+            "linear: time ratio ≲ byte ratio (was 20 s)",
+        )
+    ]
+
+
 def bench_batch(letters: int) -> list[tuple[str, str, str, str]]:
     sources = xml_fixtures()
     with tempfile.TemporaryDirectory() as tmp:
@@ -536,6 +567,7 @@ def main() -> None:
         rows += bench_tokenizer(repeat, 50 if quick else 500)
         rows += bench_validation(repeat * 4)
         rows += bench_roundtrips(repeat * 4)
+        rows += bench_empty_components(repeat)
         rows += bench_batch(200 if quick else 2000)
         rows += bench_memory(10 if quick else 100)
     if not args.only_hostile:

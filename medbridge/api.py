@@ -570,7 +570,7 @@ def _conversion(parsed: _Parsed, to: str, allow_loss: bool, allow_nonstandard: b
     assert parsed.message is not None
     findings = [f for f in parsed.findings if not f.is_error]
     losses: list[Finding] = []
-    if parsed.detection.format == EDIFACT and to == XML:
+    if to == XML:  # EDIFACT wire facts, also when the EDIFACT came through JSON
         from medbridge.edifact.codec import xml_losses
 
         losses = xml_losses(parsed.message)

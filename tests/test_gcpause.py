@@ -18,7 +18,8 @@ LIMITS = medbridge.Limits(max_input_bytes=1 << 30, max_segments=1 << 30)
 
 def _interchange(messages: int, unz: str | None = None) -> bytes:
     una, unb, *body, _ = DIS01_LINES
-    lines = [una, unb, *body * messages, unz or f"UNZ+{messages}+ENV0000042'"]
+    own = [line.replace("EPI0000042", f"EPI{n:07d}") for n in range(messages) for line in body]
+    lines = [una, unb, *own, unz or f"UNZ+{messages}+ENV0000042'"]
     return "\n".join(lines).encode("iso-8859-1")
 
 

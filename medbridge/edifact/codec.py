@@ -28,6 +28,16 @@ from medbridge.edifact import dis01, ref01
 from medbridge.edifact.codes import ACKNOWLEDGEMENT
 from medbridge.edifact.dis01 import LetterContext
 from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
+from medbridge.edifact.envelope_wire import (
+    UNB_CANONICAL_KEY,
+    UNB_KEY,
+    UNT_KEY,
+    UNZ_KEY,
+    deviation_findings,
+    envelope_losses,
+    record_trailer,
+    trailer,
+)
 from medbridge.edifact.groups import location_of, split_groups
 from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.mapping import (
@@ -67,8 +77,6 @@ _KNOWN_UNSUPPORTED = {("MEDDIS", "D0134L"), ("MEDREF", "H0131R")}
 UNA_KEY = "edifact.wire.una"
 UNA_LAYOUT_KEY = "edifact.wire.una-layout"
 NEWLINE_KEY = "edifact.wire.newline"
-UNB_KEY = "edifact.unb.segment"
-UNB_CANONICAL_KEY = "edifact.unb.canonical"
 UNB_SENDER_KEY = "edifact.unb.sender"
 UNB_RECIPIENT_KEY = "edifact.unb.recipient"
 UNZ_LAYOUT_KEY = "edifact.wire.unz-layout"
@@ -80,7 +88,7 @@ def _wire_elements(segment: Segment) -> list[list[str]]:
 
 
 def _elements(raw: Any) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(str(c) for c in element) for element in raw)
+    return tuple(tuple(map(str, element)) for element in raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +190,12 @@ def _message_findings(
                 location_of(unb, 1),
             )
         )
+    findings += deviation_findings(unb, header.syntax_version, skip=_CHARSET_POSITIONS)
     return findings
+
+
+#: UNB S001, reported by ``edifact.mapping.charset`` rather than as a deviation.
+_CHARSET_POSITIONS = frozenset({(1, 1), (1, 2)})
 
 
 def _dominant_layout(segments: list[Segment]) -> str:
@@ -226,8 +239,10 @@ def iter_interchange(
         canonical_unb = _canonical_unb(envelope, header.sender_id, header.recipient_id)
         shared[UNB_CANONICAL_KEY] = _wire_elements(canonical_unb)
         first = True
+        count = 0
         pending: list[tuple[Message, list[Finding]]] = []
         for unh, body, unt in reader.messages():
+            count += 1
             findings = _message_findings(tokenizer, header, unb) if first else []
             first = False
             layout = _dominant_layout([unb, unh, *body, unt])
@@ -236,6 +251,10 @@ def iter_interchange(
             letter, letter_findings, letter_sources = _read_message(
                 unh, body, unt, header, layout, unb
             )
+            unt_record = record_trailer(unt, len(body) + 2, unh.value(1))
+            if unt_record is not None:
+                letter.wire[UNT_KEY] = unt_record
+                letter_findings += deviation_findings(unt, header.syntax_version)
             if sources is not None:
                 sources.letters.append((_element_name(letter), letter_sources))
             message.letters.append(letter)
@@ -244,9 +263,14 @@ def iter_interchange(
             if pending:
                 yield pending.pop()
             pending.append((message, findings))
+        unz = reader.unz
         for item in pending:
-            if reader.unz is not None:
-                item[0].wire[UNZ_LAYOUT_KEY] = reader.unz.layout
+            if unz is not None:
+                item[0].wire[UNZ_LAYOUT_KEY] = unz.layout
+                unz_record = record_trailer(unz, count, header.reference)
+                if unz_record is not None:
+                    item[0].wire[UNZ_KEY] = unz_record
+                    item[1].extend(deviation_findings(unz, header.syntax_version))
             yield item
     except EdifactInputError as exc:
         known = {id(f) for f in exc.findings}
@@ -338,7 +362,9 @@ def read_interchange(
             message = item
         else:
             message.letters.extend(item.letters)
-            message.wire.update({k: v for k, v in item.wire.items() if k == UNZ_LAYOUT_KEY})
+            message.wire.update(
+                {k: v for k, v in item.wire.items() if k in (UNZ_LAYOUT_KEY, UNZ_KEY)}
+            )
     if message is None:
         finding = Finding(
             "edifact.mapping.missing",
@@ -400,7 +426,9 @@ def write_interchange(
             "/Emessage/" + _element_name(first),
         )
     kept: list[tuple[int, DischargeLetter | HospitalReferral]] = []
+    references: dict[str, int] = {}
     for index, letter in letters:
+        identifier = letter.header.identifier
         if (letter.sender.ean, letter.receiver.ean) != (sender, recipient):
             issues.append(
                 Issue(
@@ -413,7 +441,19 @@ def write_interchange(
                     lost=f"/Emessage/{_element_name(letter)}[{index}]",  # the whole letter
                 )
             )
+        elif identifier in references:
+            issues.append(
+                Issue(
+                    "convert.unmapped",
+                    f"Letter {index} has the Letter/Identifier of letter {references[identifier]}; "
+                    "each message of an interchange needs its own reference (UNH element 1).",
+                    f"/Emessage/{_element_name(letter)}[{index}]/Letter/Identifier",
+                    "-",
+                    "UNH",
+                )
+            )
         else:
+            references[identifier] = index
             kept.append((index, letter))
     unb, unb_layout, notes = unb_to_write(
         wire.get(UNB_KEY), _canonical_unb(message.envelope, sender, recipient), _read_back_unb
@@ -443,7 +483,7 @@ def write_interchange(
         issues.extend(remaining)
         notes.extend(full.notes)
         layouts = letter.wire.get(LAYOUTS_KEY)
-        unt = Segment("UNT", ((str(len(segments) + 1),), (segments[0].value(1),)))
+        unt = trailer("UNT", letter.wire.get(UNT_KEY), len(segments) + 1, segments[0].value(1), "")
         out = [*segments, unt]
         if isinstance(layouts, list) and len(layouts) == len(out):
             out = [_with_layout(s, str(layout)) for s, layout in zip(out, layouts, strict=True)]
@@ -456,11 +496,8 @@ def write_interchange(
         raise ConversionError.from_findings(required)
     if not bodies:
         raise refuse(issues)
-    unz = Segment(
-        "UNZ",
-        ((str(len(bodies)),), (unb.value(5),)),
-        layout=str(wire.get(UNZ_LAYOUT_KEY, newline)),
-    )
+    unz_layout = str(wire.get(UNZ_LAYOUT_KEY, newline))
+    unz = trailer("UNZ", wire.get(UNZ_KEY), len(bodies), unb.value(5), unz_layout)
     all_segments = [_with_layout(unb, unb_layout or newline)]
     for body in bodies:
         all_segments.extend(body)
@@ -515,42 +552,14 @@ def _with_layout(segment: Segment, layout: str) -> Segment:
 
 
 def xml_losses(message: Message) -> list[Finding]:
-    """The P6 "Into XML" losses of a message read from EDIFACT, as ``convert.loss`` warnings:
-    every recorded deviation from MedCom's way of writing (NAD agency, AHI value, ADR E5/E6, NAD
-    E4.4/E4.5, RFF qualifier other than XPI, a CON kind on a party, unusual constants) and the UNB
-    fields XML has no element for (E2.2/E3.2 other than 14, routing addresses, E6–E8, E10, E11,
-    a syntax identifier other than UNOC:3)."""
-    findings: list[Finding] = []
-    raw_unb = message.wire.get(UNB_KEY)
-    if isinstance(raw_unb, (list, tuple)) and len(raw_unb) == 2:
-        unb = Segment("UNB", _elements(raw_unb[0]), 1)
-        checks = [
-            (1, 1, "UNOC", "the syntax identifier"),
-            (1, 2, "3", "the syntax version"),
-            (2, 2, "14", "the sender's id qualifier"),
-            (2, 3, "", "the sender's routing address"),
-            (3, 2, "14", "the recipient's id qualifier"),
-            (3, 3, "", "the recipient's routing address"),
-            (6, 1, "", "the recipient's password"),
-            (7, 1, "", "the application reference"),
-            (8, 1, "", "the processing priority"),
-            (10, 1, "", "the communications agreement id"),
-            (11, 1, "", "the test indicator"),
-        ]
-        for element, component, expected, what in checks:
-            if unb.value(element, component) != expected:
-                findings.append(
-                    Finding(
-                        "convert.loss",
-                        Severity.WARNING,
-                        f"UNB {what} (element {element}.{component}) has no XML element; it is "
-                        "not carried into XML.",
-                        Location(segment=1, tag="UNB", element=element, component=component),
-                    )
-                )
-        ack = unb.value(9)
-        if len(unb.elements) >= 9 and ack not in ("0", "1", ""):
-            pass  # rejected on reading
+    """The P6 "Into XML" losses of a message read from EDIFACT (directly or through JSON), as
+    ``convert.loss`` warnings: every recorded deviation from MedCom's way of writing (NAD agency,
+    AHI value, ADR E5/E6, NAD E4.4/E4.5, RFF qualifier other than XPI, a CON kind on a party,
+    unusual constants, anything extra in UNH) and every envelope value XML has no element for
+    (:func:`~medbridge.edifact.envelope_wire.envelope_losses`: UNB E2.2/E3.2 other than 14,
+    routing addresses, E6–E8, E10, E11, a syntax identifier other than UNOC:3, and values where
+    the UNB, UNT or UNZ layout has none)."""
+    findings = envelope_losses(message)
     for letter in message.letters:
         for _key, original, _canonical in deviations(letter.wire.get(UNITS_KEY)):
             segment = original[0]

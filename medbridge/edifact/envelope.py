@@ -2,8 +2,9 @@
 
 This module owns ``safety-and-validation.md`` §2.4 and ``edifact-messages.md`` §3 at the syntax
 level (no MedCom letter knowledge): :class:`InterchangeHeader` keeps every UNB field verbatim,
-:class:`InterchangeReader` checks the envelope over any segment stream and yields one message at a
-time as :class:`MessageSegments` ``(unh, body, unt)``, :func:`unb_full_date` applies the fixed
+:class:`InterchangeReader` checks the envelope over any segment stream (counts, references, one
+reference per message) and yields one message at a time as :class:`MessageSegments`
+``(unh, body, unt)``, :func:`unb_full_date` applies the fixed
 century pivot, and the ``write_*`` helpers build envelope segments whose counts and references are
 computed from what is written, never copied.
 
@@ -27,6 +28,7 @@ from medbridge.edifact.syntax import ServiceChars, Tokenizer
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
+from medbridge.numbers import states_count
 
 __all__ = [
     "Interchange",
@@ -114,6 +116,11 @@ class MessageSegments(NamedTuple):
 
 def _error(code: str, message: str, location: Location) -> Finding:
     return Finding(code, Severity.ERROR, message, location)
+
+
+def _short(value: str) -> str:
+    """``value`` cut to 20 characters for a message (counts and references may be huge)."""
+    return value if len(value) <= 20 else value[:19] + "…"
 
 
 def _where(segment: Segment, element: int | None = None, component: int | None = None) -> Location:
@@ -293,6 +300,8 @@ class InterchangeReader:
         open_unh: Segment | None = None
         body: list[Segment] = []
         message_count = 0
+        # Message reference (0062) → segment number of the first UNH using it.
+        references: dict[str, int] = {}
         while True:
             segment = self._next()
             if segment is None:
@@ -323,7 +332,7 @@ class InterchangeReader:
                 if open_unh is not None:
                     self._unt_missing(open_unh, segment)
                 message_count += 1
-                self._check_unh(segment)
+                self._check_unh(segment, references)
                 open_unh, body = segment, []
             elif tag == "UNT":
                 if open_unh is None:
@@ -373,15 +382,29 @@ class InterchangeReader:
         self._raise(
             _error(
                 "edifact.envelope.unt-missing",
-                f"Message {unh.value(1)!r} (UNH at segment {unh.number}) has no UNT before "
+                f"Message {_short(unh.value(1))!r} (UNH at segment {unh.number}) has no UNT before "
                 f"{found}.",
                 _where(unh),
             )
         )
 
-    def _check_unh(self, unh: Segment) -> None:
+    def _check_unh(self, unh: Segment, references: dict[str, int]) -> None:
+        reference = unh.value(1)
+        first = references.get(reference) if reference else None
+        if reference and first is None:
+            references[reference] = unh.number
+        elif first is not None:
+            self._raise(
+                _error(
+                    "edifact.envelope.duplicate-reference",
+                    f"Message reference {_short(reference)!r} was already used by the UNH at "
+                    f"segment {first}; every message of an interchange needs its own reference "
+                    "(ISO 9735 0062; receipts name the message by it).",
+                    _where(unh, 1),
+                )
+            )
         names = ("message type", "version", "release", "controlling agency", "association code")
-        missing = [] if unh.value(1) else ["message reference (element 1)"]
+        missing = [] if reference else ["message reference (element 1)"]
         missing += [
             f"{name} (element 2.{i})"
             for i, name in enumerate(names, start=1)
@@ -400,14 +423,12 @@ class InterchangeReader:
         ok = True
         actual = len(body) + 2
         stated = unt.value(1)
-        if stated != str(actual) and not (
-            _DIGITS.fullmatch(stated) is not None and int(stated) == actual
-        ):
+        if not states_count(stated, actual):
             ok = False
             self._raise(
                 _error(
                     "edifact.envelope.unt-count",
-                    f"UNT says {stated or 'nothing'} segments, the message has {actual} "
+                    f"UNT says {_short(stated) or 'nothing'} segments, the message has {actual} "
                     "(UNH to UNT, both included).",
                     _where(unt, 1),
                 )
@@ -417,8 +438,8 @@ class InterchangeReader:
             self._raise(
                 _error(
                     "edifact.envelope.unt-reference",
-                    f"UNT reference {unt.value(2)!r} differs from the UNH reference "
-                    f"{unh.value(1)!r} (segment {unh.number}).",
+                    f"UNT reference {_short(unt.value(2))!r} differs from the UNH reference "
+                    f"{_short(unh.value(1))!r} (segment {unh.number}).",
                     _where(unt, 2),
                 )
             )
@@ -426,11 +447,11 @@ class InterchangeReader:
 
     def _check_unz(self, unz: Segment, message_count: int) -> None:
         stated = unz.value(1)
-        if _DIGITS.fullmatch(stated) is None or int(stated) != message_count:
+        if not states_count(stated, message_count):
             self._raise(
                 _error(
                     "edifact.envelope.unz-count",
-                    f"UNZ says {stated or 'nothing'} messages, the interchange has "
+                    f"UNZ says {_short(stated) or 'nothing'} messages, the interchange has "
                     f"{message_count}.",
                     _where(unz, 1),
                 )
@@ -439,8 +460,8 @@ class InterchangeReader:
             self._raise(
                 _error(
                     "edifact.envelope.unz-reference",
-                    f"UNZ reference {unz.value(2)!r} differs from the UNB reference "
-                    f"{self.header.reference!r}.",
+                    f"UNZ reference {_short(unz.value(2))!r} differs from the UNB reference "
+                    f"{_short(self.header.reference)!r}.",
                     _where(unz, 2),
                 )
             )

@@ -45,6 +45,7 @@ from medbridge.model.common import (
 )
 from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.text import FormattedText
+from medbridge.numbers import MAX_DIGITS, MAX_NATURAL, parse_natural
 
 #: UNH S009 after the message type: version, release, agency.
 S009_CONSTANT = ("D", "93A", "UN")
@@ -421,10 +422,12 @@ def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
     object_code = r.code(OBJECT_CODE, ftx, 4, 3)
     extension = r.code(OBJECT_EXTENSION, ftx, 4, 4)
     size_text = ftx.value(4, 5)
-    if not size_text.isascii() or not size_text.isdigit() or int(size_text) < 1:
+    size = parse_natural(size_text)
+    if size is None or size < 1:
         r.error(
             "edifact.mapping.value",
-            f"The original size {size_text[:20]!r} is not a positive whole number.",
+            f"The original size {size_text[:20]!r} is not a positive whole number of at most "
+            f"{MAX_DIGITS} digits.",
             ftx,
             4,
             5,
@@ -435,9 +438,7 @@ def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
         return None
     if object_code is None or extension is None:
         return None
-    return Reference(
-        description, binary=BinaryObject(identifier, object_code, extension, int(size_text))
-    )
+    return Reference(description, binary=BinaryObject(identifier, object_code, extension, size))
 
 
 def url_pieces(url: str) -> list[str] | None:
@@ -482,7 +483,7 @@ def reference_ftx(b: Builder, key: str, reference: Reference, path: str) -> None
         binary = reference.binary
         object_code = OBJECT_CODE.encode(binary.object_code)
         extension = OBJECT_EXTENSION.encode(binary.extension)
-        if object_code is None or extension is None or binary.original_size < 1:
+        if object_code is None or extension is None or not 1 <= binary.original_size <= MAX_NATURAL:
             raise fail(
                 "convert.unsupported-value",
                 f"{path}/BIN holds a code or size EDIFACT cannot carry.",

@@ -58,6 +58,8 @@ __all__ = [
     "assemble",
     "dtm_value",
     "record_provenance",
+    "segment_from_wire",
+    "segment_to_wire",
     "shape",
 ]
 
@@ -83,7 +85,8 @@ def shape(segment: Segment) -> tuple[str, Elements]:
     return segment.tag, trim_elements(segment.elements)
 
 
-def _segment_to_wire(segment: Segment) -> list[Any]:
+def segment_to_wire(segment: Segment) -> list[Any]:
+    """A segment in its JSON-friendly wire form ``[tag, elements, layout, number, offset]``."""
     return [
         segment.tag,
         [list(element) for element in segment.elements],
@@ -93,16 +96,22 @@ def _segment_to_wire(segment: Segment) -> list[Any]:
     ]
 
 
-def _segment_from_wire(raw: Any) -> Segment:
+def segment_from_wire(raw: Any) -> Segment:
+    """The segment of a :func:`segment_to_wire` record (a position that is not a whole number
+    counts as unknown, 0)."""
     tag, elements, layout, *position = raw
-    number, offset = (int(position[0]), int(position[1])) if len(position) == 2 else (0, 0)
+    number, offset = position if len(position) == 2 else (0, 0)
     return Segment(
         str(tag),
         tuple(tuple(str(c) for c in element) for element in elements),
-        number,
-        offset,
+        _whole(number),
+        _whole(offset),
         str(layout),
     )
+
+
+def _whole(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def in_scope(key: str, scope: str) -> bool:
@@ -522,13 +531,13 @@ def record_provenance(
         if expected is not None and _shapes(segments) == _shapes(expected):
             if any(in_scope(key, scope) for scope in keep):
                 units[key] = {
-                    "original": [_segment_to_wire(s) for s in segments],
-                    "canonical": [_segment_to_wire(s) for s in expected],
+                    "original": [segment_to_wire(s) for s in segments],
+                    "canonical": [segment_to_wire(s) for s in expected],
                 }
             continue
         units[key] = {
-            "original": [_segment_to_wire(s) for s in segments],
-            "canonical": None if expected is None else [_segment_to_wire(s) for s in expected],
+            "original": [segment_to_wire(s) for s in segments],
+            "canonical": None if expected is None else [segment_to_wire(s) for s in expected],
         }
         if expected is None:
             findings.append(
@@ -553,7 +562,7 @@ def record_provenance(
         )
     for key, segments in canon.items():
         if key not in original:
-            units[key] = {"original": [], "canonical": [_segment_to_wire(s) for s in segments]}
+            units[key] = {"original": [], "canonical": [segment_to_wire(s) for s in segments]}
             findings.append(
                 Finding(
                     "edifact.mapping.deviation",
@@ -589,9 +598,9 @@ def deviations(record: Any) -> list[tuple[str, list[Segment], list[Segment] | No
     if not isinstance(record, dict):
         return out
     for key, unit in record.get("units", {}).items():
-        original = [_segment_from_wire(s) for s in unit.get("original") or []]
+        original = [segment_from_wire(s) for s in unit.get("original") or []]
         raw = unit.get("canonical")
-        canonical = None if raw is None else [_segment_from_wire(s) for s in raw]
+        canonical = None if raw is None else [segment_from_wire(s) for s in raw]
         if original and (canonical is None or _shapes(original) != _shapes(canonical)):
             out.append((key, original, canonical))
     return out
@@ -619,11 +628,11 @@ def assemble(
             return None
         canonical = unit.get("canonical")
         if canonical is None:
-            return [_segment_from_wire(s) for s in unit.get("original") or []]
+            return [segment_from_wire(s) for s in unit.get("original") or []]
         if segments is not None and _shapes(segments) == _shapes(
-            _segment_from_wire(s) for s in canonical
+            segment_from_wire(s) for s in canonical
         ):
-            return [_segment_from_wire(s) for s in unit.get("original") or []]
+            return [segment_from_wire(s) for s in unit.get("original") or []]
         return None
 
     resolved: dict[str, list[Segment]] = {}

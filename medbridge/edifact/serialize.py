@@ -12,6 +12,7 @@ code point and the place; nothing is ever replaced by ``?``. pydifact's ``serial
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -45,10 +46,6 @@ _NEWLINE_SET = frozenset(_NEWLINES)
 # Stand-ins for the default component, data and terminator characters in the one-pass rendering
 # (:func:`_encode_default`): control characters, which no repertoire can carry in a value.
 _COMP, _DATA, _TERM = "\x1c", "\x1d", "\x1e"
-#: Normalisation E2 on stand-in text, as (pair, replacement) applied until the pair is gone, in
-#: this order: empty trailing components (a component separator right before a data separator
-#: or terminator), then trailing empty elements (a data separator right before a terminator).
-_TRAILING_EMPTIES = ((_COMP + _DATA, _DATA), (_COMP + _TERM, _TERM), (_DATA + _TERM, _TERM))
 _SEGMENT_ENDS = {layout: DEFAULT_CHARS.terminator + layout for layout in _NEWLINES}
 _DEFAULT_UNA = DEFAULT_CHARS.una()
 _DEFAULT_ESCAPED = DEFAULT_CHARS.escaped
@@ -60,6 +57,31 @@ _DEFAULT_TERMINATOR = DEFAULT_CHARS.terminator
 _ELEMENTS_OF = attrgetter("elements")
 _LAYOUT_OF = attrgetter("layout")
 _TAG_OF = attrgetter("tag")
+
+
+@functools.lru_cache(maxsize=16)
+def _trailing_empties(comp: str, data: str, end: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Normalisation E2 on separator text (values free of separators) as two substitutions by
+    "": a run of component separators right before a data separator or the ``end`` of a segment
+    (trailing empty components; ``end`` is a terminator, or ``\\Z`` for one segment's text), then
+    a run of data separators right before ``end`` (trailing empty elements).
+
+    Each run is matched once, from its first character: the lookbehind fails at once inside a
+    run and the possessive ``*+`` never backtracks, so a pass costs time linear in the text
+    however long the runs are, and the writer is linear in the number of empty components. (The
+    patterns start with the separator itself, so the regex engine skips to it quickly.)"""
+    c, d = re.escape(comp), re.escape(data)
+    return (
+        re.compile(f"{c}(?<!{c}{c}){c}*+(?={d}|{end})"),
+        re.compile(f"{d}(?<!{d}{d}){d}*+(?={end})"),
+    )
+
+
+def _drop_trailing_empties(text: str, comp: str, data: str, end: str) -> str:
+    """``text`` without trailing empty components and elements (see :func:`_trailing_empties`).
+    ``end`` is a regular expression: a terminator character, or ``\\Z`` for one segment."""
+    components, elements = _trailing_empties(comp, data, end)
+    return elements.sub("", components.sub("", text))
 
 
 def _table(chars: ServiceChars) -> dict[int, str]:
@@ -99,7 +121,6 @@ class _Writer:
         # The shortcut counts separators, so it needs four distinct single characters (a
         # hand-made ServiceChars without them always takes the per-value way).
         self.countable = len(set(chars.escaped)) == len(chars.escaped) == 4
-        self.trailing = re.compile(f"{re.escape(self.comp)}+(?={re.escape(self.data)}|\\Z)")
         self.empty_component = self.comp + self.data
 
     def plain_body(self, elements: tuple[tuple[str, ...], ...], raw: str) -> str | None:
@@ -122,7 +143,7 @@ class _Writer:
             return None
         data = self.data
         if raw.endswith((self.comp, data)) or self.empty_component in raw:
-            raw = self.trailing.sub("", raw).rstrip(data)
+            raw = _drop_trailing_empties(raw, self.comp, data, "\\Z")
         return data + raw if raw else ""
 
 
@@ -272,19 +293,14 @@ def encode_interchange(
     return b"".join(out)
 
 
-_GOOD_TAGS: set[str] = set()  # tags seen to be three upper-case letters or digits
-
-
-def _good_tags(tags: set[str]) -> bool:
-    """True when every tag is a string of three upper-case letters or digits (remembered)."""
-    for tag in tags:
-        if (
-            not isinstance(tag, str)
-            or TAG_PATTERN.fullmatch(tag.encode("latin-1", "replace")) is None
-        ):
-            return False
-    _GOOD_TAGS.update(tags)
-    return True
+@functools.lru_cache(maxsize=64)
+def _good_tags(tags: frozenset[object]) -> bool:
+    """True when every tag is a string of three upper-case letters or digits (remembered per
+    set: interchanges of one kind repeat the same few dozen tags)."""
+    return all(
+        isinstance(tag, str) and TAG_PATTERN.fullmatch(tag.encode("latin-1", "replace")) is not None
+        for tag in tags
+    )
 
 
 def _encode_default(
@@ -319,8 +335,7 @@ def _encode_default(
         ):
             return None
     try:
-        tags = set(map(_TAG_OF, segments))
-        if not tags <= _GOOD_TAGS and not _good_tags(tags):
+        if not _good_tags(frozenset(map(_TAG_OF, segments))):
             return None
         layouts = set(map(_LAYOUT_OF, segments)) if newline is None else {newline}
         comp_join, data_join = _COMP.join, _DATA.join
@@ -334,9 +349,8 @@ def _encode_default(
     if text.count(_COMP) + text.count(_DATA) + text.count(_TERM) != len(segments) - 1 + components:
         return None
     text += _TERM
-    for pair, replacement in _TRAILING_EMPTIES:
-        while pair in text:
-            text = text.replace(pair, replacement)
+    if _COMP + _DATA in text or _COMP + _TERM in text or _DATA + _TERM in text:
+        text = _drop_trailing_empties(text, _COMP, _DATA, _TERM)
     for special in _DEFAULT_ESCAPED:  # the release character first
         if special in text:
             text = text.replace(special, _DEFAULT_RELEASE + special)

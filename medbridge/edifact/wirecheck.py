@@ -45,7 +45,8 @@ def _elements(raw: Any) -> tuple[tuple[str, ...], ...] | None:
         return None
     out: list[tuple[str, ...]] = []
     for element in raw:
-        if not isinstance(element, list | tuple) or not all(isinstance(c, str) for c in element):
+        # one C-level pass over the components (a UNB may hold tens of thousands of empties)
+        if not isinstance(element, list | tuple) or not set(map(type, element)) <= {str}:
             return None
         out.append(tuple(element))
     return tuple(out)

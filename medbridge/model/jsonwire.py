@@ -140,7 +140,7 @@ _SEGMENTS = _list_of(_SEGMENT)
 def wire_shapes() -> dict[str, dict[str, Shape]]:
     """Owner (``Message``, ``Letter``, ``FormattedText``) → key → shape, for every wire key a
     codec writes."""
-    from medbridge.edifact import codec, ftx, mapping
+    from medbridge.edifact import codec, envelope_wire, ftx, mapping
     from medbridge.xml import codec as xml_codec
 
     message = {
@@ -155,10 +155,11 @@ def wire_shapes() -> dict[str, dict[str, Shape]]:
         codec.UNA_LAYOUT_KEY: _layout,
         codec.NEWLINE_KEY: _layout,
         codec.UNZ_LAYOUT_KEY: _layout,
-        codec.UNB_KEY: _tuple(_ELEMENTS, _layout),
-        codec.UNB_CANONICAL_KEY: _ELEMENTS,
+        envelope_wire.UNB_KEY: _tuple(_ELEMENTS, _layout),
+        envelope_wire.UNB_CANONICAL_KEY: _ELEMENTS,
         codec.UNB_SENDER_KEY: _string,
         codec.UNB_RECIPIENT_KEY: _string,
+        envelope_wire.UNZ_KEY: _SEGMENT,
     }
     unit = _record({"original": _SEGMENTS, "canonical": _optional(_SEGMENTS)})
     letter = {
@@ -167,6 +168,7 @@ def wire_shapes() -> dict[str, dict[str, Shape]]:
         ),
         codec.LAYOUTS_KEY: _list_of(_layout),
         xml_codec.LETTER_PATH_KEY: _string,
+        envelope_wire.UNT_KEY: _SEGMENT,
     }
     text = {ftx.WIRE_KEY: _list_of(_tuple(_string, _list_of(_string)))}
     return {"Message": message, "Letter": letter, "FormattedText": text}

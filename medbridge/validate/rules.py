@@ -24,6 +24,7 @@ Rule groups:
   municipality letter, whose lists are only partly known), and the EDIFACT-only values
   ``paediatri_sygehus`` and ``grundmorbus`` (not valid in XML);
 * required clinical content per letter kind;
+* letters of one message: each with its own ``Letter/Identifier``;
 * the envelope: EDIFACT UNB sender and recipient, when the EDIFACT reader recorded them in
   ``message.wire["edifact.unb.sender"]`` / ``["edifact.unb.recipient"]`` (a GLN string, or a
   sequence whose first item is the GLN), must equal each letter's Sender/Receiver EAN.
@@ -63,6 +64,7 @@ from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.message import Letter, Message
 from medbridge.model.plejeforloebsplan import CarePlan, Terminology
 from medbridge.model.text import Break, FormattedText, Space
+from medbridge.numbers import MAX_DIGITS, MAX_NATURAL
 from medbridge.validate.identifiers import (
     check_born_by,
     check_cpr,
@@ -222,7 +224,8 @@ class _Checker:
             self.add(
                 "rule.date.year-range",
                 Severity.ERROR,
-                f"The year {sign}{year} is outside 0001-9999; MedCom dates have a four-digit year.",
+                f"The year {_quote(sign + year)} is outside 0001-9999; MedCom dates have a "
+                "four-digit year.",
                 "/".join(where),
             )
             return None
@@ -374,12 +377,24 @@ class _Checker:
         names = [_LETTER_ELEMENT[type(letter)] for letter in letters]
         counts = Counter(names)  # once: counting per letter made an interchange quadratic
         seen: dict[str, int] = {}
+        identifiers: dict[str, str] = {}  # Letter/Identifier → path of the first letter with it
         for letter, name in zip(letters, names, strict=True):
             i = seen.get(name, 0)
             seen[name] = i + 1
             base = f"/Emessage/{_index(name, i, counts[name])}"
             self.letter(letter, base)
             self.envelope_parties(letter, base)
+            identifier = letter.header.identifier
+            if identifier.strip():
+                first = identifiers.setdefault(identifier, base)
+                if first != base:
+                    self.add(
+                        "rule.letter.duplicate-identifier",
+                        Severity.ERROR,
+                        f"Letter/Identifier {_quote(identifier)} is already the identifier of "
+                        f"{first}; each letter needs its own (receipts name a letter by it).",
+                        f"{base}/Letter/Identifier",
+                    )
 
     def envelope_parties(self, letter: Letter, base: str) -> None:
         wire = self.message.wire
@@ -656,12 +671,14 @@ class _Checker:
             binary = reference.binary
             if binary is not None:
                 self.text(binary.identifier, path, "BIN/ObjectIdentifier")
-                if binary.original_size < 1:
+                size = binary.original_size
+                if not 1 <= size <= MAX_NATURAL:
+                    shown = str(size) if size < 1 else f"over {MAX_DIGITS} digits long"
                     self.add(
                         "rule.reference.size",
                         Severity.ERROR,
-                        f"OriginalObjectSize is {binary.original_size}; the size of a binary "
-                        "attachment is a whole number of bytes, at least 1.",
+                        f"OriginalObjectSize is {shown}; the size of a binary attachment is a "
+                        f"whole number of bytes, at least 1 and at most {MAX_DIGITS} digits.",
                         f"{path}/BIN/OriginalObjectSize",
                     )
 

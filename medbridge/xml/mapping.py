@@ -60,6 +60,7 @@ from lxml import etree
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.common import Moment
+from medbridge.numbers import MAX_DIGITS, MAX_NATURAL, parse_natural
 from medbridge.xml.paths import element_path, local_name, namespace_of
 
 __all__ = [
@@ -94,7 +95,6 @@ __all__ = [
 
 #: Characters XML 1.0 cannot hold (C0 except TAB, LF, CR; U+FFFE, U+FFFF; surrogates).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_POSITIVE_INT = re.compile(r"\+?[0-9]+")
 
 # ---------------------------------------------------------------------------------------------
 # contexts
@@ -396,15 +396,18 @@ class _PositiveInt(_Base):
         raw = text_of(element, ctx)
         if raw is None:
             return None
-        token = raw.strip(" \t\r\n")
-        if _POSITIVE_INT.fullmatch(token) and int(token) > 0:
-            return int(token)
-        ctx.bad_value(element, "a positive whole number", raw)
+        number = parse_natural(raw.strip(" \t\r\n"), plus=True)
+        if number is not None and number > 0:
+            return number
+        ctx.bad_value(element, f"a positive whole number of at most {MAX_DIGITS} digits", raw)
         return None
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ctx.fail("convert.unsupported-value", "Expected a positive whole number")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NATURAL:
+            raise ctx.fail(
+                "convert.unsupported-value",
+                f"Expected a positive whole number of at most {MAX_DIGITS} digits",
+            )
         element.text = str(value)
 
 

@@ -418,7 +418,14 @@ def _rich_findings(
 
     try:
         errors, stopped = bounded_errors(schema, root, limit)
-    except (xmlschema.XMLSchemaException, ValueError, TypeError, LookupError, RecursionError):
+    except (
+        xmlschema.XMLSchemaException,
+        ValueError,
+        TypeError,
+        LookupError,
+        RecursionError,
+        ArithmeticError,  # elementpath: OverflowError("year overflow") for a 20-digit year
+    ):
         return [], False  # lxml's verdict stands; validate_tree reports it without details
     findings: list[Finding] = []
     for error in errors:

@@ -264,23 +264,11 @@ def _fact(
 ) -> CriticalFact:
     """Join the pieces (with ``…`` for what is left out) and place the matched words in it."""
     text = words.text
-    parts: list[str] = []
-    length = 0
-    placed: list[tuple[int, int, int]] = []  # (piece start in text, piece start in quote, length)
-    for number, (s, e) in enumerate(pieces):
-        gap = ""
-        if number == 0 and s > start:
-            gap = ELLIPSIS + " "
-        elif number > 0:
-            gap = " " + ELLIPSIS + " "
-        parts.append(gap)
-        length += len(gap)
-        placed.append((s, length, e - s))
-        parts.append(text[s:e])
-        length += e - s
-    if pieces and pieces[-1][1] < end:
-        parts.append(" " + ELLIPSIS)
-    quote = "".join(parts)
+    if len(pieces) == 1 and pieces[0] == (start, end):  # the whole paragraph: nothing to join
+        quote = text[start:end]
+        placed = [(start, 0, end - start)]
+    else:
+        quote, placed = _join(text, pieces, start, end)
     terms: list[MatchedTerm] = []
     origins = [origin for origin, _, _ in placed]
     names = engine.term_texts
@@ -304,6 +292,30 @@ def _fact(
             terms.append(MatchedTerm(quote[a:b], a, b, names[term]))
     # already in order of start: each word starts after the last one ends
     return CriticalFact(kind, source, quote, tuple(terms), field.label)
+
+
+def _join(
+    text: str, pieces: list[tuple[int, int]], start: int, end: int
+) -> tuple[str, list[tuple[int, int, int]]]:
+    """The quote of ``pieces`` of the paragraph ``start:end`` and where each piece is in it:
+    ``(piece start in text, piece start in quote, length)``."""
+    parts: list[str] = []
+    length = 0
+    placed: list[tuple[int, int, int]] = []
+    for number, (s, e) in enumerate(pieces):
+        gap = ""
+        if number == 0 and s > start:
+            gap = ELLIPSIS + " "
+        elif number > 0:
+            gap = " " + ELLIPSIS + " "
+        parts.append(gap)
+        length += len(gap)
+        placed.append((s, length, e - s))
+        parts.append(text[s:e])
+        length += e - s
+    if pieces and pieces[-1][1] < end:
+        parts.append(" " + ELLIPSIS)
+    return "".join(parts), placed
 
 
 _ALNUM = re.compile(r"[^\W_]*")  # str.isalnum() characters (``\w`` is those and ``_``)

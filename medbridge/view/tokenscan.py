@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping
 from itertools import accumulate, compress, count
 
-from medbridge.view.verify import PhraseSearch, ScanWork, may_verify, sides, trie_pattern, verify
+from medbridge.view.verify import PhraseSearch, ScanWork, gate, trie_pattern, verify
 from medbridge.view.vocabulary import Term
 
 __all__ = ["Memo", "TokenScan"]
@@ -42,7 +42,7 @@ MEMO_LIMIT = 1 << 17
 
 # what the joined scan learns about a word; hits are (start, end, term number), text order
 _Span = tuple[int, int, int]
-_Entry = tuple[int, int, int, str, str]  # term number, piece offset, size, sides (or "", "")
+_Entry = tuple[int, int, "re.Pattern[str] | None"]  # term number, piece offset, its gate
 _Anchor = tuple[_Entry, int]  # a piece of a multi-word term inside the word, and its start
 _Trigger = tuple[int, str, int]  # (what, the piece or phrase, where it starts from the word)
 # exact in-word hits, in-word hits with a typo, anchors, triggers
@@ -69,8 +69,7 @@ class TokenScan:
         for piece, entries in index.items():
             for number, offset in entries:
                 term = terms[number]
-                prefix, suffix = sides(term, offset) or ("", "")
-                entry = (number, offset, len(term.text), prefix, suffix)
+                entry = (number, offset, gate(term, offset))
                 multi_word = " " in term.text
                 target = (crossing if " " in piece else inner) if multi_word else single
                 target.setdefault(piece, []).append(entry)
@@ -175,9 +174,9 @@ class TokenScan:
     ) -> None:
         """Verify, in the text, a piece of a multi-word term found at ``at``; add what holds."""
         counts.pieces += 1
-        for number, offset, size, prefix, suffix in entries:
+        for number, offset, gated in entries:
             counts.checks += 1
-            if prefix and not may_verify(norm, at, size, offset, prefix, suffix):
+            if gated is not None and gated.match(norm, at) is None:
                 continue
             span, exact, cost = verify(norm, at, self.terms[number], offset)
             counts.compared += cost
@@ -201,9 +200,9 @@ class TokenScan:
             found = match.group(1)
             for entries in self.actions[found]:
                 counts.pieces += 1
-                for number, offset, size, prefix, suffix in entries:
+                for number, offset, gated in entries:
                     counts.checks += 1
-                    if prefix and not may_verify(joined, at, size, offset, prefix, suffix):
+                    if gated is not None and gated.match(joined, at) is None:
                         continue
                     span, is_exact, cost = verify(joined, at, terms[number], offset)
                     counts.compared += cost

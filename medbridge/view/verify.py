@@ -23,10 +23,9 @@ __all__ = [
     "PhraseSearch",
     "ScanWork",
     "bounded",
-    "may_verify",
+    "gate",
     "one_typo",
     "overlaps",
-    "sides",
     "trie_pattern",
     "verify",
 ]
@@ -168,28 +167,28 @@ def one_typo(seen: str, term: str) -> bool:
     return extra.isalpha() and extra in neighbours
 
 
-def sides(term: Term, offset: int) -> tuple[str, str] | None:
-    """The two strings :func:`may_verify` looks for: for a term that may carry a typo, a prefix
-    and a suffix such that every window one edit away from the term starts with the prefix or
-    ends with the suffix (the edit is after the prefix or before the suffix). Split after two
-    thirds when the first half was found, after one third when the second half was."""
+def gate(term: Term, offset: int) -> re.Pattern[str] | None:
+    """For a term that may carry a typo, a regular expression that matches (at the place its
+    piece at ``offset`` was found) wherever :func:`verify` can find the term: a cheap filter run
+    in C before the Python comparison. Every window one edit away from the term starts with its
+    first part or ends with its last part (the edit is after the one or before the other); the
+    split is after two thirds when the first half was found, after one third for the second."""
     if not term.fuzzy:
         return None
     text = term.text
-    split = 2 * len(text) // 3 if offset == 0 else len(text) // 3
-    return text[:split], text[split + 1 :]
-
-
-def may_verify(norm: str, at: int, size: int, offset: int, prefix: str, suffix: str) -> bool:
-    """False only when :func:`verify` of a term of ``size`` characters with these
-    :func:`sides` finds nothing for the piece at ``offset`` found at ``at`` (a cheap filter)."""
-    if offset == 0:
-        if norm.startswith(prefix, at):
-            return True
-        ends = (at + size, at + size - 1, at + size + 1)
-        return any(e - len(suffix) >= 0 and norm.startswith(suffix, e - len(suffix)) for e in ends)
-    end = at + size - offset
-    if end - len(suffix) >= 0 and norm.startswith(suffix, end - len(suffix)):
-        return True
-    starts = (end - size, end - size + 1, end - size - 1)
-    return any(s >= 0 and norm.startswith(prefix, s) for s in starts)
+    size = len(text)
+    if offset == 0:  # the windows start here and are size - 1, size or size + 1 long
+        split = 2 * size // 3
+        prefix, suffix = text[:split], text[split + 1 :]
+        skip = size - 1 - len(suffix)
+        body = f"{re.escape(prefix)}|.{{{skip}}}(?:{re.escape(suffix)}|.{re.escape(suffix)}"
+        body += f"|..{re.escape(suffix)})"
+        return re.compile(body, re.DOTALL)
+    # the windows end at here + size - offset and start offset (± 1) characters back
+    split = size // 3
+    prefix, suffix = text[:split], text[split + 1 :]
+    back = len(suffix) - (size - offset)
+    options = [f"(?<={re.escape(suffix[:back])}){re.escape(suffix[back:])}"]
+    for shift in (0, -1, 1):
+        options.append(f"(?<={re.escape(prefix)}.{{{offset - shift - len(prefix)}}})")
+    return re.compile("|".join(options), re.DOTALL)

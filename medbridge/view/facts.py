@@ -143,29 +143,34 @@ def scan_text(
     backwards = Reversed(text)  # shared: made once per field, and only when needed
     sentences = _Sentences(backwards, paragraphs, engine.vocabulary.abbreviations, work)
     conditional = engine.term_conditional
-    grouped: dict[tuple[int, str], list[_Hit]] = {}
-    number, following = 0, starts[1] if len(starts) > 1 else len(text) + 1
+    grouped: list[tuple[int, dict[str, list[_Hit]]]] = []  # per paragraph with hits, in order
+    number, following = -1, 0
+    by_kind: dict[str, list[_Hit]] = {}
     for hit in topical:  # in text order: the paragraph number only grows
         if hit[0] >= following:
             number = bisect.bisect_right(starts, hit[0]) - 1
             following = starts[number + 1] if number + 1 < len(starts) else len(text) + 1
+            by_kind = {}
+            grouped.append((number, by_kind))
         term = hit[2]
         if conditional[term] and not _condition_in_sentence(
             hit[0], sentences.breaks(number), conditions, *paragraphs[number]
         ):
             continue
-        key = (number, kinds[term])
-        group = grouped.get(key)
+        group = by_kind.get(kinds[term])
         if group is None:
-            grouped[key] = [hit]
+            by_kind[kinds[term]] = [hit]
         else:
             group.append(hit)
-    for (number, kind), group in sorted(grouped.items()):
+    for number, by_kind in grouped:
+        if not by_kind:
+            continue
         start, end = _strip(text, *paragraphs[number])
-        pieces = [(start, end)]
-        if end - start > MAX_QUOTE:
-            pieces = _pieces(text, start, end, group, sentences.breaks(number))
-        facts.append(_fact(field, source, backwards, pieces, group, kind, start, end, engine))
+        for kind, group in sorted(by_kind.items()):
+            pieces = [(start, end)]
+            if end - start > MAX_QUOTE:
+                pieces = _pieces(text, start, end, group, sentences.breaks(number))
+            facts.append(_fact(field, source, backwards, pieces, group, kind, start, end, engine))
     return facts
 
 
@@ -274,17 +279,21 @@ def _fact(
     names = engine.term_texts
     last_end = -1
     size = len(text)
+    origin, offset, length = placed[0]
+    limit = origin + length  # the end of the piece the last word was placed in
     for hit_start, hit_end, term in hits:  # in text order: overlap needs only the last word
         word_start, word_end = hit_start, hit_end  # widened to whole words, as _word does
         if hit_start and text[hit_start - 1].isalnum():
             word_start -= words.run_before(_ALNUM, hit_start)
         if hit_end < size and text[hit_end].isalnum():
             word_end = _run_end(text, hit_end)
-        at = bisect.bisect_right(origins, word_start) - 1
-        if at < 0:
-            continue
-        origin, offset, length = placed[at]
-        if word_end > origin + length:
+        if word_start < origin or word_start >= limit:  # not in the same piece as the last
+            at = bisect.bisect_right(origins, word_start) - 1
+            if at < 0:
+                continue
+            origin, offset, length = placed[at]
+            limit = origin + length
+        if word_end > limit:
             continue
         a, b = offset + word_start - origin, offset + word_end - origin
         if a >= last_end:

@@ -8,7 +8,7 @@ That is exact because most of what the matcher does cannot see past a word:
 
 * A term without a blank is found only inside one word: its pieces hold no blank, and every window
   a typo allows that reaches a blank fails (a wrong or doubled character must be a letter). A
-  token's neighbours are a blank or the edge, in the joined string as in the text. Phrases without
+  word's neighbours are a blank or the edge, in the joined string as in the text. Phrases without
   a blank that cancel a hit (``exclude``, ``not_typos``) overlap it only inside its word too.
 * Everything that spans words is handled in the text itself, for the few words that can take part
   in it: a piece of a multi-word term found inside a word (an *anchor*) is verified in the text;
@@ -16,8 +16,11 @@ That is exact because most of what the matcher does cannot see past a word:
   word ends with the first part, equals a middle part or starts with the last part), which a
   distinct word announces as a *trigger*, and confirmed with ``str.startswith`` in the text.
 
-So the Python work is per distinct word and per hit, the rest is a few passes in C (split, the
-dictionary of distinct words, the positions of the words that matter). The text is cut into
+Before a typo window is compared in Python, its :func:`~medbridge.view.verify.gate` (a regular
+expression) checks in C that the window can be one edit away at all; most near misses end there.
+So the Python work is per distinct word, per hit and per near miss that passes the gate; the rest
+is a few passes in C (split, the dictionary of distinct words, the positions of the words that
+matter). The text is cut into
 chunks of about a million characters at blanks, which bounds the memory of the word lists, and
 what is known about a word is kept for the whole letter. A Hypothesis test keeps this path equal
 to the reference.

@@ -232,9 +232,7 @@ def _base_letter() -> DischargeLetter:
 def test_statements_are_found_and_quoted_exactly_as_the_reference_does(
     texts_: list[FormattedText],
 ) -> None:
-    letter = replace(
-        _base_letter(), clinical_information=[ClinicalInformation(t) for t in texts_]
-    )
+    letter = replace(_base_letter(), clinical_information=[ClinicalInformation(t) for t in texts_])
     assert letter_statements(letter) == reference_statements(letter)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cache
+from itertools import accumulate
 
 __all__ = ["STAND_INS", "Normalised", "normalise_text"]
 
@@ -48,7 +49,14 @@ class Normalised:
             lowered = _lower(original).translate(_WHITESPACE)
         starts: list[int] = []
         removed: list[int] = []
-        if "  " in lowered:
+        if fast and "  " in lowered:  # the loop below, with the text and sums made in C
+            runs = [run.span() for run in _RUNS.finditer(lowered)]
+            sizes = [end - start - 1 for start, end in runs]
+            removed = list(accumulate(sizes))
+            after = zip(runs, removed, sizes, strict=True)
+            starts = [start + 1 - total + size for (start, _), total, size in after]
+            lowered = _RUNS.sub(" ", lowered)
+        elif "  " in lowered:
             parts: list[str] = []
             last = 0
             total = 0

@@ -17,7 +17,7 @@ That is exact because most of what the matcher does cannot see past a word:
   distinct word announces as a *trigger*, and confirmed with ``str.startswith`` in the text.
 
 Before a typo window is compared in Python, its :func:`~medbridge.view.verify.gate` (a regular
-expression) checks in C that the window can be one edit away at all; most near misses end there.
+expression of every string one edit away) checks in C that it can match; near misses end there.
 So the Python work is per distinct word, per hit and per near miss that passes the gate; the rest
 is a few passes in C (split, the dictionary of distinct words, the positions of the words that
 matter). The text is cut into
@@ -33,7 +33,7 @@ import re
 from collections.abc import Mapping
 from itertools import accumulate, compress, count
 
-from medbridge.view.verify import PhraseSearch, ScanWork, gate, trie_pattern, verify
+from medbridge.view.verify import Gate, PhraseSearch, ScanWork, trie_pattern, verify
 from medbridge.view.vocabulary import Term
 
 __all__ = ["Memo", "TokenScan"]
@@ -45,7 +45,7 @@ MEMO_LIMIT = 1 << 17
 
 # what the joined scan learns about a word; hits are (start, end, term number), text order
 _Span = tuple[int, int, int]
-_Entry = tuple[int, int, "re.Pattern[str] | None"]  # term number, piece offset, its gate
+_Entry = tuple[int, int, Gate | None]  # term number, piece offset, its gate (typo terms)
 _Anchor = tuple[_Entry, int]  # a piece of a multi-word term inside the word, and its start
 _Trigger = tuple[int, str, int]  # (what, the piece or phrase, where it starts from the word)
 # exact in-word hits, in-word hits with a typo, anchors, triggers
@@ -72,7 +72,7 @@ class TokenScan:
         for piece, entries in index.items():
             for number, offset in entries:
                 term = terms[number]
-                entry = (number, offset, gate(term, offset))
+                entry = (number, offset, Gate(term, offset) if term.fuzzy else None)
                 multi_word = " " in term.text
                 target = (crossing if " " in piece else inner) if multi_word else single
                 target.setdefault(piece, []).append(entry)
@@ -179,7 +179,7 @@ class TokenScan:
         counts.pieces += 1
         for number, offset, gated in entries:
             counts.checks += 1
-            if gated is not None and gated.match(norm, at) is None:
+            if gated is not None and not gated.passes(norm, at):
                 continue
             span, exact, cost = verify(norm, at, self.terms[number], offset)
             counts.compared += cost
@@ -205,7 +205,7 @@ class TokenScan:
                 counts.pieces += 1
                 for number, offset, gated in entries:
                     counts.checks += 1
-                    if gated is not None and gated.match(joined, at) is None:
+                    if gated is not None and not gated.passes(joined, at):
                         continue
                     span, is_exact, cost = verify(joined, at, terms[number], offset)
                     counts.compared += cost

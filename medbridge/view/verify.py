@@ -20,6 +20,7 @@ from typing import Any
 from medbridge.view.vocabulary import Term
 
 __all__ = [
+    "Gate",
     "PhraseSearch",
     "ScanWork",
     "bounded",
@@ -44,20 +45,20 @@ class ScanWork:
     sentence_chars: int = 0
 
 
-def trie_pattern(strings: list[str]) -> str:
+def trie_pattern(strings: list[str], wild: str = "") -> str:
     """A regular expression matching exactly ``strings``, longest first at each position,
     built as a trie of literals and optional groups (no repetition, so no backtracking blow-up).
-    """
+    The character ``wild``, if given, stands for any character."""
     root: dict[str, Any] = {}
     for text in strings:
         node = root
         for ch in text:
             node = node.setdefault(ch, {})
         node[""] = {}
-    return _node_pattern(root)
+    return _node_pattern(root, wild)
 
 
-def _node_pattern(node: dict[str, Any]) -> str:
+def _node_pattern(node: dict[str, Any], wild: str = "") -> str:
     # iterative post-order walk: each node's pattern is built from its children's
     done: dict[int, str] = {}
     stack: list[tuple[dict[str, Any], bool]] = [(node, False)]
@@ -68,7 +69,9 @@ def _node_pattern(node: dict[str, Any]) -> str:
             stack.extend((child, False) for key, child in current.items() if key)
             continue
         branches = [
-            re.escape(key) + done[id(child)] for key, child in sorted(current.items()) if key
+            ("." if key == wild else re.escape(key)) + done[id(child)]
+            for key, child in sorted(current.items())
+            if key
         ]
         if not branches:
             done[id(current)] = ""
@@ -169,26 +172,43 @@ def one_typo(seen: str, term: str) -> bool:
 
 def gate(term: Term, offset: int) -> re.Pattern[str] | None:
     """For a term that may carry a typo, a regular expression that matches (at the place its
-    piece at ``offset`` was found) wherever :func:`verify` can find the term: a cheap filter run
-    in C before the Python comparison. Every window one edit away from the term starts with its
-    first part or ends with its last part (the edit is after the one or before the other); the
-    split is after two thirds when the first half was found, after one third for the second."""
+    piece at ``offset`` was found) wherever :func:`verify` can find the term, and hardly
+    anywhere else: a filter run in C before the comparison in Python. It is the trie of every
+    string one edit away from the term (a character replaced by any character, one left out,
+    one doubled), at the windows' start when the first half was found, and looked back on from
+    the windows' end when the second half was."""
     if not term.fuzzy:
         return None
     text = term.text
     size = len(text)
-    if offset == 0:  # the windows start here and are size - 1, size or size + 1 long
-        split = 2 * size // 3
-        prefix, suffix = text[:split], text[split + 1 :]
-        skip = size - 1 - len(suffix)
-        body = f"{re.escape(prefix)}|.{{{skip}}}(?:{re.escape(suffix)}|.{re.escape(suffix)}"
-        body += f"|..{re.escape(suffix)})"
-        return re.compile(body, re.DOTALL)
-    # the windows end at here + size - offset and start offset (± 1) characters back
-    split = size // 3
-    prefix, suffix = text[:split], text[split + 1 :]
-    back = len(suffix) - (size - offset)
-    options = [f"(?<={re.escape(suffix[:back])}){re.escape(suffix[back:])}"]
-    for shift in (0, -1, 1):
-        options.append(f"(?<={re.escape(prefix)}.{{{offset - shift - len(prefix)}}})")
-    return re.compile("|".join(options), re.DOTALL)
+    wild = next(ch for ch in map(chr, range(32)) if ch not in text)  # stands for any character
+    replaced = [text[:i] + wild + text[i + 1 :] for i in range(size)]
+    missing = [text[:i] + text[i + 1 :] for i in range(size)]
+    doubled = [text[: i + 1] + text[i:] for i in range(size)]
+    if offset == 0:
+        return re.compile(trie_pattern(sorted({*replaced, *missing, *doubled}), wild), re.DOTALL)
+    behind = [
+        f"(?<={trie_pattern(sorted(set(strings)), wild)})"
+        for strings in (replaced, missing, doubled)
+    ]
+    return re.compile(f".{{{size - offset}}}(?:{'|'.join(behind)})", re.DOTALL)
+
+
+class Gate:
+    """:func:`gate` of one term and piece, compiled on first use (compiling all of them costs
+    more than a small letter takes to scan)."""
+
+    __slots__ = ("_regex", "offset", "term")
+
+    def __init__(self, term: Term, offset: int) -> None:
+        self.term = term
+        self.offset = offset
+        self._regex: re.Pattern[str] | None = None
+
+    def passes(self, norm: str, at: int) -> bool:
+        """False only where :func:`verify` finds nothing for the piece found at ``at``."""
+        regex = self._regex
+        if regex is None:
+            regex = self._regex = gate(self.term, self.offset)
+            assert regex is not None
+        return regex.match(norm, at) is not None

@@ -310,14 +310,12 @@ def bench_view(repeat: int, size: int) -> list[tuple[str, str, str, str]]:
     of ``size`` bytes where every sentence is a statement the view quotes."""
     from medbridge.view import critical_facts
 
+    mib = f"{size / 2**20:.0f} MiB"
     cases = [
-        (
-            "a normal letter (hjertesvigt-hlr.xml)",
-            (FIXTURES / "epikrise" / "hjertesvigt-hlr.xml").read_bytes(),
-        ),
-        (f"its text repeated to {size / 2**20:.0f} MiB", repeated_letter(size)),
-        (f"dense statements in paragraphs, {size / 2**20:.0f} MiB", view_letter(size, True)),
-        (f"dense statements in one paragraph, {size / 2**20:.0f} MiB", view_letter(size, False)),
+        ("hjertesvigt-hlr.xml", (FIXTURES / "epikrise" / "hjertesvigt-hlr.xml").read_bytes()),
+        (f"its text repeated, {mib}", repeated_letter(size)),
+        (f"dense, paragraphs, {mib}", view_letter(size, True)),
+        (f"dense, one paragraph, {mib}", view_letter(size, False)),
     ]
     rows = []
     for label, data in cases:
@@ -332,7 +330,7 @@ def bench_view(repeat: int, size: int) -> list[tuple[str, str, str, str]]:
         hits = sum(len(f.terms) for f in facts)
         rows.append(
             (
-                f"critical_facts, {label}: {hits} terms",
+                f"critical_facts {label} ({hits} terms)",
                 f"{ours / times * 1e3:.1f} ms vs read {base / times * 1e3:.1f} ms",
                 f"{ours / base:.2f}× of read",
                 "≤ 1.5× of read",

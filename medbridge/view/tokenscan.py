@@ -47,7 +47,8 @@ MEMO_LIMIT = 1 << 17
 _Span = tuple[int, int, int]
 _Entry = tuple[int, int, Gate | None]  # term number, piece offset, its gate (typo terms)
 _Anchor = tuple[_Entry, int]  # a piece of a multi-word term inside the word, and its start
-_Trigger = tuple[int, str, int]  # (what, the piece or phrase, where it starts from the word)
+# what, the piece or phrase, where it starts from the word's start, a piece's entries
+_Trigger = tuple[int, str, int, tuple[_Entry, ...]]
 # exact in-word hits, in-word hits with a typo, anchors, triggers
 _Info = tuple[tuple[_Span, ...], tuple[_Span, ...], tuple[_Anchor, ...], tuple[_Trigger, ...]]
 Memo = dict[str, _Info | None]
@@ -126,22 +127,23 @@ class TokenScan:
             infos = list(map(memo.__getitem__, words))
             before_each = accumulate(map(len, words), initial=first)  # letters before a word
             places = zip(count(), before_each, infos, strict=False)
+            check, add, add_typo = self._check, exact.append, typos.append
             for index, before, info in compress(places, infos):
                 assert info is not None
                 at = before + index  # the word's start: the words before it and their blanks
                 in_word, in_word_typos, anchors, triggers = info
                 for s, e, n in in_word:
-                    exact.append((at + s, at + e, n))
+                    add((at + s, at + e, n))
                 for s, e, n in in_word_typos:
-                    typos.append((at + s, at + e, n))
+                    add_typo((at + s, at + e, n))
                 for entry, start in anchors:
-                    self._check(norm, at + start, (entry,), counts, checked)
-                for what, phrase, back in triggers:
-                    start = at + len(words[index]) + back if back < 0 else at - back
+                    check(norm, at + start, (entry,), counts, checked)
+                for what, phrase, relative, entries in triggers:
+                    start = at + relative
                     if start < 0 or not norm.startswith(phrase, start):
                         continue
                     if what == _PIECE:
-                        self._check(norm, start, self.crossing[phrase], counts, checked)
+                        check(norm, start, entries, counts, checked)
                     else:
                         (cancel if what == _EXCLUDE else no_typo).append(
                             (start, start + len(phrase))
@@ -224,7 +226,9 @@ class TokenScan:
                 anchors.setdefault(word, []).extend((e, at - starts[word]) for e in inner)
             for what, phrase, back, lead in self.trigger_actions[found]:
                 word = bisect.bisect_right(starts, at + lead) - 1
-                triggers.setdefault(word, []).append((what, phrase, back))
+                relative = len(words[word]) + back if back < 0 else -back
+                entries = self.crossing.get(phrase, ()) if what == _PIECE else ()
+                triggers.setdefault(word, []).append((what, phrase, relative, entries))
         memo.update(dict.fromkeys(words))
         for place in exact.keys() | typos.keys() | anchors.keys() | triggers.keys():
             memo[words[place]] = (

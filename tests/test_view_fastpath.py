@@ -36,7 +36,7 @@ from medbridge.view.fields import text_fields
 from medbridge.view.matcher import ScanWork, matcher
 from medbridge.view.normalise import STAND_INS, Normalised
 from medbridge.view.sentences import Reversed, sentence_breaks, sentence_spans
-from medbridge.view.verify import PhraseSearch, overlaps
+from medbridge.view.verify import Gate, PhraseSearch, overlaps, verify
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 
@@ -131,6 +131,18 @@ def test_the_stand_ins_are_no_vocabulary_character() -> None:
     letter, digit, other = STAND_INS
     assert letter.isalpha() and digit.isalnum() and not digit.isalpha()
     assert not other.isalnum() and not other.isspace()
+
+
+@given(texts())
+def test_a_gate_lets_every_typo_window_through(text: str) -> None:
+    engine = matcher()
+    norm = Normalised(text).text
+    for match in engine.regex.finditer(norm):  # every piece, where the reference looks
+        for size in engine.lengths:
+            for number, offset in engine.index.get(match.group(1)[:size], []):
+                term = engine.terms[number]
+                if term.fuzzy and verify(norm, match.start(), term, offset)[0] is not None:
+                    assert Gate(term, offset).passes(norm, match.start())
 
 
 @given(texts(), st.data())

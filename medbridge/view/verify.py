@@ -3,9 +3,11 @@
 The matcher finds *pieces* (a term, or one half of a term that may carry a typo) and asks
 :func:`verify` whether the term is really there: an exact term is its piece (a token must stand
 alone); a typo-tolerant term compares the few windows the piece allows, in a fixed order, with at
-most one wrong, missing or doubled letter (:func:`one_typo`). :func:`overlaps` is the plain check
-that a hit overlaps one of the phrases that cancel it; :class:`PhraseSearch` gives the same answer
-with one regular-expression scan instead of one search per phrase (a test keeps them equal).
+most one wrong, missing or doubled letter (:func:`one_typo`). A :class:`Gate` (a regular
+expression of every string one edit away from the term) lets the fast path skip that comparison
+where it cannot succeed. :func:`overlaps` is the plain check that a hit overlaps one of the
+phrases that cancel it; :class:`PhraseSearch` gives the same answer with one regular-expression
+scan instead of one search per phrase. Tests hold both speed tricks to the plain code.
 
 :func:`trie_pattern` writes a list of strings as a regular expression of literals and optional
 groups (no repetition, so no backtracking blow-up) that matches the longest of them at a position.

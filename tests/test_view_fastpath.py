@@ -33,10 +33,11 @@ from medbridge.model import (
 )
 from medbridge.view.facts import MAX_QUOTE, letter_statements, reference_statements
 from medbridge.view.fields import text_fields
-from medbridge.view.matcher import ScanWork, matcher
+from medbridge.view.matcher import Matcher, ScanWork, matcher
 from medbridge.view.normalise import STAND_INS, Normalised
 from medbridge.view.sentences import Reversed, sentence_breaks, sentence_spans
 from medbridge.view.verify import Gate, PhraseSearch, overlaps, verify
+from medbridge.view.vocabulary import vocabulary
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 
@@ -109,6 +110,18 @@ def test_words_remembered_across_fields_change_nothing(fields: list[str]) -> Non
     memo: dict[str, Any] = {}
     for text in fields:
         assert engine.find(text, memo=memo) == engine.find_reference(text)
+
+
+@cache
+def _own_matcher() -> Matcher:
+    return Matcher(vocabulary())  # not the shared one: its chunks and memo are made tiny
+
+
+@given(texts(), st.integers(1, 40), st.integers(0, 20))
+def test_chunks_and_a_full_memo_change_nothing(text: str, chunk: int, limit: int) -> None:
+    engine = _own_matcher()
+    engine.fast.chunk, engine.fast.memo_limit = chunk, limit
+    assert engine.find(text) == matcher().find_reference(text)
 
 
 @given(texts())

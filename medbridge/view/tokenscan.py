@@ -67,6 +67,8 @@ class TokenScan:
         not_typos: tuple[str, ...],
     ) -> None:
         self.terms = terms
+        self.chunk = CHUNK
+        self.memo_limit = MEMO_LIMIT
         single: dict[str, list[_Entry]] = {}
         inner: dict[str, list[_Entry]] = {}
         crossing: dict[str, list[_Entry]] = {}
@@ -112,14 +114,14 @@ class TokenScan:
         checked: set[_Span] = set()  # hits of multi-word terms, verified in the text
         cancel: list[tuple[int, int]] = []  # multi-word exclude occurrences
         no_typo: list[tuple[int, int]] = []  # multi-word not_typos occurrences
-        first, size = 0, len(norm)
+        first, size, chunk = 0, len(norm), self.chunk
         while True:
-            last = norm.rfind(" ", first, first + CHUNK) if first + CHUNK < size else size
+            last = norm.rfind(" ", first, first + chunk) if first + chunk < size else size
             if last < first:
-                last = norm.find(" ", first + CHUNK)
+                last = norm.find(" ", first + chunk)
                 last = size if last < 0 else last
             words = norm[first:last].split(" ")
-            if len(memo) > MEMO_LIMIT:
+            if len(memo) > self.memo_limit:
                 memo.clear()
             new = [w for w in dict.fromkeys(words) if w not in memo]
             if new:

@@ -12,7 +12,11 @@ the vocabulary), after a single letter (``C. difficile``), or inside a date, tim
 sentence too long is harmless, one cut short can turn a statement into its opposite.
 
 Both scans are single passes of regular expressions without nested repetition, so the work is
-linear in the text.
+linear in the text. :func:`sentence_spans` is the plain reference; :func:`sentence_breaks` (the
+speed trick the view uses) gives the same boundaries with less work per full stop: its regular
+expression already skips every full stop not followed by a capital letter or digit, and the word
+before a full stop is read backwards from a reversed copy of the text instead of searched for
+(a test keeps the two equal).
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-__all__ = ["paragraph_spans", "sentence_spans"]
+__all__ = ["Reversed", "paragraph_spans", "sentence_breaks", "sentence_spans"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n(?:[^\S\n]*\n)+")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
 _NEXT = re.compile(r"\s+(\S)")
 _WORD_BEFORE = re.compile(r"[\w.'’]+$")
+_WORD_CHARS = re.compile(r"[\w.'’]*")
+_LOOKBACK = 40  # characters of the word before a full stop that are looked at
 
 
 def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -87,3 +93,71 @@ def _abbreviation_forms(abbreviations: frozenset[str]) -> frozenset[str]:
         bare = item.rstrip(".")
         forms.update({bare, bare.replace(".", "")})
     return frozenset(forms)
+
+
+class Reversed:
+    """A text and, made on first use, its reversed copy (for reading words backwards)."""
+
+    __slots__ = ("_reversed", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._reversed: str | None = None
+
+    @property
+    def reversed(self) -> str:
+        """``text[::-1]``, made once."""
+        if self._reversed is None:
+            self._reversed = self.text[::-1]
+        return self._reversed
+
+    def run_before(self, pattern: re.Pattern[str], at: int) -> int:
+        """How many characters right before ``at`` ``pattern`` (a repeated character class)
+        matches, read backwards."""
+        start = len(self.text) - at
+        match = pattern.match(self.reversed, start)
+        return 0 if match is None else match.end() - start
+
+
+def sentence_breaks(
+    source: Reversed, start: int, end: int, abbreviations: frozenset[str]
+) -> list[int]:
+    """Where the sentences of ``text[start:end]`` after the first begin: the inner boundaries of
+    :func:`sentence_spans`, found with less work per full stop (see the module docstring)."""
+    text = source.text
+    size = len(text)
+    backwards: str | None = None
+    breaks: list[int] = []
+    forms = _abbreviation_forms(abbreviations)
+    for mark in _candidates().finditer(text, start, end):
+        at = mark.start()
+        head = mark.group(1)
+        if head > "\xff" and not (head.isupper() or head.isdigit()):
+            continue  # outside Latin-1 the class lets every character through
+        if text[at] == ".":  # the rest of _is_boundary, _word_before read backwards:
+            last = at - 1 if at and text[at - 1] == "\n" else at  # $ matches before a \n too
+            if backwards is None:
+                backwards = source.reversed
+            run = _WORD_CHARS.match(backwards, size - last)
+            if run is not None and run.end() > size - last:
+                word = text[max(size - run.end(), at - _LOOKBACK, 0) : last]
+                bare = word.lower().rstrip(".")
+                if (
+                    (len(bare) == 1 and bare.isalpha())
+                    or bare in forms
+                    or (head.isdigit() and bare[-1:].isdigit())
+                ):
+                    continue
+        breaks.append(mark.end())
+    return breaks
+
+
+@cache
+def _candidates() -> re.Pattern[str]:
+    """``_SENTENCE_END`` followed by white space and a character that may start a sentence: a
+    Latin-1 capital or digit (exactly), or any character outside Latin-1 (checked after)."""
+    heads = "".join(
+        re.escape(chr(code)) for code in range(256) if chr(code).isupper() or chr(code).isdigit()
+    )
+    mark = _SENTENCE_END.pattern.replace("(?=\\s)", "")
+    return re.compile(mark + f"(?=\\s+([{heads}\\u0100-\\U0010ffff]))")

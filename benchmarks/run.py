@@ -377,6 +377,10 @@ def bench_spark(letters: int) -> list[tuple[str, str, str, str]]:
         for name, data in inputs:
             convert_item(name, data, to="edifact")
         in_process = letters / (time.perf_counter() - start)
+        cli = [sys.executable, "-m", "medbridge", "convert", str(folder), "--to", "edifact"]
+        start = time.perf_counter()
+        subprocess.run([*cli, "--out", str(Path(tmp) / "cli"), "--jobs", "2", "-q"], check=False)
+        cli_rate = letters / (time.perf_counter() - start)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         spark = (
             SparkSession.builder.master("local[2]")
@@ -404,7 +408,13 @@ def bench_spark(letters: int) -> list[tuple[str, str, str, str]]:
             f"{spark_rate:.0f} vs {in_process:.0f} letters/s",
             f"{spark_rate / in_process:.2f}× one process",
             "-",
-        )
+        ),
+        (
+            f"Spark local[2] vs CLI --jobs 2, the same {letters} letters → EDIFACT",
+            f"{spark_rate:.0f} vs {cli_rate:.0f} letters/s",
+            f"{spark_rate / cli_rate:.2f}× the CLI",
+            "-",
+        ),
     ]
 
 

@@ -190,6 +190,106 @@ def bench_batch(letters: int) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def cli_letters(folder: Path, letters: int) -> list[Path]:
+    """``letters`` copies of the valid fixtures of ordinary size (the 40–140 KB stress letters
+    left out), XML and EDIFACT, under distinct names in ``folder``."""
+    sources = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".xml", ".edi"))
+    sources = [p for p in sources if p.stat().st_size < 16 * 1024]
+    folder.mkdir()
+    paths = []
+    for n in range(letters):
+        src = sources[n % len(sources)]
+        path = folder / f"{n:05d}-{src.name}"
+        path.write_bytes(src.read_bytes())
+        paths.append(path)
+    return paths
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_convert(folder: Path, out: Path, *options: str) -> tuple[float, float]:
+    """CPU (this and every worker process, from ``RUSAGE_CHILDREN``) and wall time of one
+    ``medbridge convert`` run into a fresh ``out``."""
+    cpu, start = children_cpu(), time.perf_counter()
+    command = [sys.executable, "-m", "medbridge", "convert", str(folder), "--to", "json"]
+    done = subprocess.run(
+        [*command, "--out", str(out), "--quiet", *options],
+        check=False,
+        capture_output=True,
+    )
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.decode(errors="replace")[-300:])
+    return cpu, wall
+
+
+def bench_cli(letters: int, repeat: int) -> list[tuple[str, str, str, str]]:
+    """The command line against the library: ``convert --jobs 1`` CPU per letter against warm
+    in-process ``medbridge.convert`` of the same bytes, and ``--jobs 2`` against ``--jobs 1``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = cli_letters(Path(tmp) / "in", letters)
+        one = Path(tmp) / "one"
+        one.mkdir()
+        (one / paths[0].name).write_bytes(paths[0].read_bytes())
+        data = [p.read_bytes() for p in paths]
+        for item in data[:40]:  # warm: every distinct fixture once, schemas compiled
+            medbridge.convert(item, "json")
+        runs = iter(range(1 << 30))
+
+        def fresh() -> Path:
+            return Path(tmp) / f"out{next(runs)}"
+
+        library, cli1, start1, wall1, wall2, cpu2, never1 = [], [], [], [], [], [], []
+        for _ in range(repeat):
+            begin = time.process_time()
+            for item in data:
+                medbridge.convert(item, "json")
+            library.append((time.process_time() - begin) / letters)
+            cpu, wall = cli_convert(Path(tmp) / "in", fresh(), "--jobs", "1")
+            cli1.append(cpu / letters)
+            wall1.append(wall)
+            start1.append(cli_convert(one, fresh(), "--jobs", "1")[0])
+            cpu, wall = cli_convert(Path(tmp) / "in", fresh(), "--jobs", "2")
+            wall2.append(wall)
+            cpu2.append(cpu / letters)
+            never1.append(
+                cli_convert(Path(tmp) / "in", fresh(), "--jobs", "1", "--fsync", "never")[0]
+            )
+    lib, cli, start = (statistics.median(x) for x in (library, cli1, start1))
+    marginal = (cli * letters - start) / (letters - 1)
+    never = statistics.median(never1) / letters
+    w1, w2 = statistics.median(wall1), statistics.median(wall2)
+    return [
+        (
+            f"convert --jobs 1, {letters} letters → JSON: CPU per letter",
+            f"{cli * 1e3:.2f} ms vs in-process {lib * 1e3:.2f} ms",
+            f"{cli / lib:.2f}× of in-process",
+            "≤ 1.5×",
+        ),
+        (
+            "  the same without the one-letter run's CPU (start-up)",
+            f"{marginal * 1e3:.2f} ms (start-up {start:.2f} s)",
+            f"{marginal / lib:.2f}× of in-process",
+            "-",
+        ),
+        (
+            "  the same with --fsync never (no fsync at all)",
+            f"{never * 1e3:.2f} ms",
+            f"{never / lib:.2f}× of in-process",
+            "-",
+        ),
+        (
+            f"convert {letters} letters, --jobs 2 vs --jobs 1 (wall)",
+            f"{w2:.2f} s vs {w1:.2f} s (CPU {statistics.median(cpu2) * 1e3:.2f} ms/letter)",
+            f"{w1 / w2:.2f}× speed-up",
+            "-",
+        ),
+    ]
+
+
 # VmHWM resets at exec; ru_maxrss would inherit the parent's peak on Linux.
 _PEAK = "int(next(x for x in open('/proc/self/status') if x.startswith('VmHWM')).split()[1])"
 
@@ -253,6 +353,7 @@ def main() -> None:
     rows += bench_roundtrips(repeat * 4)
     rows += bench_batch(200 if quick else 2000)
     rows += bench_memory(10 if quick else 100)
+    rows += bench_cli(200 if quick else 1000, 3 if quick else 5)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, lxml {etree.__version__}"

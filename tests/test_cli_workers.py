@@ -217,9 +217,7 @@ def test_fsync_always_syncs_each_file_before_its_rename_in_the_worker(
     assert folders >= {str(out / "a"), str(out / "b"), str(out)}  # out/a, out/b made in out
     for folder in (out / "a", out / "b"):  # each folder synced after the renames into it
         last_rename = max(position[e] for e in run.of("rename") if e.target.startswith(str(folder)))
-        assert any(
-            position[e] > last_rename for e in run.of("fsync") if e.path == str(folder)
-        )
+        assert any(position[e] > last_rename for e in run.of("fsync") if e.path == str(folder))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

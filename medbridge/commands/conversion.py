@@ -8,6 +8,7 @@ here raises for one input: every input ends as an :class:`Outcome`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,8 @@ class Task:
 @dataclass(slots=True)
 class Outcome:
     """What happened to one input of a batch. ``written`` (the real path of the output) and
-    ``folders`` (the folders the write changed) are for the end-of-run fsync, not reported."""
+    ``folders`` (folders other than its own that the write changed, by creating folders: usually
+    none) are for the end-of-run fsync, not reported."""
 
     path: str
     status: str  # a key of EXIT_BY_STATUS
@@ -137,8 +139,9 @@ def _convert_and_write(job: ConvertJob, task: Task) -> Outcome:
     except OutputError as exc:
         outcome.status = "io-error"
         outcome.findings.extend(exc.findings)
-    if job.fsync is Fsync.END:
-        outcome.folders = tuple(writer.changed_folders())
+    if job.fsync is Fsync.END and outcome.written is not None:
+        own = os.path.dirname(outcome.written)  # the command adds it for every written file
+        outcome.folders = tuple(f for f in writer.changed_folders() if f != own)
     return outcome
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -37,13 +38,14 @@ from medbridge.commands.common import (
     read_input,
     write_report,
 )
-from medbridge.commands.conversion import EXIT_BY_STATUS, ConvertJob, Outcome, Task, convert_chunk
+from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
 from medbridge.commands.progress import Progress
+from medbridge.commands.tally import Tally
 from medbridge.commands.workers import chunk_size, run_chunks
-from medbridge.durable import DEFAULT_FSYNC, Fsync, flush
+from medbridge.durable import DEFAULT_FSYNC, Fsync
 from medbridge.errors import InputError
-from medbridge.files import InputSet, OutputWriter, TemporarySweeper, plan_outputs
-from medbridge.findings import Finding, Location, Severity
+from medbridge.files import InputSet, OutputWriter, TemporarySweeper, output_path, plan_outputs
+from medbridge.findings import Finding, Severity
 from medbridge.inputs import STDIN, InputFile, display_name
 from medbridge.limits import Limits
 from medbridge.validate.reporters import json_document
@@ -152,18 +154,23 @@ def convert(
         inputs, notes = gather(paths, patterns)
         limits = limits_for(max_size)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
-        outputs, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
+        _, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
+        dest = functools.partial(
+            output_path, out_dir=out_dir, fmt=to, keep_extension=keep_extension
+        )
         index_of_inputs = InputSet(inputs)
         mode = Fsync(fsync)
         writer = OutputWriter(index_of_inputs, force=force, sync=mode is Fsync.ALWAYS)
         job = ConvertJob(to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode)
         sweeper = TemporarySweeper()
-        swept = _sweep(sweeper, outputs, collisions)
-        work = _tasks(inputs, outputs, collisions, limits)
+        swept = _sweep(sweeper, inputs, collisions, dest)
+        work = _tasks(inputs, collisions, limits, dest)
         jobs = min(jobs or os.cpu_count() or 1, len(inputs) - len(collisions))
         size = chunk_size(len(inputs), jobs)
         results = run_chunks(convert_chunk, job, work, jobs=jobs, size=size)
-        outcomes: list[Outcome] = []
+        tally = Tally(keep=report_file is not None)
+        if mode is Fsync.END:
+            tally.remember_writes()
         progress = Progress.for_terminal("Converting", len(inputs), quiet=quiet)
         with contextlib.closing(results), progress:
             if not quiet:
@@ -173,19 +180,24 @@ def convert(
                     outcome = Outcome(item.display, "refused", findings=[collisions[index]])
                 else:
                     outcome = next(results)
-                outcomes.append(outcome)
                 _print_outcome(outcome, progress, quiet)
+                tally.add(outcome)
                 progress.advance()
             next(results, None)  # let the runner finish (and its workers end)
         if mode is Fsync.END:
-            for outcome in _flush(outcomes):
+
+            def describe(index: int) -> tuple[str, str]:
+                return inputs[index].display, display_name(dest(inputs[index]))
+
+            for outcome in tally.flush(describe):
                 _print_outcome(outcome, progress, quiet)
         if not quiet:
             echo_notes(notes)
-            click.echo(_summary(outcomes))
-        codes = [o.exit_code for o in outcomes]
-        if report_file is not None:
-            body = json_document("convert", [o.as_json() for o in outcomes]).encode("utf-8")
+            click.echo(tally.summary())
+        codes = [tally.exit_code()]
+        if tally.outcomes is not None and report_file is not None:
+            rows = [o.as_json() for o in tally.outcomes]
+            body = json_document("convert", rows).encode("utf-8")
             codes.append(write_report(report_file, body, index_of_inputs, sweeper, quiet=quiet))
         sys.exit(overall(codes))
     except KeyboardInterrupt:
@@ -194,59 +206,29 @@ def convert(
 
 
 def _sweep(
-    sweeper: TemporarySweeper, outputs: Sequence[Path], collisions: dict[int, Finding]
+    sweeper: TemporarySweeper,
+    inputs: Sequence[InputFile],
+    collisions: dict[int, Finding],
+    dest: Callable[[InputFile], Path],
 ) -> list[Finding]:
     """Remove what killed runs left in the folders this run may write to (each folder once)."""
     notes: list[Finding] = []
-    for index, dest in enumerate(outputs):
+    for index, item in enumerate(inputs):
         if index not in collisions:
-            notes.extend(sweeper.sweep(dest.parent))
+            notes.extend(sweeper.sweep(dest(item).parent))
     return notes
 
 
 def _tasks(
     inputs: Sequence[InputFile],
-    outputs: Sequence[Path],
     collisions: dict[int, Finding],
     limits: Limits,
+    dest: Callable[[InputFile], Path],
 ) -> Iterator[Task]:
     """The conversions to run, made as the runner asks for them."""
     for index, item in enumerate(inputs):
         if index not in collisions:
-            yield Task(*_with_stdin(item, limits), outputs[index])
-
-
-def _flush(outcomes: list[Outcome]) -> list[Outcome]:
-    """``--fsync end``: fsync every written file and changed folder; a file that cannot be made
-    durable is removed and its input becomes an ``io-error``. The inputs that did."""
-    written = {o.written: o for o in outcomes if o.written is not None}
-    folders = {folder for o in outcomes for folder in o.folders}
-    failed = []
-    for path, error in flush(list(written), folders).items():
-        outcome = written[path]
-        removed = _remove(path)
-        reason = error.strerror or type(error).__name__
-        shown = outcome.output or display_name(path)
-        message = f"{shown} could not be flushed to disk: {reason}; " + (
-            "it was removed." if removed else "it could not be removed; do not use it."
-        )
-        outcome.findings.append(
-            Finding("io.write-failed", Severity.ERROR, message, Location(file=shown))
-        )
-        outcome.status = "io-error"
-        outcome.output = None
-        failed.append(outcome)
-    return failed
-
-
-def _remove(path: str) -> bool:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-    return True
+            yield Task(*_with_stdin(item, limits), dest(item))
 
 
 def _check_stdin_name(paths: tuple[Path, ...], stdin_name: str | None) -> None:
@@ -285,15 +267,3 @@ def _print_outcome(outcome: Outcome, progress: Progress, quiet: bool) -> None:
     for finding in outcome.findings:
         if finding.severity is not Severity.INFO:
             progress.echo("  " + finding_line(finding, outcome.path), err=True)
-
-
-def _summary(outcomes: list[Outcome]) -> str:
-    counts = dict.fromkeys(EXIT_BY_STATUS, 0)
-    for o in outcomes:
-        counts[o.status] += 1
-    lossy = sum(1 for o in outcomes if o.lossy and o.status == "ok")
-    failed = counts["refused"] + counts["io-error"] + counts["internal-error"]
-    return (
-        f"{len(outcomes)} file(s): {counts['ok']} converted, {counts['invalid']} invalid, "
-        f"{lossy} lossy, {failed} failed"
-    )

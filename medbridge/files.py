@@ -3,15 +3,18 @@
 Follows ``safety-and-validation.md`` §6: every output path of a batch is planned before the first
 write, and two inputs that would write one output are both refused (``io.output-collision``), so
 one never replaces the other, whatever ``force`` says; an output is written to a private temporary
-file in its target folder, fsynced and renamed over the destination, so no partial file is ever
-left; an output is never an input (also through symlinks, ``..`` or hard links), never a symlink,
-and never replaces an existing file without ``force``.
+file in its target folder and renamed over the destination, so no partial file is ever left; an
+output is never an input (also through symlinks, ``..`` or hard links: the inputs' identities are
+compared), never a symlink, and never replaces an existing file without ``force``. When the data
+and the rename are fsynced is the caller's choice (:mod:`medbridge.durable`): :func:`atomic_write`
+(reports, single files) fsyncs both; :class:`OutputWriter` (a batch's outputs, one per process)
+only fsyncs each file if asked, leaving the folders to its caller.
 
-Temporary files are named ``.medbridge-tmp-<pid>-<random>.tmp``. A run killed with SIGKILL cannot
-remove its own; :class:`TemporarySweeper` removes those of processes that no longer exist the next
-time a run writes into that folder. Nothing here knows MedCom.
+Temporary files are named ``.medbridge-tmp-<pid>-<random>.tmp`` after the process that writes
+them. A run killed with SIGKILL cannot remove its own; :class:`TemporarySweeper` removes those of
+processes that no longer exist the next time a run writes into that folder. Nothing here knows
+MedCom.
 """
-
 from __future__ import annotations
 
 import contextlib

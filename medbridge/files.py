@@ -15,6 +15,7 @@ them. A run killed with SIGKILL cannot remove its own; :class:`TemporarySweeper`
 processes that no longer exist the next time a run writes into that folder. Nothing here knows
 MedCom.
 """
+
 from __future__ import annotations
 
 import contextlib

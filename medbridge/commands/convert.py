@@ -248,8 +248,8 @@ def _named_stdin(item: InputFile, stdin_name: str | None) -> InputFile:
 
 
 def _with_stdin(item: InputFile, limits: Limits) -> tuple[InputFile, bytes | None]:
-    """Standard input is read here, once, before the workers start (they cannot read it); if
-    that fails, the input carries the problem instead."""
+    """Standard input is read here, in this process, as its task is made (workers cannot read
+    it); if that fails, the input carries the problem instead."""
     if not item.stdin:
         return item, None
     try:

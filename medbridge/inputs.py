@@ -36,6 +36,7 @@ __all__ = [
     "collect_inputs",
     "display_name",
     "load_input",
+    "resolved",
 ]
 
 #: Files picked up when walking a directory without ``--glob``.
@@ -68,13 +69,16 @@ class InputFile:
     ``path`` is the path as the user would write it (``-`` for standard input), ``relative`` its
     place below the named root (what output names mirror), ``named`` whether it was named on the
     command line. ``problem`` says why it cannot be read (missing, unreadable, not a regular
-    file, a folder that cannot be listed); such an input is reported, never read.
+    file, a folder that cannot be listed); such an input is reported, never read. ``identity`` is
+    the file's ``(st_dev, st_ino)`` as the walk found it (what refusing to overwrite an input
+    compares), ``None`` for standard input and inputs with a problem.
     """
 
     path: Path
     relative: Path
     named: bool
     problem: Finding | None = None
+    identity: tuple[int, int] | None = None
 
     @property
     def stdin(self) -> bool:
@@ -104,21 +108,30 @@ def collect_inputs(
             _add(found, seen, _problem(path, Path(path.name), True, _unreadable(path, exc)))
             continue
         if stat.S_ISDIR(info.st_mode):
+            real_root = resolved(path)
             for item in _walk(path, patterns, notes):
-                _add(found, seen, item)
+                # a walk follows no link, so the real path of what it found is the root's + relative
+                _add(found, seen, item, real_root / item.relative)
         elif stat.S_ISREG(info.st_mode):
-            _add(found, seen, InputFile(path, Path(path.name), named=True))
+            item = InputFile(path, Path(path.name), True, identity=(info.st_dev, info.st_ino))
+            _add(found, seen, item)
         else:
             _add(found, seen, _problem(path, Path(path.name), True, _not_regular(path, info)))
     return found, notes
 
 
+def resolved(path: Path) -> Path:
+    """``path`` with symlinks and ``..`` resolved as far as it exists (absolute for a link
+    loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path.absolute()
+
+
 def _add(found: list[InputFile], seen: set[Path], item: InputFile, key: Path | None = None) -> None:
     if key is None:
-        try:
-            key = item.path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            key = item.path.absolute()
+        key = resolved(item.path)
     if key in seen:
         return
     seen.add(key)
@@ -156,7 +169,8 @@ def _walk(root: Path, patterns: Sequence[str], notes: list[Finding]) -> list[Inp
                 items.append(_problem(path, path.relative_to(root), False, _unreadable(path, exc)))
                 continue
             if stat.S_ISREG(info.st_mode):
-                items.append(InputFile(path, path.relative_to(root), named=False))
+                identity = (info.st_dev, info.st_ino)
+                items.append(InputFile(path, path.relative_to(root), False, identity=identity))
             else:
                 problem = _not_regular(path, info)
                 items.append(_problem(path, path.relative_to(root), False, problem))

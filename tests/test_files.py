@@ -14,6 +14,8 @@ import pytest
 from medbridge.errors import InputError, OutputError, OutputRefused
 from medbridge.files import (
     TEMPORARY_PREFIX,
+    InputSet,
+    OutputWriter,
     TemporarySweeper,
     atomic_write,
     check_destination,
@@ -201,3 +203,43 @@ def test_atomic_write_names_its_temporary_file_after_this_process(
     (name,) = seen
     assert name.startswith(f"{TEMPORARY_PREFIX}{os.getpid()}-") and name.endswith(".tmp")
     assert dest.read_bytes() == b"x"
+
+
+def test_output_writer_checks_writes_and_names_the_folders_it_changed(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    source = tmp_path / "in" / "x.xml"
+    source.write_bytes(b"<a/>")
+    items, _ = collect_inputs([tmp_path / "in"])
+    assert items[0].identity == (source.stat().st_dev, source.stat().st_ino)  # from the walk
+    writer = OutputWriter(InputSet(items), force=False, sync=False)
+    out = tmp_path / "out" / "sub"
+    assert writer.write(out / "a.json", b"a") == str(out / "a.json")
+    assert writer.changed_folders() == sorted(map(str, [tmp_path, tmp_path / "out", out]))
+    writer.write(tmp_path / "out" / "sub" / ".." / "sub" / "b.json", b"b")
+    assert writer.changed_folders() == [str(out)]
+    assert stat.S_IMODE((out / "b.json").stat().st_mode) == 0o600
+    with pytest.raises(OutputRefused) as info:
+        writer.write(out / "a.json", b"again")
+    assert info.value.findings[0].code == "io.output-exists"
+    os.link(source, out / "hard.json")
+    (out / "link.json").symlink_to(source)
+    (out / "elsewhere.json").symlink_to(tmp_path / "nowhere")
+    forced = OutputWriter(InputSet(items), force=True, sync=True)
+    for name, code in [
+        ("hard.json", "io.output-is-input"),
+        ("link.json", "io.output-is-input"),
+        ("elsewhere.json", "io.output-symlink"),
+    ]:
+        with pytest.raises(OutputRefused) as info:
+            forced.write(out / name, b"x")
+        assert info.value.findings[0].code == code
+        assert str(out / name) in info.value.findings[0].message
+    assert source.read_bytes() == b"<a/>"
+    (out / "a.json").chmod(0o640)
+    forced.write(out / "a.json", b"again")
+    assert (out / "a.json").read_bytes() == b"again"
+    assert stat.S_IMODE((out / "a.json").stat().st_mode) == 0o640
+    assert not [p for p in out.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
+    with pytest.raises(OutputError) as failed:
+        writer.write(out / "a.json" / "under-a-file.json", b"x")
+    assert failed.value.findings[0].code == "io.write-failed"

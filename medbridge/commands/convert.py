@@ -3,9 +3,12 @@
 Before anything is written every output path is planned; inputs that would share one output are
 all refused (``io.output-collision``, exit 73), with or without ``--force``, and
 ``--keep-extension`` keeps them apart (``x.xml`` → ``x.xml.json``, ``x.edi`` → ``x.edi.json``).
-Conversions run in memory (in ``--jobs`` worker processes that end with this one); this process
-writes each output atomically, in input order, removing first the temporary files that killed
-runs left in that folder. Each input ends ``ok``, ``invalid``, ``refused``, ``io-error`` or
+The temporary files that killed runs left in the output folders are removed first. The inputs
+are then converted and written in chunks (:mod:`medbridge.commands.conversion`): in this process
+for ``--jobs 1``, else in worker processes that write their own outputs atomically and send back
+only each input's outcome; this process collects the outcomes in input order, prints them and,
+for ``--fsync end``, makes every written file durable before the summary, the report and the exit
+code (:mod:`medbridge.durable`). Each input ends ``ok``, ``invalid``, ``refused``, ``io-error`` or
 ``internal-error``; one never stops the batch.
 """
 
@@ -13,29 +16,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
-import medbridge
 from medbridge.commands.common import (
-    EXIT_INTERNAL,
     EXIT_INTERRUPTED,
-    EXIT_INVALID,
-    EXIT_IO,
-    EXIT_OK,
-    EXIT_REFUSED,
-    IO_FAILURES,
     echo_notes,
     finding_line,
     gather,
-    internal_finding,
     limits_for,
-    located,
     max_size_option,
     overall,
     paths_argument,
@@ -44,106 +38,19 @@ from medbridge.commands.common import (
     read_input,
     write_report,
 )
+from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
 from medbridge.commands.progress import Progress
-from medbridge.commands.workers import run_in_order
-from medbridge.errors import (
-    InputError,
-    InternalError,
-    MedbridgeError,
-    OutputError,
-    OutputRefused,
-)
-from medbridge.files import (
-    InputSet,
-    TemporarySweeper,
-    atomic_write,
-    check_destination,
-    plan_outputs,
-)
+from medbridge.commands.tally import Tally
+from medbridge.commands.workers import chunk_size, run_chunks
+from medbridge.durable import DEFAULT_FSYNC, Fsync
+from medbridge.errors import InputError
+from medbridge.files import InputSet, OutputWriter, TemporarySweeper, output_path, plan_outputs
 from medbridge.findings import Finding, Severity
 from medbridge.inputs import STDIN, InputFile, display_name
 from medbridge.limits import Limits
-from medbridge.validate.reporters import finding_json, json_document
+from medbridge.validate.reporters import json_document
 
 __all__ = ["convert"]
-
-_EXIT = {
-    "ok": EXIT_OK,
-    "invalid": EXIT_INVALID,
-    "refused": EXIT_REFUSED,
-    "io-error": EXIT_IO,
-    "internal-error": EXIT_INTERNAL,
-}
-
-
-@dataclass(slots=True)
-class _Outcome:
-    """What happened to one input of a batch."""
-
-    path: str
-    status: str  # ok | invalid | refused | io-error | internal-error
-    output: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    data: bytes | None = None
-
-    @property
-    def lossy(self) -> bool:
-        return any(f.code == "convert.loss" for f in self.findings)
-
-    @property
-    def exit_code(self) -> int:
-        return _EXIT[self.status]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "output": self.output,
-            "lossy": self.lossy,
-            "findings": [finding_json(f) for f in self.findings],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class _Task:
-    """One conversion for a worker: the input (or the bytes read from standard input)."""
-
-    item: InputFile
-    data: bytes | None
-    to: str
-    allow_loss: bool
-    allow_nonstandard: bool
-    strict_encoding: bool
-    limits: Limits
-
-
-def _convert_one(task: _Task) -> _Outcome:
-    """Convert one input in memory (runs in worker processes; writes nothing, never raises
-    except on Ctrl-C)."""
-    item = task.item
-    name = item.display
-    try:
-        data = task.data if task.data is not None else read_input(item, task.limits)
-        result = medbridge.convert(
-            data,
-            task.to,
-            allow_loss=task.allow_loss,
-            allow_nonstandard=task.allow_nonstandard,
-            limits=task.limits,
-            strict_encoding=task.strict_encoding,
-        )
-    except InputError as exc:
-        io_error = any(f.code in IO_FAILURES for f in exc.findings)
-        return _Outcome(
-            name, "io-error" if io_error else "invalid", findings=located(exc.findings, item)
-        )
-    except InternalError as exc:
-        return _Outcome(name, "internal-error", findings=[internal_finding(name, exc)])
-    except MedbridgeError as exc:  # ConversionError and the like
-        return _Outcome(name, "invalid", findings=located(exc.findings, item))
-    except Exception as exc:  # a bug outside the library's guard: this input's result only
-        return _Outcome(name, "internal-error", findings=[internal_finding(name, exc)])
-    return _Outcome(name, "ok", findings=located(result.findings, item), data=result.output)
 
 
 @click.command()
@@ -187,6 +94,16 @@ def _convert_one(task: _Task) -> _Outcome:
     help="Parallel processes (default: all cores).",
 )
 @click.option(
+    "--fsync",
+    "fsync",
+    type=click.Choice([mode.value for mode in Fsync]),
+    default=DEFAULT_FSYNC.value,
+    show_default=True,
+    help="When outputs reach the disk: 'end' fsyncs every written file and folder before the "
+    "summary, report and exit code; 'always' fsyncs each file before it is renamed into place; "
+    "'never' is for scratch runs.",
+)
+@click.option(
     "--report",
     "report_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -212,6 +129,7 @@ def convert(
     allow_loss: bool,
     allow_nonstandard: bool,
     jobs: int | None,
+    fsync: str,
     report_file: Path | None,
     stdin_name: str | None,
     strict_encoding: bool,
@@ -236,50 +154,81 @@ def convert(
         inputs, notes = gather(paths, patterns)
         limits = limits_for(max_size)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
-        outputs, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
-        tasks = [
-            _Task(
-                *_with_stdin(item, limits),
-                to,
-                allow_loss,
-                allow_nonstandard,
-                strict_encoding,
-                limits,
-            )
-            for index, item in enumerate(inputs)
-            if index not in collisions
-        ]
-        index_of_inputs = InputSet([i.path for i in inputs if i.problem is None and not i.stdin])
+        _, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
+        dest = functools.partial(
+            output_path, out_dir=out_dir, fmt=to, keep_extension=keep_extension
+        )
+        index_of_inputs = InputSet(inputs)
+        mode = Fsync(fsync)
+        writer = OutputWriter(index_of_inputs, force=force, sync=mode is Fsync.ALWAYS)
+        job = ConvertJob(to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode)
         sweeper = TemporarySweeper()
-        results = run_in_order(_convert_one, tasks, jobs or os.cpu_count() or 1)
-        outcomes: list[_Outcome] = []
+        swept = _sweep(sweeper, inputs, collisions, dest)
+        work = _tasks(inputs, collisions, limits, dest)
+        jobs = min(jobs or os.cpu_count() or 1, len(inputs) - len(collisions))
+        size = chunk_size(len(inputs), jobs)
+        results = run_chunks(convert_chunk, job, work, jobs=jobs, size=size)
+        tally = Tally(keep=report_file is not None)
+        if mode is Fsync.END:
+            tally.remember_writes()
         progress = Progress.for_terminal("Converting", len(inputs), quiet=quiet)
         with contextlib.closing(results), progress:
+            if not quiet:
+                echo_notes(swept, lambda line: progress.echo(line, err=True))
             for index, item in enumerate(inputs):
                 if index in collisions:
-                    outcome = _Outcome(item.display, "refused", findings=[collisions[index]])
+                    outcome = Outcome(item.display, "refused", findings=[collisions[index]])
                 else:
                     outcome = next(results)
-                if outcome.status == "ok" and outcome.data is not None:
-                    for note in sweeper.sweep(outputs[index].parent):
-                        if not quiet:
-                            progress.echo(note.format(), err=True)
-                    _write(outcome, outputs[index], index_of_inputs, force)
-                outcome.data = None
-                outcomes.append(outcome)
                 _print_outcome(outcome, progress, quiet)
+                tally.add(outcome)
                 progress.advance()
+            next(results, None)  # let the runner finish (and its workers end)
+        if mode is Fsync.END:
+
+            def describe(index: int) -> tuple[str, str]:
+                return inputs[index].display, display_name(dest(inputs[index]))
+
+            for outcome in tally.flush(describe):
+                _print_outcome(outcome, progress, quiet)
         if not quiet:
             echo_notes(notes)
-            click.echo(_summary(outcomes))
-        codes = [o.exit_code for o in outcomes]
-        if report_file is not None:
-            body = json_document("convert", [o.as_json() for o in outcomes]).encode("utf-8")
+            click.echo(tally.summary())
+        codes = [tally.exit_code()]
+        if tally.outcomes is not None and report_file is not None:
+            rows = [o.as_json() for o in tally.outcomes]
+            body = json_document("convert", rows).encode("utf-8")
             codes.append(write_report(report_file, body, index_of_inputs, sweeper, quiet=quiet))
         sys.exit(overall(codes))
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _sweep(
+    sweeper: TemporarySweeper,
+    inputs: Sequence[InputFile],
+    collisions: dict[int, Finding],
+    dest: Callable[[InputFile], Path],
+) -> list[Finding]:
+    """Remove what killed runs left in the folders this run may write to (each folder once)."""
+    notes: list[Finding] = []
+    for index, item in enumerate(inputs):
+        if index not in collisions:
+            notes.extend(sweeper.sweep(dest(item).parent))
+    return notes
+
+
+def _tasks(
+    inputs: Sequence[InputFile],
+    collisions: dict[int, Finding],
+    limits: Limits,
+    dest: Callable[[InputFile], Path],
+) -> Iterator[Task]:
+    """The conversions to run, made as the runner asks for them."""
+    for index, item in enumerate(inputs):
+        if index not in collisions:
+            yield Task(*_with_stdin(item, limits), dest(item))
 
 
 def _check_stdin_name(paths: tuple[Path, ...], stdin_name: str | None) -> None:
@@ -299,8 +248,8 @@ def _named_stdin(item: InputFile, stdin_name: str | None) -> InputFile:
 
 
 def _with_stdin(item: InputFile, limits: Limits) -> tuple[InputFile, bytes | None]:
-    """Standard input is read here, once, before the workers start (they cannot read it); if
-    that fails, the input carries the problem instead."""
+    """Standard input is read here, in this process, as its task is made (workers cannot read
+    it); if that fails, the input carries the problem instead."""
     if not item.stdin:
         return item, None
     try:
@@ -309,21 +258,7 @@ def _with_stdin(item: InputFile, limits: Limits) -> tuple[InputFile, bytes | Non
         return dataclasses.replace(item, problem=exc.findings[0]), None
 
 
-def _write(outcome: _Outcome, dest: Path, inputs: InputSet, force: bool) -> None:
-    assert outcome.data is not None
-    try:
-        check_destination(dest, inputs, force=force)
-        atomic_write(dest, outcome.data)
-        outcome.output = display_name(dest)
-    except OutputRefused as exc:
-        outcome.status = "refused"
-        outcome.findings.extend(exc.findings)
-    except OutputError as exc:
-        outcome.status = "io-error"
-        outcome.findings.extend(exc.findings)
-
-
-def _print_outcome(outcome: _Outcome, progress: Progress, quiet: bool) -> None:
+def _print_outcome(outcome: Outcome, progress: Progress, quiet: bool) -> None:
     if outcome.status == "ok" and (
         quiet or all(f.severity is Severity.INFO for f in outcome.findings)
     ):
@@ -332,15 +267,3 @@ def _print_outcome(outcome: _Outcome, progress: Progress, quiet: bool) -> None:
     for finding in outcome.findings:
         if finding.severity is not Severity.INFO:
             progress.echo("  " + finding_line(finding, outcome.path), err=True)
-
-
-def _summary(outcomes: list[_Outcome]) -> str:
-    counts = dict.fromkeys(_EXIT, 0)
-    for o in outcomes:
-        counts[o.status] += 1
-    lossy = sum(1 for o in outcomes if o.lossy and o.status == "ok")
-    failed = counts["refused"] + counts["io-error"] + counts["internal-error"]
-    return (
-        f"{len(outcomes)} file(s): {counts['ok']} converted, {counts['invalid']} invalid, "
-        f"{lossy} lossy, {failed} failed"
-    )

@@ -47,7 +47,7 @@ from medbridge.model.jsoncodec import from_json, to_json
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ConversionError",

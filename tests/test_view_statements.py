@@ -95,6 +95,8 @@ SURFACE: list[tuple[str, str]] = [
     (S, "Covid-19 positiv 03.03.2025; isoleres til 10.03."),
     (S, "Norovirus på afdelingen, pt. har haft diarré."),
     (S, "VRE påvist i rektalpodning."),
+    (S, "Pt. har lus; hovedbunden behandlet 02.03.2025, hjemmeplejen informeret."),
+    (S, "Fnat hos ægtefællen, pt. behandles samtidig."),
     (S, "Mistanke om lungetuberkulose, luftsmitte."),
     (S, "Pt. er smittet med skabies, behandlet 2 gange."),
     (S, "Multiresistente bakterier (CPO) påvist 2024."),

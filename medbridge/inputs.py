@@ -27,7 +27,7 @@ from typing import BinaryIO
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.source import read_chunks
+from medbridge.source import read_chunks, unreadable_finding
 
 __all__ = [
     "DEFAULT_PATTERNS",
@@ -244,23 +244,11 @@ def _not_regular(path: Path, info: os.stat_result) -> Finding:
 
 
 def _unreadable(path: Path, exc: OSError) -> Finding:
-    reason = exc.strerror or type(exc).__name__
-    return Finding(
-        "io.unreadable",
-        Severity.ERROR,
-        f"The file cannot be read: {reason}.",
-        Location(file=display_name(path)),
-    )
+    return unreadable_finding(display_name(path), exc)
 
 
 def _unlistable(folder: Path, exc: OSError) -> Finding:
-    reason = exc.strerror or type(exc).__name__
-    return Finding(
-        "io.unreadable",
-        Severity.ERROR,
-        f"The folder cannot be listed: {reason}; the files in it were not read.",
-        Location(file=display_name(folder)),
-    )
+    return unreadable_finding(display_name(folder), exc, folder=True)
 
 
 def _symlink_skipped(path: Path) -> Finding:

@@ -185,16 +185,19 @@ def _empty(name: str | None, data: bytes) -> InputError:
     )
 
 
-def _unreadable(name: str | None, exc: OSError) -> InputError:
+def unreadable_finding(name: str | None, exc: OSError, *, folder: bool = False) -> Finding:
+    """``io.unreadable`` for a file (or a folder that cannot be listed) and the OS's reason."""
     reason = exc.strerror or type(exc).__name__
-    return _input_error(
-        Finding(
-            "io.unreadable",
-            Severity.ERROR,
-            f"The file cannot be read: {reason}.",
-            Location(file=name),
-        )
+    message = (
+        f"The folder cannot be listed: {reason}; the files in it were not read."
+        if folder
+        else f"The file cannot be read: {reason}."
     )
+    return Finding("io.unreadable", Severity.ERROR, message, Location(file=name))
+
+
+def _unreadable(name: str | None, exc: OSError) -> InputError:
+    return _input_error(unreadable_finding(name, exc))
 
 
 def _too_large(name: str | None, limits: Limits, size: int | None) -> InputError:

@@ -445,23 +445,7 @@ def _reference_fact(
     end: int,
 ) -> CriticalFact:
     """Join the pieces (with ``…`` for what is left out) and place the matched words in it."""
-    parts: list[str] = []
-    length = 0
-    placed: list[tuple[int, int, int]] = []  # (piece start in text, piece start in quote, length)
-    for number, (s, e) in enumerate(pieces):
-        gap = ""
-        if number == 0 and s > start:
-            gap = ELLIPSIS + " "
-        elif number > 0:
-            gap = " " + ELLIPSIS + " "
-        parts.append(gap)
-        length += len(gap)
-        placed.append((s, length, e - s))
-        parts.append(text[s:e])
-        length += e - s
-    if pieces and pieces[-1][1] < end:
-        parts.append(" " + ELLIPSIS)
-    quote = "".join(parts)
+    quote, placed = _join(text, pieces, start, end)
     terms: list[MatchedTerm] = []
     origins = [origin for origin, _, _ in placed]
     last_end = -1

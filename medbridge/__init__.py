@@ -16,9 +16,6 @@ The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``Car
 parts) live in :mod:`medbridge.model` and are re-exported here.
 """
 
-# Load the validate subpackage first: importing a submodule later would rebind the package
-# attribute ``medbridge.validate`` and shadow the ``validate()`` function bound below.
-import medbridge.validate  # noqa: F401
 from medbridge import batch
 from medbridge.api import (
     Conversion,
@@ -29,6 +26,7 @@ from medbridge.api import (
     validate,
     write,
 )
+from medbridge.codecs.json.codec import from_json, to_json
 from medbridge.errors import (
     ConversionError,
     EdifactInputError,
@@ -43,7 +41,6 @@ from medbridge.findings import Finding, Location, Report, Severity
 from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
-from medbridge.model.jsoncodec import from_json, to_json
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 

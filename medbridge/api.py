@@ -21,6 +21,7 @@ from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
+from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import (
     ConversionError,
     EdifactInputError,
@@ -32,7 +33,6 @@ from medbridge.errors import (
 from medbridge.findings import Finding, Report, Severity
 from medbridge.gcpause import gc_paused
 from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.model.jsoncodec import decode_json, to_json
 from medbridge.model.message import Message
 from medbridge.offsets import add_line_columns
 from medbridge.registry import (
@@ -120,8 +120,8 @@ class _Parsed:
 
 
 def _xml(data: bytes, strict_encoding: bool, limits: Limits) -> _Parsed:
-    from medbridge.validate.schema_ids import refine_schema_findings
-    from medbridge.xml.codec import detect_tree, read_tree
+    from medbridge.codecs.xml.codec import detect_tree, read_tree
+    from medbridge.validation.schema_ids import refine_schema_findings
     from medbridge.xml.parse import parse_xml
     from medbridge.xml.paths import find_by_path
     from medbridge.xml.schema import validate_tree
@@ -160,8 +160,8 @@ def _xml(data: bytes, strict_encoding: bool, limits: Limits) -> _Parsed:
 
 
 def _edifact(data: bytes, limits: Limits) -> _Parsed:
-    from medbridge.edifact.codec import read_interchange
-    from medbridge.edifact.sources import InterchangeSources
+    from medbridge.codecs.edifact.codec import read_interchange
+    from medbridge.codecs.edifact.sources import InterchangeSources
 
     detection = Detection(format=EDIFACT)
     detect_edifact(data, detection)
@@ -190,7 +190,7 @@ def _json(data: bytes) -> _Parsed:
 
 
 def _rules(message: Message) -> list[Finding]:
-    from medbridge.validate.rules import check_message
+    from medbridge.validation.rules import check_message
 
     return check_message(message)
 
@@ -223,7 +223,7 @@ def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) 
 
 
 def _suppress(findings: list[Finding]) -> list[Finding]:
-    from medbridge.validate.cascade import suppress_cascades
+    from medbridge.validation.cascade import suppress_cascades
 
     return suppress_cascades(findings)
 
@@ -365,7 +365,7 @@ def _iter_edifact(
     limits: Limits,
     again: Callable[[], Iterable[bytes]] | None,
 ) -> Iterator[Message]:
-    from medbridge.edifact.codec import iter_interchange
+    from medbridge.codecs.edifact.codec import iter_interchange
 
     def failure(findings: list[Finding]) -> EdifactInputError:
         if again is not None:
@@ -376,8 +376,8 @@ def _iter_edifact(
         assert isinstance(error, EdifactInputError)
         return error
 
-    from medbridge.edifact.sources import InterchangeSources
-    from medbridge.validate.cascade import suppress_cascades
+    from medbridge.codecs.edifact.sources import InterchangeSources
+    from medbridge.validation.cascade import suppress_cascades
 
     # Each message gets the same semantic rules as ``read`` gives the whole interchange, located
     # with its own letter's source map. The reader appends one map per letter in reading order
@@ -448,7 +448,7 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
 
 
 def _detect_xml(data: bytes, name: str | None, limits: Limits) -> Detection:
-    from medbridge.xml.codec import detect_tree
+    from medbridge.codecs.xml.codec import detect_tree
     from medbridge.xml.parse import parse_xml
 
     det = Detection(format=XML)
@@ -476,11 +476,11 @@ def _write(
     message: Message, fmt: str, *, allow_loss: bool, allow_nonstandard: bool
 ) -> tuple[bytes, list[Finding]]:
     if fmt == XML:
-        from medbridge.xml.codec import write_xml
+        from medbridge.codecs.xml.codec import write_xml
 
         return write_xml(message), []
     if fmt == EDIFACT:
-        from medbridge.edifact.codec import write_interchange
+        from medbridge.codecs.edifact.codec import write_interchange
 
         return write_interchange(
             message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
@@ -571,7 +571,7 @@ def _conversion(parsed: _Parsed, to: str, allow_loss: bool, allow_nonstandard: b
     findings = [f for f in parsed.findings if not f.is_error]
     losses: list[Finding] = []
     if to == XML:  # EDIFACT wire facts, also when the EDIFACT came through JSON
-        from medbridge.edifact.codec import xml_losses
+        from medbridge.codecs.edifact.codec import xml_losses
 
         losses = xml_losses(parsed.message)
     if losses and not allow_loss:
@@ -581,7 +581,7 @@ def _conversion(parsed: _Parsed, to: str, allow_loss: bool, allow_nonstandard: b
         parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
     )
     if to == EDIFACT and parsed.detection.format != EDIFACT:
-        from medbridge.edifact.normalisations import normalisation_notes
+        from medbridge.codecs.edifact.normalisations import normalisation_notes
 
         write_findings = write_findings + normalisation_notes(parsed.message)
     return Conversion(output, findings + losses + write_findings, to)

@@ -37,8 +37,8 @@ from lxml import etree
 import medbridge
 from medbridge.cli import main
 from medbridge.findings import Finding
-from medbridge.validate.identifiers import parse_cpr
-from medbridge.validate.reporters import finding_json
+from medbridge.validation.identifiers import parse_cpr
+from medbridge.validation.reporters import finding_json
 from medbridge.xml.namespaces import MC2005
 
 ROOT = Path(__file__).resolve().parent.parent

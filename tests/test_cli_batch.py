@@ -139,7 +139,7 @@ def test_the_readme_first_command_writes_one_output_per_input(tmp_path: Path) ->
 def broken_for_hoste(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fault injection: the real semantic-rule entry point raises for one letter (HEN0000043,
     hoste.xml) as a bug would, and works for every other."""
-    rules = importlib.import_module("medbridge.validate.rules")
+    rules = importlib.import_module("medbridge.validation.rules")
     real = rules.check_message
 
     def check_message(message: Message) -> Any:

@@ -13,8 +13,8 @@ from test_rules import EPI, PLAN, careplan, epi_message, epikrise, message
 
 import medbridge
 from medbridge.model import Moment, PatientId, RelationCode, Relative
-from medbridge.validate.identifiers import cpr_birth_date
-from medbridge.validate.rules import check_message
+from medbridge.validation.identifiers import cpr_birth_date
+from medbridge.validation.rules import check_message
 
 ROOT = Path(__file__).resolve().parent.parent
 BORN_2030 = "0101304000"  # digit 7 = 4 and year 30: 2030 (modulus 11 holds)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from medbridge.edifact.codec import read_interchange, write_interchange, xml_losses
+from medbridge.codecs.edifact.codec import read_interchange, write_interchange, xml_losses
 from medbridge.model import (
     AcknowledgementCode,
     Break,

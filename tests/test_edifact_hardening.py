@@ -26,6 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medbridge
+from medbridge.codecs.edifact.codec import read_interchange, write_interchange, xml_losses
+from medbridge.codecs.json.codec import decode_json
 from medbridge.edifact import (
     DEFAULT_CHARS,
     Segment,
@@ -34,11 +36,9 @@ from medbridge.edifact import (
     iter_segments,
     serialize_segment,
 )
-from medbridge.edifact.codec import read_interchange, write_interchange, xml_losses
 from medbridge.errors import ConversionError, EdifactInputError, InputError, XmlInputError
 from medbridge.findings import Finding
 from medbridge.model import DischargeLetter, Message
-from medbridge.model.jsoncodec import decode_json
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 
 import medbridge
 from medbridge.cli import main
-from medbridge.edifact.codec import read_interchange
-from medbridge.edifact.sources import InterchangeSources, SourceMap, canonical_path
+from medbridge.codecs.edifact.codec import read_interchange
+from medbridge.codecs.edifact.sources import InterchangeSources, SourceMap, canonical_path
+from medbridge.codecs.json.codec import to_json
 from medbridge.edifact.syntax import iter_segments
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.model.jsoncodec import to_json
-from medbridge.validate.identifiers import gln_check_digit
+from medbridge.validation.identifiers import gln_check_digit
 
 VALID = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 DIS01 = (VALID / "epikrise" / "medcom-example-6-5.edi").read_bytes()

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from medbridge.edifact.codec import read_interchange, write_interchange
-from medbridge.edifact.codes import (
+from medbridge.codecs.edifact.codec import read_interchange, write_interchange
+from medbridge.edifact.groups import split_groups
+from medbridge.edifact.segment import Segment
+from medbridge.errors import ConversionError, EdifactInputError
+from medbridge.letters.shared.edifact_codes import (
     DIAGNOSIS_KIND,
     IDENTIFIER_TYPE,
     OBJECT_CODE,
     OBJECT_EXTENSION,
     SPECIALITY,
 )
-from medbridge.edifact.groups import split_groups
-from medbridge.edifact.segment import Segment
-from medbridge.errors import ConversionError, EdifactInputError
 from medbridge.model import (
     BinaryObject,
     CarePlan,

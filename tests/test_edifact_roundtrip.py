@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from strategies import messages
 
 import medbridge
-from medbridge.edifact.codec import read_interchange, write_interchange, xml_losses
+from medbridge.codecs.edifact.codec import read_interchange, write_interchange, xml_losses
+from medbridge.codecs.xml.codec import write_xml
 from medbridge.edifact.ftx import normalise_for_ftx
 from medbridge.errors import ConversionError
 from medbridge.model import (
@@ -66,7 +67,6 @@ from medbridge.model import (
     TelephoneKind,
     Transport,
 )
-from medbridge.xml.codec import write_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 EDI_FIXTURES = sorted(FIXTURES.glob("*/*.edi"))

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import messages
 
+from medbridge.codecs.edifact.normalisations import normalisation_notes
 from medbridge.edifact import (
     DEFAULT_CHARS,
     Segment,
@@ -28,7 +29,6 @@ from medbridge.edifact import (
     serialize_segment,
 )
 from medbridge.edifact.charset import first_unwritable, lookup_charset
-from medbridge.edifact.normalisations import normalisation_notes
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model import (

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.codes import IdentifierCode
 from medbridge.model.common import PatientId
-from medbridge.validate.identifiers import (
+from medbridge.validation.identifiers import (
     check_cpr,
     check_ecpr,
     check_gln,

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 import medbridge
+from medbridge.codecs.json.codec import MAX_DEPTH, decode_json
+from medbridge.codecs.json.wire import wire_shapes
 from medbridge.edifact.syntax import iter_segments
-from medbridge.model.jsoncodec import MAX_DEPTH, decode_json
-from medbridge.model.jsonwire import wire_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 EDI = ROOT / "fixtures" / "valid" / "epikrise" / "pneumoni.edi"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from test_edifact_roundtrip import discharge_letters, envelopes, hospital_referrals
 
 import medbridge
-from medbridge.edifact.codec import read_interchange, write_interchange
-from medbridge.edifact.normalisations import normalisation_notes
+from medbridge.codecs.edifact.codec import read_interchange, write_interchange
+from medbridge.codecs.edifact.normalisations import normalisation_notes
 from medbridge.model import (
     Bold,
     Break,

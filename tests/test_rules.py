@@ -1,5 +1,5 @@
-"""Semantic rules over the model (medbridge.validate.rules), cascade suppression
-(medbridge.validate.cascade) and the findings catalogue in docs/findings.md."""
+"""Semantic rules over the model (medbridge.validation.rules), cascade suppression
+(medbridge.validation.cascade) and the findings catalogue in docs/findings.md."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ from medbridge.model import (
     TelephoneKind,
     Terminology,
 )
-from medbridge.validate.cascade import suppress_cascades
-from medbridge.validate.rules import UNB_RECIPIENT_KEY, UNB_SENDER_KEY, check_message
+from medbridge.validation.cascade import suppress_cascades
+from medbridge.validation.rules import UNB_RECIPIENT_KEY, UNB_SENDER_KEY, check_message
 
 ROOT = Path(__file__).resolve().parent.parent
 SENDER_GLN = "5790000123452"
@@ -823,9 +823,9 @@ _DOC_ROW = re.compile(r"^\| `([a-z0-9.-]+)` \| (error|warning|info) \|", re.MULT
 def _emitted_codes() -> set[str]:
     found: set[str] = set()
     for name in ("identifiers.py", "rules.py", "cascade.py"):
-        source = (ROOT / "medbridge" / "validate" / name).read_text(encoding="utf-8")
+        source = (ROOT / "medbridge" / "validation" / name).read_text(encoding="utf-8")
         found |= set(_CODE_LITERAL.findall(source))
-    source = (ROOT / "medbridge" / "validate" / "rules.py").read_text(encoding="utf-8")
+    source = (ROOT / "medbridge" / "validation" / "rules.py").read_text(encoding="utf-8")
     for role in re.findall(r'\(UNB_\w+_KEY, letter\.\w+, "\w+", "(\w+)"\)', source):
         found.add(f"rule.envelope.{role}-mismatch")
     return found

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import medbridge
 from medbridge.api import _iter_path, _iter_stream
-from medbridge.edifact.codec import iter_interchange
+from medbridge.codecs.edifact.codec import iter_interchange
 from medbridge.edifact.syntax import Tokenizer
 from medbridge.errors import EdifactInputError, InputError, MedbridgeError
 from medbridge.findings import Finding

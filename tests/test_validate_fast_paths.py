@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import medbridge
-from medbridge.validate import identifiers
-from medbridge.validate.identifiers import gln_check_digit
+from medbridge.validation import identifiers
+from medbridge.validation.identifiers import gln_check_digit
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.paths import element_path, local_name
 

@@ -20,12 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from medbridge.errors import XmlInputError
-from medbridge.model.codes import IdentifierCode
-from medbridge.model.text import Bold, Break, FixedFont, FormattedText, Italic, Space
-from medbridge.validate import rules
-from medbridge.xml import codec, encoding, schema
-from medbridge.xml.mapping import (
+from medbridge.codecs.xml import codec
+from medbridge.codecs.xml.mapping import (
     Code,
     Flat,
     Leaf,
@@ -35,6 +31,11 @@ from medbridge.xml.mapping import (
     _split_children,
     element_children,
 )
+from medbridge.errors import XmlInputError
+from medbridge.model.codes import IdentifierCode
+from medbridge.model.text import Bold, Break, FixedFont, FormattedText, Italic, Space
+from medbridge.validation import rules
+from medbridge.xml import encoding, schema
 from medbridge.xml.namespaces import M100, M103, MC2005, XSI
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.paths import element_path, local_name, namespace_of

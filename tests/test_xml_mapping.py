@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from infoset import assert_same_infoset, parse
 from lxml import etree
 
+from medbridge.codecs.json.codec import from_json, to_json
+from medbridge.codecs.xml.codec import detect_tree, read_tree, write_xml
 from medbridge.errors import ConversionError, XmlInputError
 from medbridge.model import (
     Bold,
@@ -37,8 +39,6 @@ from medbridge.model import (
     TelephoneCode,
     Underline,
 )
-from medbridge.model.jsoncodec import from_json, to_json
-from medbridge.xml.codec import detect_tree, read_tree, write_xml
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018, XSI
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.schema import validate_tree

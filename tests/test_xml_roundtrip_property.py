@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import care_plans, formatted_texts, messages
 
+from medbridge.codecs.json.codec import from_json, to_json
+from medbridge.codecs.xml.codec import read_tree, write_xml
 from medbridge.errors import ConversionError
 from medbridge.model import FormattedText, Message
-from medbridge.model.jsoncodec import from_json, to_json
-from medbridge.xml.codec import read_tree, write_xml
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.schema import validate_tree
 

@@ -123,6 +123,6 @@ def _located(findings: list[Finding], name: str) -> list[Finding]:
 def findings_json(findings: list[Finding]) -> str:
     """Findings as a JSON array, each as in the CLI's JSON reports (location without the file,
     which is the row's ``path``)."""
-    from medbridge.validate.reporters import finding_json
+    from medbridge.validation.reporters import finding_json
 
     return json.dumps([finding_json(f) for f in findings], ensure_ascii=False)

@@ -38,7 +38,7 @@ from medbridge.files import OutputWriter
 from medbridge.findings import Finding
 from medbridge.inputs import InputFile, display_name
 from medbridge.limits import Limits
-from medbridge.validate.reporters import finding_json
+from medbridge.validation.reporters import finding_json
 
 __all__ = ["EXIT_BY_STATUS", "ConvertJob", "Outcome", "Task", "convert_chunk"]
 

@@ -48,7 +48,7 @@ from medbridge.files import InputSet, OutputWriter, TemporarySweeper, output_pat
 from medbridge.findings import Finding, Severity
 from medbridge.inputs import STDIN, InputFile, display_name
 from medbridge.limits import Limits
-from medbridge.validate.reporters import json_document
+from medbridge.validation.reporters import json_document
 
 __all__ = ["convert"]
 

@@ -32,7 +32,7 @@ from medbridge.findings import Finding
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
 from medbridge.registry import Detection
-from medbridge.validate.reporters import finding_json, json_document
+from medbridge.validation.reporters import finding_json, json_document
 
 __all__ = ["detect"]
 

@@ -39,7 +39,7 @@ from medbridge.errors import InputError
 from medbridge.findings import Finding, Report, Severity
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
-from medbridge.validate import reporters
+from medbridge.validation import reporters
 
 __all__ = ["validate"]
 

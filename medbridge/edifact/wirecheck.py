@@ -35,7 +35,7 @@ def _ignored(what: str, tag: str | None, path: str = "/Emessage/Envelope") -> Fi
 def provenance_ignored(letter_path: str) -> Finding:
     """The note for a letter whose stored segments (unit provenance) do not read back to what
     the model says: the letter is written canonically (the codec decides, see
-    ``medbridge.edifact.codec``)."""
+    ``medbridge.codecs.edifact.codec``)."""
     return _ignored("segments of this letter say something else than the model", None, letter_path)
 
 

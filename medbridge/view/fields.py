@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from medbridge.codecs.xml.codec import LETTER_PATH_KEY, MAPPINGS
+from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
 from medbridge.model import (
     Break,
     CarePlan,
@@ -29,8 +31,6 @@ from medbridge.model import (
     Space,
 )
 from medbridge.view.labels import code_label
-from medbridge.xml.codec import LETTER_PATH_KEY, MAPPINGS
-from medbridge.xml.mapping import Flat, Leaf, Struct, Wrap
 
 __all__ = ["Step", "TextField", "field_source", "model_path", "text_fields", "visible_text"]
 

@@ -9,7 +9,7 @@ The letter element itself (``/Emessage/<Letter>``) is never required here: dropp
 letter is a separate decision. Unknown paths give False.
 
 Conversions use it to refuse leaving out a value the target letter would need
-(:mod:`medbridge.edifact.mapping`, ``convert.required-lost``).
+(:mod:`medbridge.codecs.edifact.mapping`, ``convert.required-lost``).
 """
 
 from __future__ import annotations

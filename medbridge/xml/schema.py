@@ -91,7 +91,7 @@ SCHEMA_CODES = (
     INVALID,
     LOCATION_HINT_IGNORED,
 )
-_TRUNCATED = "report.truncated"  # the cascade's code for a cut list (medbridge.validate.cascade)
+_TRUNCATED = "report.truncated"  # the cascade's code for a cut list (medbridge.validation.cascade)
 
 _XSI_HINTS = (f"{{{XSI}}}schemaLocation", f"{{{XSI}}}noNamespaceSchemaLocation")
 _QUOTE_LIMIT = 30

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from lxml import etree
 
 from medbridge.findings import Finding, Location
-from medbridge.validate.identifiers import check_cpr
+from medbridge.validation.identifiers import check_cpr
 from medbridge.xml.paths import find_by_path
 
 __all__ = ["refine_schema_findings"]

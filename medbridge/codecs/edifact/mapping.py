@@ -1,5 +1,6 @@
-"""The machinery the two EDIFACT letter mappings share (:mod:`~medbridge.edifact.dis01`,
-:mod:`~medbridge.edifact.ref01`): reading segments into model values with located findings,
+"""The machinery the two EDIFACT letter mappings share (:mod:`~medbridge.letters.epikrise.edifact`,
+:mod:`~medbridge.letters.henvisning.edifact`): reading segments into model values with located
+findings,
 building segments from the model with a record of what cannot be carried, and provenance.
 
 **Units.** Both directions name every piece of a letter body with a stable *unit key* (``"S01.SSP/
@@ -19,7 +20,8 @@ equals what its provenance decodes to is written from the provenance"), so EDIFA
 EDIFACT is byte-identical; a changed field drops its provenance.
 
 **Sources.** The reader also records where each model value came from (``Reader.sources``, a
-:class:`~medbridge.edifact.sources.SourceMap`), under the same model paths the builder names in
+:class:`~medbridge.codecs.edifact.sources.SourceMap`), under the same model paths the builder
+names in
 its issues, relative to the letter element (``/Sender/Identifier``); the API layer uses them to
 give rule and identifier findings their EDIFACT position.
 
@@ -37,15 +39,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from medbridge.codecs.edifact.sources import Fields, SourceMap
 from medbridge.edifact.charset import describe_char
-from medbridge.edifact.codes import CodeTable
 from medbridge.edifact.ftx import FtxBlock, FtxError, read_text, write_text
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.issues import SAME, Issue
 from medbridge.edifact.segment import Segment, new_segment, trim_elements
-from medbridge.edifact.sources import Fields, SourceMap
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
+from medbridge.letters.shared.edifact_codes import CodeTable
 from medbridge.model.common import Moment
 from medbridge.model.text import FormattedText
 
@@ -74,7 +76,8 @@ _DTM_VALUE = re.compile(r"[0-9]{12}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
 
-#: Source map rows (:data:`~medbridge.edifact.sources.Fields`): a DateTime element and its Date
+#: Source map rows (:data:`~medbridge.codecs.edifact.sources.Fields`): a DateTime element and its
+#: Date
 #: and Time are DTM element 1, component 2; a text starts in element 4 of its first FTX.
 DTM_FIELDS: Fields = (("", 1, 2), ("/Date", 1, 2), ("/Time", 1, 2))
 FTX_TEXT_FIELDS: Fields = (("", 4, None),)

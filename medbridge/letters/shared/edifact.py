@@ -1,7 +1,7 @@
 """EDIFACT segment layouts shared by MEDDIS DIS01 and MEDREF REF01: NAD, ADR, PNA, CIN, DTM,
 reference FTX, the letter header (UNH, BGM, DTM+137) and the S01 party group, each as a reader and
 a builder. edifact-messages.md §5 describes the layouts; the per-letter tables are in
-:mod:`~medbridge.edifact.dis01` and :mod:`~medbridge.edifact.ref01`.
+:mod:`~medbridge.letters.epikrise.edifact` and :mod:`~medbridge.letters.henvisning.edifact`.
 
 Readers and builders take the same model ``path`` of what they read or write: builders name it in
 their issues, readers record each value's source under it (``Reader.sources``), with the
@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from medbridge.edifact.codes import (
+from medbridge.codecs.edifact.mapping import Builder, Reader, dtm_value, fail, opt
+from medbridge.codecs.edifact.sources import WHOLE_SEGMENT, Fields
+from medbridge.edifact.ftx import FtxBlock
+from medbridge.edifact.groups import Group
+from medbridge.edifact.segment import Segment
+from medbridge.letters.shared.edifact_codes import (
     CODE_SYSTEM,
     DIAGNOSIS_KIND,
     IDENTIFIER_TYPE,
@@ -23,11 +28,6 @@ from medbridge.edifact.codes import (
     SPECIALITY,
     TELEPHONE_KIND,
 )
-from medbridge.edifact.ftx import FtxBlock
-from medbridge.edifact.groups import Group
-from medbridge.edifact.mapping import Builder, Reader, dtm_value, fail, opt
-from medbridge.edifact.segment import Segment
-from medbridge.edifact.sources import WHOLE_SEGMENT, Fields
 from medbridge.model.codes import CodeSystem
 from medbridge.model.common import (
     BinaryObject,

@@ -10,11 +10,12 @@
   reported as ``convert.loss``.
 * :func:`xml_losses` lists what a message read from EDIFACT holds that XML cannot (P6 "Into XML").
 
-With ``sources=`` (an :class:`~medbridge.edifact.sources.InterchangeSources`), reading also records
+With ``sources=`` (an :class:`~medbridge.codecs.edifact.sources.InterchangeSources`), reading also
+records
 where every model value came from, for the API layer to locate rule and identifier findings.
 
 Provenance (P1) lives in ``Message.wire`` (UNA, layout, raw UNB) and each letter's ``wire`` (unit
-provenance, see :mod:`~medbridge.edifact.mapping`), with ``edifact.`` keys, so an interchange
+provenance, see :mod:`~medbridge.codecs.edifact.mapping`), with ``edifact.`` keys, so an interchange
 written MedCom's way comes back byte for byte.
 """
 
@@ -24,11 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from medbridge.edifact import dis01, ref01
-from medbridge.edifact.codes import ACKNOWLEDGEMENT
-from medbridge.edifact.dis01 import LetterContext
-from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
-from medbridge.edifact.envelope_wire import (
+from medbridge.codecs.edifact.envelope_wire import (
     UNB_CANONICAL_KEY,
     UNB_KEY,
     UNT_KEY,
@@ -38,9 +35,7 @@ from medbridge.edifact.envelope_wire import (
     record_trailer,
     trailer,
 )
-from medbridge.edifact.groups import location_of, split_groups
-from medbridge.edifact.issues import Issue, refuse, required_losses
-from medbridge.edifact.mapping import (
+from medbridge.codecs.edifact.mapping import (
     UNITS_KEY,
     Builder,
     Reader,
@@ -51,13 +46,20 @@ from medbridge.edifact.mapping import (
     record_provenance,
     shape,
 )
+from medbridge.codecs.edifact.sources import Fields, InterchangeSources, SourceMap
+from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
+from medbridge.edifact.groups import location_of, split_groups
+from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
-from medbridge.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
 from medbridge.errors import ConversionError, EdifactInputError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
+from medbridge.letters.epikrise import edifact as dis01
+from medbridge.letters.epikrise.edifact import LetterContext
+from medbridge.letters.henvisning import edifact as ref01
+from medbridge.letters.shared.edifact_codes import ACKNOWLEDGEMENT
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
@@ -556,7 +558,7 @@ def xml_losses(message: Message) -> list[Finding]:
     ``convert.loss`` warnings: every recorded deviation from MedCom's way of writing (NAD agency,
     AHI value, ADR E5/E6, NAD E4.4/E4.5, RFF qualifier other than XPI, a CON kind on a party,
     unusual constants, anything extra in UNH) and every envelope value XML has no element for
-    (:func:`~medbridge.edifact.envelope_wire.envelope_losses`: UNB E2.2/E3.2 other than 14,
+    (:func:`~medbridge.codecs.edifact.envelope_wire.envelope_losses`: UNB E2.2/E3.2 other than 14,
     routing addresses, E6–E8, E10, E11, a syntax identifier other than UNOC:3, and values where
     the UNB, UNT or UNZ layout has none)."""
     findings = envelope_losses(message)

@@ -7,11 +7,16 @@ misspelt ``ReferalAdditional`` (one "r", sic), ``Diagnose`` and ``Text01``.
 
 from __future__ import annotations
 
-from medbridge.model.codes import EpisodeOfCareStatus
-from medbridge.model.common import Contact, Party, Patient, Referral, Relative
-from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
-from medbridge.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, MomentOf, struct
-from medbridge.xml.mc2005 import (
+from medbridge.codecs.xml.mapping import (
+    Code,
+    Flat,
+    Formatted,
+    Leaf,
+    LetterMapping,
+    MomentOf,
+    struct,
+)
+from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
@@ -25,6 +30,9 @@ from medbridge.xml.mc2005 import (
     address_lines,
     letter_header,
 )
+from medbridge.model.codes import EpisodeOfCareStatus
+from medbridge.model.common import Contact, Party, Patient, Referral, Relative
+from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 from medbridge.xml.namespaces import MC2005
 
 __all__ = ["MAPPING"]

@@ -2,25 +2,21 @@
 
 edifact-messages.md §6 as two readable halves: :func:`read_letter` walks the groups (§6.4 rules)
 and :func:`build_letter` writes them in MedCom's order (§6.1), with the constants and derived
-values of §6.3. Segment layouts shared with REF01 are in :mod:`~medbridge.edifact.layouts`.
+values of §6.3. Segment layouts shared with REF01 are in :mod:`~medbridge.letters.shared.edifact`.
 
-Unit keys (see :mod:`~medbridge.edifact.mapping`): ``UNH``, ``BGM``, ``DTM.137``, ``S01.<role>``,
+Unit keys (see :mod:`~medbridge.codecs.edifact.mapping`): ``UNH``, ``BGM``, ``DTM.137``,
+``S01.<role>``,
 ``S02``, ``S05``, ``S07``, ``S09#n``, ``S11``, ``S14.diag#n``, ``S14.text#n``, ``S14.refs#n`` and
 ``ref#n`` (one per reference FTX), each with ``/<segment>`` children.
 """
 
 from __future__ import annotations
 
-from medbridge.edifact.codes import (
-    DIAGNOSIS_KIND,
-    EPISODE_STATUS,
-    LETTER_STATUS,
-    RELATION,
-    SPECIALITY,
-)
+from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
-from medbridge.edifact.layouts import (
+from medbridge.edifact.segment import Segment
+from medbridge.letters.shared.edifact import (
     MAX_CLINICAL_FTX,
     MAX_REFS_PER_S14,
     REFERENCE_QUALIFIERS,
@@ -45,8 +41,13 @@ from medbridge.edifact.layouts import (
     reference_ftx,
     relative_pna,
 )
-from medbridge.edifact.mapping import Builder, Reader, fail, opt
-from medbridge.edifact.segment import Segment
+from medbridge.letters.shared.edifact_codes import (
+    DIAGNOSIS_KIND,
+    EPISODE_STATUS,
+    LETTER_STATUS,
+    RELATION,
+    SPECIALITY,
+)
 from medbridge.model.codes import CodeSystem, EpisodeOfCareStatus, StatusCode
 from medbridge.model.common import (
     Contact,

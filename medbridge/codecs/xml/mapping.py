@@ -13,7 +13,8 @@ attribute it fills and a converter. The same engine reads (element → model) an
 
 Converters turn an element into a value and back: :data:`TEXT`, :class:`Code`,
 :class:`MomentOf` (``Date`` + ``Time``), :class:`Flag01`, :data:`POSITIVE_INT`, :data:`SUP_TRUE`,
-:class:`Formatted` (mixed content, :mod:`medbridge.xml.text`), :class:`Wrap` (an element holding one
+:class:`Formatted` (mixed content, :mod:`medbridge.codecs.xml.text`), :class:`Wrap` (an element
+holding one
 entry) and :class:`Struct` itself.
 
 Namespaces: an entry without ``ns`` lives in the namespace of its parent element, so 2005 tables
@@ -495,7 +496,7 @@ class Formatted(_Base):
     inline_ns: str | None = None
 
     def reader(self, ns: str) -> ReadFn:
-        from medbridge.xml.text import read_formatted
+        from medbridge.codecs.xml.text import read_formatted
 
         namespace = self.inline_ns or ns or None
 
@@ -510,7 +511,7 @@ class Formatted(_Base):
         return self.reader(namespace_of(element) or "")(element, ctx)
 
     def write(self, element: Any, value: Any, ctx: WriteContext) -> None:
-        from medbridge.xml.text import write_formatted
+        from medbridge.codecs.xml.text import write_formatted
 
         write_formatted(element, value, self.inline_ns or etree.QName(element).namespace, ctx)
 

@@ -4,17 +4,18 @@ compared with MedCom's way of writing them for what XML cannot carry.
 The codec writes the envelope itself (UNB from the model's envelope, UNT and UNZ computed), so
 whatever an input's envelope holds beyond that would be dropped silently. One mechanism covers
 every envelope segment instead (UNH belongs to the letter and is covered by the unit provenance
-of :mod:`~medbridge.edifact.mapping`):
+of :mod:`~medbridge.codecs.edifact.mapping`):
 
 * :data:`_LAYOUTS` states, per segment, the positions (element, component) ISO 9735 defines,
   the ones the model holds or the writer computes (*carried*), and the value MedCom writes at the
   others (``UNOC``, ``3``, ``14``; nothing elsewhere).
 * Reading keeps the raw segment: UNB always (``message.wire["edifact.unb.segment"]``, with the
-  canonical UNB of that moment, see :mod:`~medbridge.edifact.codec`), a UNT or UNZ only when it
+  canonical UNB of that moment, see :mod:`~medbridge.codecs.edifact.codec`), a UNT or UNZ only
+  when it
   is not exactly what the writer computes (:func:`record_trailer`: an extra element or
   component, a count with leading zeros) under ``letter.wire["edifact.wire.unt"]`` and
   ``message.wire["edifact.wire.unz"]``, in the wire segment form of
-  :func:`~medbridge.edifact.mapping.segment_to_wire`.
+  :func:`~medbridge.codecs.edifact.mapping.segment_to_wire`.
 * Writing (:func:`trailer`) uses a recorded UNT or UNZ while it still states the count and the
   reference being written, so EDIFACT → model → EDIFACT stays byte-identical; otherwise the
   computed one (the recorded values no longer describe the message).
@@ -33,8 +34,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from medbridge.codecs.edifact.mapping import segment_from_wire, segment_to_wire, shape
 from medbridge.edifact.groups import location_of
-from medbridge.edifact.mapping import segment_from_wire, segment_to_wire, shape
 from medbridge.edifact.segment import Segment
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.message import Message

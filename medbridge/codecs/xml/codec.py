@@ -2,8 +2,9 @@
 
 Owns the Emessage level — the envelope, the sequence of (letter, optional ``Local_Elements``),
 which letter version a tree holds — and the XML facts a round trip needs, and hands each letter
-to its version's table (:mod:`~medbridge.xml.xdis01`, :mod:`~medbridge.xml.xref01`,
-:mod:`~medbridge.xml.xdis21`), run by :mod:`~medbridge.xml.mapping`.
+to its version's table (:mod:`~medbridge.letters.epikrise.xml`,
+:mod:`~medbridge.letters.henvisning.xml`,
+:mod:`~medbridge.letters.plejeforloebsplan.xml`), run by :mod:`~medbridge.codecs.xml.mapping`.
 
 * :func:`read_tree` takes a tree from the hardened parser (:mod:`medbridge.xml.parse`). Schema
   validation has normally run before; the reader still never raises a built-in exception:
@@ -33,12 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from medbridge.errors import MedbridgeError, XmlInputError
-from medbridge.findings import Finding
-from medbridge.model.common import Envelope, LocalElements
-from medbridge.model.message import Letter, Message
-from medbridge.xml import xdis01, xdis21, xref01
-from medbridge.xml.mapping import (
+from medbridge.codecs.xml.mapping import (
     LetterMapping,
     ReadContext,
     WriteContext,
@@ -46,6 +42,13 @@ from medbridge.xml.mapping import (
     element_children,
     is_dropped_node,
 )
+from medbridge.errors import MedbridgeError, XmlInputError
+from medbridge.findings import Finding
+from medbridge.letters.epikrise import xml as xdis01
+from medbridge.letters.henvisning import xml as xref01
+from medbridge.letters.plejeforloebsplan import xml as xdis21
+from medbridge.model.common import Envelope, LocalElements
+from medbridge.model.message import Letter, Message
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
 from medbridge.xml.paths import element_path, local_name, namespace_of
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from medbridge.codecs.xml.mapping import ReadContext, WriteContext, check_xml_chars, is_dropped_node
 from medbridge.model.text import (
     Bold,
     Break,
@@ -32,7 +33,6 @@ from medbridge.model.text import (
     Space,
     Underline,
 )
-from medbridge.xml.mapping import ReadContext, WriteContext, check_xml_chars, is_dropped_node
 
 __all__ = ["INLINE_ELEMENTS", "read_formatted", "write_formatted"]
 

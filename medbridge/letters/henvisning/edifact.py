@@ -16,22 +16,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from medbridge.edifact.codes import (
-    DIAGNOSIS_KIND,
-    IDENTIFIER_TYPE,
-    INFORMATION_CODE,
-    LETTER_STATUS,
-    PARTY_AGENCY,
-    PRIORITY,
-    REFERRAL_STATUS,
-    RELATION,
-    SPECIALITY,
-    TELEPHONE_KIND,
-    TRANSPORT,
-)
+from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
+from medbridge.codecs.edifact.sources import Fields
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
-from medbridge.edifact.layouts import (
+from medbridge.edifact.segment import Segment
+from medbridge.letters.shared.edifact import (
     REFERENCE_QUALIFIERS,
     LetterContext,
     adr,
@@ -52,9 +42,19 @@ from medbridge.edifact.layouts import (
     reference_ftx,
     relative_pna,
 )
-from medbridge.edifact.mapping import Builder, Reader, fail, opt
-from medbridge.edifact.segment import Segment
-from medbridge.edifact.sources import Fields
+from medbridge.letters.shared.edifact_codes import (
+    DIAGNOSIS_KIND,
+    IDENTIFIER_TYPE,
+    INFORMATION_CODE,
+    LETTER_STATUS,
+    PARTY_AGENCY,
+    PRIORITY,
+    REFERRAL_STATUS,
+    RELATION,
+    SPECIALITY,
+    TELEPHONE_KIND,
+    TRANSPORT,
+)
 from medbridge.model.codes import CodeSystem, DiagnosisKind, StatusCode
 from medbridge.model.common import (
     Party,

@@ -2,7 +2,7 @@
 
 :func:`check_message` walks a :class:`~medbridge.model.Message` and returns findings with stable
 ``rule.*`` codes (listed with their meaning in ``docs/findings.md``), plus the ``id.*`` findings of
-:mod:`medbridge.validate.identifiers` wherever an identifier appears. Every location is the
+:mod:`medbridge.validation.identifiers` wherever an identifier appears. Every location is the
 **XML** element path of the letter version (``/Emessage/DischargeLetter/Patient/…``, ``[n]`` for
 repeated letters and elements), whatever format the message came from; the API layer adds line
 numbers or EDIFACT positions.
@@ -65,7 +65,7 @@ from medbridge.model.message import Letter, Message
 from medbridge.model.plejeforloebsplan import CarePlan, Terminology
 from medbridge.model.text import Break, FormattedText, Space
 from medbridge.numbers import MAX_DIGITS, MAX_NATURAL
-from medbridge.validate.identifiers import (
+from medbridge.validation.identifiers import (
     check_born_by,
     check_cpr,
     check_gln,

@@ -13,6 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from medbridge.codecs.xml.mapping import (
+    POSITIVE_INT,
+    SUP_TRUE,
+    TEXT,
+    Choice,
+    Code,
+    Converter,
+    Fixed,
+    Flat,
+    Leaf,
+    MomentOf,
+    Struct,
+    struct,
+)
 from medbridge.model.codes import (
     AcknowledgementCode,
     CodeSystem,
@@ -34,20 +48,6 @@ from medbridge.model.common import (
     PatientId,
     PatientIdKind,
     Reference,
-)
-from medbridge.xml.mapping import (
-    POSITIVE_INT,
-    SUP_TRUE,
-    TEXT,
-    Choice,
-    Code,
-    Converter,
-    Fixed,
-    Flat,
-    Leaf,
-    MomentOf,
-    Struct,
-    struct,
 )
 
 __all__ = [

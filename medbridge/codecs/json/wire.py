@@ -131,7 +131,8 @@ def _mapping_of(shape: Shape) -> Shape:
 
 _PAIR_OF_STRINGS = _tuple(_string, _string)
 _ELEMENTS = _list_of(_list_of(_string))
-#: A segment as ``medbridge.edifact.mapping`` stores it: tag, elements, layout, number, offset.
+#: A segment as ``medbridge.codecs.edifact.mapping`` stores it: tag, elements, layout, number,
+#: offset.
 _SEGMENT = _tuple(_tag, _ELEMENTS, _layout, _count, _count, optional_tail=2)
 _SEGMENTS = _list_of(_SEGMENT)
 
@@ -140,8 +141,9 @@ _SEGMENTS = _list_of(_SEGMENT)
 def wire_shapes() -> dict[str, dict[str, Shape]]:
     """Owner (``Message``, ``Letter``, ``FormattedText``) → key → shape, for every wire key a
     codec writes."""
-    from medbridge.edifact import codec, envelope_wire, ftx, mapping
-    from medbridge.xml import codec as xml_codec
+    from medbridge.codecs.edifact import codec, envelope_wire, mapping
+    from medbridge.codecs.xml import codec as xml_codec
+    from medbridge.edifact import ftx
 
     message = {
         "xml.declaration": _boolean,

@@ -8,7 +8,7 @@ One general mechanism driven by the dataclass type hints, no per-class code:
 * enums are their MedCom value; an ``Enum | str`` field decodes to the member when the value is
   known and stays a string otherwise;
 * ``wire`` dictionaries (codec provenance) are written as they are; reading holds each known key
-  to its codec's shape (:mod:`medbridge.model.jsonwire`) and drops unknown keys with a warning.
+  to its codec's shape (:mod:`medbridge.codecs.json.wire`) and drops unknown keys with a warning.
 
 The output is deterministic (fields in declaration order, ``ensure_ascii=False``) and versioned
 (``"medbridge-json": 1``). ``from_json(to_json(m)) == m`` for every model.
@@ -35,10 +35,10 @@ import typing
 from functools import cache
 from typing import Any, Union
 
+from medbridge.codecs.json.wire import check_wire
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model import codes, common, epikrise, henvisning, plejeforloebsplan, text
-from medbridge.model.jsonwire import check_wire
 from medbridge.model.message import Message
 
 __all__ = ["FORMAT_VERSION", "MAX_DEPTH", "decode_json", "from_json", "to_json"]
@@ -228,7 +228,7 @@ class _Decoder:
 
 
 def _wire_owner(cls: type) -> str:
-    """The :func:`~medbridge.model.jsonwire.wire_shapes` table for ``cls``'s ``wire``."""
+    """The :func:`~medbridge.codecs.json.wire.wire_shapes` table for ``cls``'s ``wire``."""
     if cls is Message or cls is text.FormattedText:
         return cls.__name__
     return "Letter"

@@ -15,6 +15,19 @@ known here, so codes are open: unknown values are kept as strings (validation wa
 
 from __future__ import annotations
 
+from medbridge.codecs.xml.mapping import (
+    Code,
+    Fixed,
+    Flag01,
+    Flat,
+    Formatted,
+    Leaf,
+    LetterMapping,
+    MomentOf,
+    Wrap,
+    struct,
+)
+from medbridge.letters.shared.xml import PATIENT_ID
 from medbridge.model.codes import (
     AcknowledgementCode,
     IdentifierCode,
@@ -45,19 +58,6 @@ from medbridge.model.plejeforloebsplan import (
     Relatives,
     Terminology,
 )
-from medbridge.xml.mapping import (
-    Code,
-    Fixed,
-    Flag01,
-    Flat,
-    Formatted,
-    Leaf,
-    LetterMapping,
-    MomentOf,
-    Wrap,
-    struct,
-)
-from medbridge.xml.mc2005 import PATIENT_ID
 from medbridge.xml.namespaces import M100, M102, M103
 
 __all__ = ["MAPPING"]

@@ -8,6 +8,20 @@ The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01'
 
 from __future__ import annotations
 
+from medbridge.codecs.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
+from medbridge.letters.shared.xml import (
+    DIAGNOSIS_KIND,
+    ENVELOPE,
+    IDENTIFIER_CODE,
+    MEDICAL_SPECIALITY,
+    PARTY_ID,
+    PATIENT_ID,
+    RECEIVER,
+    REFERENCE,
+    RELATION,
+    address_lines,
+    letter_header,
+)
 from medbridge.model.codes import (
     CodeSystem,
     InformationCode,
@@ -30,20 +44,6 @@ from medbridge.model.henvisning import (
     HospitalReferral,
     HospitalVisitation,
     RelevantClinicalInformation,
-)
-from medbridge.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
-from medbridge.xml.mc2005 import (
-    DIAGNOSIS_KIND,
-    ENVELOPE,
-    IDENTIFIER_CODE,
-    MEDICAL_SPECIALITY,
-    PARTY_ID,
-    PATIENT_ID,
-    RECEIVER,
-    REFERENCE,
-    RELATION,
-    address_lines,
-    letter_header,
 )
 from medbridge.xml.namespaces import MC2005
 

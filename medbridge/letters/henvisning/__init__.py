@@ -1,0 +1,1 @@
+"""The henvisning (hospital referral): XREF01 XH0130R and MEDREF REF01 H0130R."""

@@ -1,0 +1,2 @@
+"""Blocks shared by several letter kinds: MedCom 2005 XML structures, EDIFACT segment layouts and
+the EDIFACT code maps."""

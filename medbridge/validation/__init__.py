@@ -1,0 +1,2 @@
+"""Validation beyond the schema: semantic rules, identifier checks, finding cascades and report
+formats."""

@@ -132,10 +132,13 @@ class Checker:
             )
 
     def texts(self, owner: object, rows: TextRows, *where: str) -> None:
-        """:meth:`text` on each of ``owner``'s text fields, in the order of ``rows``."""
+        """:meth:`text` on each of ``owner``'s text fields, in the order of ``rows`` (the plain
+        reference: ``self.text(getattr(owner, attr), *where, name, may_be_empty=...)`` for each
+        row)."""
         for attr, name, may_be_empty in rows:
             value = getattr(owner, attr)
-            if value is not None:
+            # the common case, a value with visible text that cannot be a truncation, inline
+            if value is not None and not (value.strip() and len(value) not in _TRUNCATION_LENGTHS):
                 self.text(value, *where, name, may_be_empty=may_be_empty)
 
     def coded(

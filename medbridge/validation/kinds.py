@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from medbridge.codecs.xml.mapping import LetterMapping
-from medbridge.letters.fields import field_table
+from medbridge.letters.fields import FieldTable
 from medbridge.validation.checks import Checker, Point
 
 __all__ = ["KindCheck", "LetterRules", "letter_rules"]
@@ -56,6 +56,7 @@ class LetterRules:
 
 def letter_rules(
     mapping: LetterMapping,
+    table: FieldTable,
     check: KindCheck,
     *,
     occupation: str,
@@ -64,8 +65,7 @@ def letter_rules(
     municipality: bool = False,
     episode_id: re.Pattern[str] | None = None,
 ) -> LetterRules:
-    """The :class:`LetterRules` of ``mapping``, its names read off the mapping's field table."""
-    table = field_table(mapping)
+    """The :class:`LetterRules` of ``mapping``, its names read off its field ``table``."""
     return LetterRules(
         cls=mapping.letter.cls,
         element=mapping.element,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from medbridge.findings import Location, Severity
 from medbridge.letters.epikrise import xml as epikrise
-from medbridge.letters.fields import codes, indexed, names, struct_table, text_rows
+from medbridge.letters.fields import FieldTable, codes, indexed, names, text_rows
 from medbridge.letters.henvisning import xml as henvisning
 from medbridge.letters.plejeforloebsplan import xml as plejeforloebsplan
 from medbridge.letters.shared import xml as shared
@@ -48,10 +48,17 @@ __all__ = [
     "check_relatives",
 ]
 
-_PARTIES = (epikrise.SENDER, henvisning.SENDER, plejeforloebsplan.SENDER)
-_PATIENTS = (epikrise.PATIENT, henvisning.PATIENT, plejeforloebsplan.PATIENT)
-_RELATIVES = (epikrise.RELATIVE, henvisning.RELATIVE, plejeforloebsplan.RELATIVE)
-_PARTY_ID = (shared.PARTY_ID,)
+_PARTIES = tuple(map(FieldTable, (epikrise.SENDER, henvisning.SENDER, plejeforloebsplan.SENDER)))
+_PATIENTS = tuple(
+    map(FieldTable, (epikrise.PATIENT, henvisning.PATIENT, plejeforloebsplan.PATIENT))
+)
+_RELATIVES = tuple(
+    map(FieldTable, (epikrise.RELATIVE, henvisning.RELATIVE, plejeforloebsplan.RELATIVE))
+)
+_PARTY_ID = (FieldTable(shared.PARTY_ID),)
+_DIAGNOSIS = (FieldTable(shared.FULL_QUALIFIED_DIAGNOSE),)
+_REFERRAL = (FieldTable(epikrise.REFERRAL),)
+_REFERENCE = (FieldTable(shared.REFERENCE),)
 
 _ID, _ID_CODE = names(_PARTY_ID, "value", "code")
 _EAN, _SPECIALITY, _CONTACT, _REFERRER, _SIGNED_BY, _CONTACT_INFORMATION = names(
@@ -66,7 +73,7 @@ _CONTACT_TEXTS = text_rows(_PARTIES, "organisation", "department", "unit", under
 _REFERRER_TEXTS = text_rows(_PARTIES, "person_name", "person_title", under="referrer")
 _SIGNED_BY_TEXTS = text_rows(_PARTIES, "given_name", "surname", "title", under="signed_by")
 _CONTACT_INFORMATION_TEXTS = text_rows(_PARTIES, "name", "telephone", under="contact_information")
-_CPR, _ALTERNATIVE = (row.xml for row in struct_table(epikrise.PATIENT).options("identifier"))
+_CPR, _ALTERNATIVE = (row.xml for row in _PATIENTS[0].options("identifier"))
 _PATIENT_TEXTS = text_rows(
     _PATIENTS,
     *("surname", "given_name", "title", "street", "suburb", "district", "postcode", "email"),
@@ -82,18 +89,18 @@ _RELATIVE_PHONE_NUMBER, _RELATIVE_PHONE_CODE = names(
 _RELATIVE_TEXTS = text_rows(
     _RELATIVES, "surname", "given_name", "street", "suburb", "district", "postcode"
 )
-_DIAGNOSIS_TEXTS = text_rows((shared.FULL_QUALIFIED_DIAGNOSE,), "code", "text")
-_DIAGNOSIS_KIND, _DIAGNOSIS_MOMENT = names((shared.FULL_QUALIFIED_DIAGNOSE,), "kind", "moment")
-_REFERRAL_ID, _RECEIVED, _REFER = names((epikrise.REFERRAL,), "identifier", "received", "refer")
-_REFERENCE_TEXTS = text_rows((shared.REFERENCE,), "description", "url")
-_BINARY_ID, _BINARY_SIZE = names((shared.REFERENCE,), "binary.identifier", "binary.original_size")
+_DIAGNOSIS_TEXTS = text_rows(_DIAGNOSIS, "code", "text")
+_DIAGNOSIS_KIND, _DIAGNOSIS_MOMENT = names(_DIAGNOSIS, "kind", "moment")
+_REFERRAL_ID, _RECEIVED, _REFER = names(_REFERRAL, "identifier", "received", "refer")
+_REFERENCE_TEXTS = text_rows(_REFERENCE, "description", "url")
+_BINARY_ID, _BINARY_SIZE = names(_REFERENCE, "binary.identifier", "binary.original_size")
 
 #: The code subsets the 2005 tables state, and the full lists of the municipality letter's open
 #: codes (whose values are only partly known).
-IDENTIFIER_CODES = codes(shared.PARTY_ID, "code")
-TELEPHONE_KINDS = codes(henvisning.TELEPHONE, "kind")
+IDENTIFIER_CODES = codes(_PARTY_ID[0], "code")
+TELEPHONE_KINDS = codes(_PATIENTS[1], "telephones.kind")
 TELEPHONE_CODES = frozenset(c.value for c in TelephoneCode)
-DIAGNOSIS_KINDS = codes(shared.FULL_QUALIFIED_DIAGNOSE, "kind")
+DIAGNOSIS_KINDS = codes(_DIAGNOSIS[0], "kind")
 
 
 # -- parties -------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from medbridge.findings import Finding, Severity
-from medbridge.letters.fields import indexed, names
+from medbridge.letters.fields import FieldTable, indexed, names
 from medbridge.letters.shared.xml import ENVELOPE
 from medbridge.model.message import Letter, Message
 from medbridge.validation.checks import Checker, Point, quote
@@ -59,7 +59,7 @@ UNB_SENDER_KEY = "edifact.unb.sender"
 UNB_RECIPIENT_KEY = "edifact.unb.recipient"
 
 _ROOT = "/Emessage"
-_SENT, _ENVELOPE_ID = names((ENVELOPE,), "sent", "identifier")
+_SENT, _ENVELOPE_ID = names((FieldTable(ENVELOPE),), "sent", "identifier")
 _ENVELOPE = f"{_ROOT}/Envelope"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from medbridge.findings import Severity
 from medbridge.letters.epikrise.xml import LETTER, MAPPING
-from medbridge.letters.fields import codes, indexed, names
+from medbridge.letters.fields import FieldTable, codes, indexed, names
 from medbridge.model.epikrise import Diagnoses, DischargeLetter
 from medbridge.validation.checks import Checker, Point, has_text
 from medbridge.validation.kinds import letter_rules
@@ -24,7 +24,7 @@ from medbridge.validation.parts import (
 
 __all__ = ["RULES", "check_discharge_letter"]
 
-_TABLE = (LETTER,)
+_TABLE = (FieldTable(LETTER),)
 _CC_RECEIVER, _RELATIVE, _REFERRAL, _ADMISSION, _DISCHARGE, _DIAGNOSE = names(
     _TABLE, "cc_receiver", "relatives", "referral", "admission", "discharge", "diagnoses"
 )
@@ -36,8 +36,8 @@ _MAIN, _MAIN_ADDITIONAL, _OTHER = names(
 (_CLINICAL_INFORMATION, _REFERENCE) = names(_TABLE, "clinical_information", "references")
 _SIGNED, _TEXT = names(_TABLE, "signed", "text", under="clinical_information")
 (_OCCUPATION,) = names(_TABLE, "occupation", under="patient")
-SPECIALITIES = codes(LETTER, "sender.speciality")
-RELATIONS = codes(LETTER, "relatives.relation")
+SPECIALITIES = codes(_TABLE[0], "sender.speciality")
+RELATIONS = codes(_TABLE[0], "relatives.relation")
 
 #: ``(checked moment, path, what)`` of a recorded event, checked against Sent and authorisation.
 _Event = tuple[Point | None, str, str]
@@ -106,6 +106,7 @@ def _clinical_information(
 
 RULES = letter_rules(
     MAPPING,
+    _TABLE[0],
     check_discharge_letter,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from medbridge.findings import Severity
 from medbridge.letters.epikrise import xml as epikrise
-from medbridge.letters.fields import codes, names
+from medbridge.letters.fields import FieldTable, codes, names
 from medbridge.letters.henvisning.xml import LETTER, MAPPING
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.validation.checks import Checker, Point, has_text
@@ -24,16 +24,16 @@ from medbridge.validation.parts import (
 
 __all__ = ["RULES", "check_referral_letter"]
 
-_TABLE = (LETTER,)
+_TABLE = (FieldTable(LETTER),)
 _ANSWER_CC_RECEIVER, _RELATIVE, _REFERRAL, _INFORMATION, _REFERENCE = names(
     _TABLE, "answer_cc_receiver", "relatives", "referral", "additional_information", "references"
 )
 _ADDITIONAL, _REFER = names(_TABLE, "additional", "refer", under="referral")
 (_REASON,) = names(_TABLE, "clinical_reason", under="additional_information")
 #: XREF01 has no occupation element; one read from EDIFACT is reported where XDIS01 has it.
-(_OCCUPATION,) = names((LETTER, epikrise.LETTER), "occupation", under="patient")
-SPECIALITIES = codes(LETTER, "sender.speciality")
-RELATIONS = codes(LETTER, "relatives.relation")
+(_OCCUPATION,) = names((*_TABLE, FieldTable(epikrise.LETTER)), "occupation", under="patient")
+SPECIALITIES = codes(_TABLE[0], "sender.speciality")
+RELATIONS = codes(_TABLE[0], "relatives.relation")
 
 
 def check_referral_letter(
@@ -65,6 +65,7 @@ def check_referral_letter(
 
 RULES = letter_rules(
     MAPPING,
+    _TABLE[0],
     check_referral_letter,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

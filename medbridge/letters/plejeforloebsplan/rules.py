@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from medbridge.findings import Severity
-from medbridge.letters.fields import indexed, names
+from medbridge.letters.fields import FieldTable, indexed, names
 from medbridge.letters.plejeforloebsplan.xml import LETTER, MAPPING
 from medbridge.model.codes import MedicalSpeciality, RelationCode
 from medbridge.model.plejeforloebsplan import (
@@ -38,7 +38,7 @@ TERMINOLOGIES = {
 }
 _EPISODE_ID = re.compile(r"[0-9A-Fa-f]{32}")
 
-_TABLE = (LETTER,)
+_TABLE = (FieldTable(LETTER),)
 _PRACTITIONER, _ADMISSION, _END_OF_TREATMENT, _AGREED_DISCHARGE, _ABILITY = names(
     _TABLE,
     "practitioner",
@@ -166,6 +166,7 @@ def _terminology(c: Checker, term: Terminology, path: str, system: str) -> None:
 
 RULES = letter_rules(
     MAPPING,
+    _TABLE[0],
     check_care_plan,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

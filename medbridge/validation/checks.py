@@ -285,25 +285,15 @@ class Checker:
     def not_after_authorisation(
         self, point: Point | None, authorisation: Point | None, path: str, what: str
     ) -> None:
-        if point is None or authorisation is None:
-            return
-        if point.later_than(authorisation):
-            self.add(
-                "rule.date.after-authorisation",
-                Severity.WARNING,
-                f"The {what} is later than the letter's authorisation; one of them is wrong.",
-                path,
-            )
+        """An event must not be later than the letter's authorisation."""
+        if point is not None and authorisation is not None and point.later_than(authorisation):
+            message = f"The {what} is later than the letter's authorisation; one of them is wrong."
+            self.add("rule.date.after-authorisation", Severity.WARNING, message, path)
 
     def not_before_admission(
         self, point: Point | None, admission: Point | None, path: str, what: str
     ) -> None:
-        if point is None or admission is None:
-            return
-        if admission.later_than(point):
-            self.add(
-                "rule.date.before-admission",
-                Severity.WARNING,
-                f"The {what} is earlier than the admission; one of them is wrong.",
-                path,
-            )
+        """A later moment (discharge, a plan) must not be earlier than the admission."""
+        if point is not None and admission is not None and admission.later_than(point):
+            message = f"The {what} is earlier than the admission; one of them is wrong."
+            self.add("rule.date.before-admission", Severity.WARNING, message, path)

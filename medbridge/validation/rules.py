@@ -108,35 +108,31 @@ def _run(c: Checker) -> None:
         if identifier.strip():
             first = identifiers.setdefault(identifier, base)
             if first != base:
+                element = kind.xml("header.identifier")
                 c.add(
                     "rule.letter.duplicate-identifier",
                     Severity.ERROR,
-                    f"{kind.identifier} {quote(identifier)} is already the identifier of "
-                    f"{first}; each letter needs its own (receipts name a letter by it).",
-                    f"{base}/{kind.identifier}",
+                    f"{element} {quote(identifier)} is already the identifier of {first}; each "
+                    "letter needs its own (receipts name a letter by it).",
+                    f"{base}/{element}",
                 )
 
 
 def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
     wire = c.message.wire
-    for key, party, element, role, code in (
-        (UNB_SENDER_KEY, letter.sender, kind.sender_ean, "sender", "rule.envelope.sender-mismatch"),
-        (
-            UNB_RECIPIENT_KEY,
-            letter.receiver,
-            kind.receiver_ean,
-            "recipient",
-            "rule.envelope.recipient-mismatch",
-        ),
+    for key, party, model, role in (
+        (UNB_SENDER_KEY, letter.sender, "sender", "sender"),
+        (UNB_RECIPIENT_KEY, letter.receiver, "receiver", "recipient"),
     ):
         unb = _wire_gln(wire.get(key))
         if unb is None:
             continue
         if party.ean != unb:
             ean = "none" if party.ean is None else party.ean
+            element = kind.xml(f"{model}.ean")
             owner, _, name = element.partition("/")
             c.add(
-                code,
+                f"rule.envelope.{role}-mismatch",
                 Severity.ERROR,
                 f"The interchange (UNB) {role} is {unb}, but the letter's {owner} "
                 f"{name} is {ean}; they must be the same GLN.",
@@ -146,66 +142,59 @@ def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) 
 
 def _letter(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
     authorisation = _header(c, letter, base, kind)
-    municipality = kind.municipality
-    specialities = kind.specialities
-    check_party(
-        c,
-        letter.sender,
-        f"{base}/{kind.sender}",
-        specialities,
-        municipality=municipality,
-        has_ean=True,
-    )
-    check_party(
-        c,
-        letter.receiver,
-        f"{base}/{kind.receiver}",
-        specialities,
-        municipality=municipality,
-        has_ean=True,
-    )
-    check_patient(c, letter.patient, f"{base}/{kind.patient}", kind.occupation)
+    for party, model in ((letter.sender, "sender"), (letter.receiver, "receiver")):
+        check_party(
+            c,
+            party,
+            f"{base}/{kind.xml(model)}",
+            kind.specialities,
+            municipality=kind.municipality,
+            has_ean=True,
+        )
+    check_patient(c, letter.patient, f"{base}/{kind.xml('patient')}", kind.occupation)
     kind.check(c, letter, base, authorisation)
 
 
 def _header(c: Checker, letter: Letter, base: str, kind: LetterRules) -> Point | None:
     """The Letter block; the checked authorisation. Sets the letter's own date."""
     header = letter.header
-    c.text(header.identifier, base, kind.identifier)
-    c.text(header.statistical_code, base, kind.statistical_code)
+    c.text(header.identifier, base, kind.xml("header.identifier"))
+    statistical_code = kind.xml("header.statistical_code")
+    c.text(header.statistical_code, base, statistical_code)
     if header.statistical_code.strip() and header.statistical_code != letter.type_code:
         c.add(
             "rule.letter.statistical-code",
             Severity.INFO,
             f"StatisticalCode {quote(header.statistical_code)} differs from the TypeCode "
             f"{letter.type_code}; MedCom's examples always repeat the TypeCode.",
-            f"{base}/{kind.statistical_code}",
+            f"{base}/{statistical_code}",
         )
-    authorisation = c.moment(header.authorisation, base, kind.authorisation)
-    c.recorded(authorisation, f"{base}/{kind.authorisation}", "letter's authorisation")
+    element = kind.xml("header.authorisation")
+    authorisation = c.moment(header.authorisation, base, element)
+    c.recorded(authorisation, f"{base}/{element}", "letter's authorisation")
     if authorisation is not None:
         c.letter_date = (authorisation.date, "authorisation")
     elif c.sent is not None:
         c.letter_date = (c.sent.date, "envelope's Sent date")
     else:
         c.letter_date = None
-    episode = header.episode_of_care_id
-    c.text(episode, base, kind.episode)
-    shape = kind.episode_id
-    if (
-        shape is not None
-        and episode is not None
-        and episode.strip()
-        and not shape.fullmatch(episode)
-    ):
-        c.add(
-            "rule.letter.episode-id",
-            Severity.INFO,
-            "The EpisodeOfCareIdentifier is not 32 hexadecimal digits (a UUID without "
-            "hyphens), the shape municipality messages use.",
-            f"{base}/{kind.episode}",
-        )
+    _episode(c, header.episode_of_care_id, base, kind)
     return authorisation
+
+
+def _episode(c: Checker, episode: str | None, base: str, kind: LetterRules) -> None:
+    element = kind.xml("header.episode_of_care_id")
+    c.text(episode, base, element)
+    shape = kind.episode_id
+    if shape is None or episode is None or not episode.strip() or shape.fullmatch(episode):
+        return
+    c.add(
+        "rule.letter.episode-id",
+        Severity.INFO,
+        "The EpisodeOfCareIdentifier is not 32 hexadecimal digits (a UUID without hyphens), "
+        "the shape municipality messages use.",
+        f"{base}/{element}",
+    )
 
 
 def _wire_gln(value: object) -> str | None:

@@ -13,7 +13,7 @@ from medbridge.letters.epikrise.xml import LETTER, MAPPING
 from medbridge.letters.fields import FieldTable, codes, indexed, names
 from medbridge.model.epikrise import Diagnoses, DischargeLetter
 from medbridge.validation.checks import Checker, Point, has_text
-from medbridge.validation.kinds import letter_rules
+from medbridge.validation.kinds import LetterRules
 from medbridge.validation.parts import (
     check_diagnosis,
     check_party,
@@ -104,7 +104,7 @@ def _clinical_information(
     return found
 
 
-RULES = letter_rules(
+RULES = LetterRules(
     MAPPING,
     _TABLE[0],
     check_discharge_letter,

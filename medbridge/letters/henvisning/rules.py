@@ -1,9 +1,8 @@
 """The hospital referral's own rules (XREF01 / REF01): the answer copy receiver, relatives, the
 referral block, a reason for the referral, and references.
 
-Element names and code subsets come from the XREF01 table (:mod:`.xml`); the generic checks
-from :mod:`medbridge.validation.checks` and the shared parts from
-:mod:`medbridge.validation.parts`.
+Element names and code subsets come from the XREF01 table (:mod:`.xml`); the shared parts
+(parties, relatives, referral, references) are :mod:`medbridge.validation.parts`.
 """
 
 from __future__ import annotations
@@ -13,14 +12,9 @@ from medbridge.letters.epikrise import xml as epikrise
 from medbridge.letters.fields import FieldTable, codes, names
 from medbridge.letters.henvisning.xml import LETTER, MAPPING
 from medbridge.model.henvisning import HospitalReferral
+from medbridge.validation import parts
 from medbridge.validation.checks import Checker, Point, has_text
-from medbridge.validation.kinds import letter_rules
-from medbridge.validation.parts import (
-    check_party,
-    check_references,
-    check_referral,
-    check_relatives,
-)
+from medbridge.validation.kinds import LetterRules
 
 __all__ = ["RULES", "check_referral_letter"]
 
@@ -42,12 +36,12 @@ def check_referral_letter(
     """The referral's own checks, after its header, parties and patient."""
     if letter.answer_cc_receiver is not None:
         where = f"{base}/{_ANSWER_CC_RECEIVER}"
-        check_party(
+        parts.check_party(
             c, letter.answer_cc_receiver, where, SPECIALITIES, municipality=False, has_ean=False
         )
-    check_relatives(c, letter.relatives, base, _RELATIVE, RELATIONS, municipality=False)
+    parts.check_relatives(c, letter.relatives, base, _RELATIVE, RELATIONS, municipality=False)
     if letter.referral is not None:
-        check_referral(c, letter.referral, f"{base}/{_REFERRAL}", _ADDITIONAL)
+        parts.check_referral(c, letter.referral, f"{base}/{_REFERRAL}", _ADDITIONAL)
     info = letter.additional_information
     reason = info is not None and has_text(info.clinical_reason)
     diagnosis = letter.referral is not None and letter.referral.refer is not None
@@ -60,10 +54,10 @@ def check_referral_letter(
             "referred.",
             base,
         )
-    check_references(c, letter.references, base, _REFERENCE)
+    parts.check_references(c, letter.references, base, _REFERENCE)
 
 
-RULES = letter_rules(
+RULES = LetterRules(
     MAPPING,
     _TABLE[0],
     check_referral_letter,

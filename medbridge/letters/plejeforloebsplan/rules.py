@@ -22,7 +22,7 @@ from medbridge.model.plejeforloebsplan import (
     Terminology,
 )
 from medbridge.validation.checks import Checker, Point, quote
-from medbridge.validation.kinds import letter_rules
+from medbridge.validation.kinds import LetterRules
 from medbridge.validation.parts import check_party_id, check_relatives
 
 __all__ = ["RULES", "check_care_plan"]
@@ -164,7 +164,7 @@ def _terminology(c: Checker, term: Terminology, path: str, system: str) -> None:
     c.text(term.description, path, _DESCRIPTION)
 
 
-RULES = letter_rules(
+RULES = LetterRules(
     MAPPING,
     _TABLE[0],
     check_care_plan,

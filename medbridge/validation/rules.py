@@ -120,9 +120,15 @@ def _run(c: Checker) -> None:
 
 def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
     wire = c.message.wire
-    for key, party, model, role in (
-        (UNB_SENDER_KEY, letter.sender, "sender", "sender"),
-        (UNB_RECIPIENT_KEY, letter.receiver, "receiver", "recipient"),
+    for key, party, model, role, code in (
+        (UNB_SENDER_KEY, letter.sender, "sender", "sender", "rule.envelope.sender-mismatch"),
+        (
+            UNB_RECIPIENT_KEY,
+            letter.receiver,
+            "receiver",
+            "recipient",
+            "rule.envelope.recipient-mismatch",
+        ),
     ):
         unb = _wire_gln(wire.get(key))
         if unb is None:
@@ -132,7 +138,7 @@ def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) 
             element = kind.xml(f"{model}.ean")
             owner, _, name = element.partition("/")
             c.add(
-                f"rule.envelope.{role}-mismatch",
+                code,
                 Severity.ERROR,
                 f"The interchange (UNB) {role} is {unb}, but the letter's {owner} "
                 f"{name} is {ean}; they must be the same GLN.",

@@ -10,6 +10,8 @@ known), so the subsets below are the values seen in municipality messages or ass
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from medbridge.findings import Severity
 from medbridge.letters.fields import FieldTable, indexed, names
@@ -32,10 +34,12 @@ RELATIONS = frozenset({RelationCode.SPOUSE.value})
 DISCHARGE_DATE_CODES = frozenset({"forslag"})
 FUNCTION_SCORES = frozenset({"ingen", "lette", "moderate", "svaere", "totale"})
 #: Terminology code system → the shape of its codes and that shape in words.
-TERMINOLOGIES = {
-    "icf": (re.compile(r"FA[0-9]{3}"), "FA and three digits"),
-    "medcom": (re.compile(r"[A-K]-[0-9]{5}"), "a letter A-K, a hyphen and five digits"),
-}
+TERMINOLOGIES: Mapping[str, tuple[re.Pattern[str], str]] = MappingProxyType(
+    {
+        "icf": (re.compile(r"FA[0-9]{3}"), "FA and three digits"),
+        "medcom": (re.compile(r"[A-K]-[0-9]{5}"), "a letter A-K, a hyphen and five digits"),
+    }
+)
 _EPISODE_ID = re.compile(r"[0-9A-Fa-f]{32}")
 
 _TABLE = (FieldTable(LETTER),)

@@ -900,3 +900,44 @@ def test_rules_never_raise_on_odd_values(
         for finding in findings:
             assert finding.code.startswith(("id.", "rule."))
             assert "{" not in finding.message or "{" in identifier + code + event + time + sent
+
+
+def test_every_kind_has_rules_named_from_its_own_table() -> None:
+    from medbridge.letters.epikrise.xml import MAPPING as XDIS01
+    from medbridge.letters.fields import field_table
+    from medbridge.letters.henvisning.xml import MAPPING as XREF01
+    from medbridge.letters.plejeforloebsplan.xml import MAPPING as XDIS21
+    from medbridge.validation.rules import kind_rules
+
+    by_class = kind_rules()
+    for mapping in (XDIS01, XREF01, XDIS21):
+        kind = by_class[mapping.letter.cls]
+        assert kind.element == mapping.element
+        assert kind.xml("header.identifier") == "Letter/Identifier"
+        assert kind.xml("sender.ean") == field_table(mapping).xml("sender.ean")
+    # the 2005 letters' subsets are their tables' (EDIFACT-only and municipality values left out)
+    assert (
+        by_class[XDIS01.letter.cls].relations == field_table(XDIS01).row("relatives.relation").codes
+    )
+    assert "aegtefaelle" not in by_class[XREF01.letter.cls].relations
+    assert "paediatri_sygehus" not in by_class[XDIS01.letter.cls].specialities
+    assert "paediatri_sygehus" in by_class[XDIS21.letter.cls].specialities
+
+
+def test_field_table_options_and_wrapped_lists() -> None:
+    from medbridge.letters.epikrise.xml import MAPPING as XDIS01
+    from medbridge.letters.fields import field_table, names
+    from medbridge.letters.plejeforloebsplan.xml import MAPPING as XDIS21
+
+    options = field_table(XDIS01).options("patient.identifier")
+    assert [row.xml for row in options] == [
+        "Patient/CivilRegistrationNumber",
+        "Patient/AlternativeIdentifier",
+    ]
+    assert field_table(XDIS01).row("patient.identifier") is options[0]
+    plan = (field_table(XDIS21),)
+    # a wrapped list is named by its repeated element, and paths under it start there
+    assert names(plan, "nursing_problem_areas") == ("NursingProblemAreas/NursingProblemArea",)
+    assert names(plan, "terminology", under="nursing_problem_areas") == ("Terminology",)
+    with pytest.raises(KeyError):
+        names(plan, "no_such_field")

@@ -34,7 +34,7 @@ from medbridge.codecs.xml.mapping import (
 from medbridge.errors import XmlInputError
 from medbridge.model.codes import IdentifierCode
 from medbridge.model.text import Bold, Break, FixedFont, FormattedText, Italic, Space
-from medbridge.validation import rules
+from medbridge.validation.checks import Point, has_text
 from medbridge.xml import encoding, schema
 from medbridge.xml.namespaces import M100, M103, MC2005, XSI
 from medbridge.xml.parse import parse_xml
@@ -328,7 +328,7 @@ def _reference_later(a: Any, b: Any, slack_days: int) -> bool:
 
 
 _points = st.builds(
-    rules._Point,
+    Point,
     st.dates(dt.date(1, 1, 2), dt.date(9999, 12, 30)),
     st.none() | st.integers(1, 1439),
 )
@@ -358,4 +358,4 @@ _formatted = st.builds(
 @given(st.none() | _formatted)
 def test_has_text_matches_the_plain_text(text: FormattedText | None) -> None:
     expected = text is not None and bool(text.plain().strip())
-    assert rules._has_text(text) is expected
+    assert has_text(text) is expected

@@ -34,7 +34,16 @@ from medbridge.codecs.xml.mapping import (
     Wrap,
 )
 
-__all__ = ["FieldRow", "FieldTable", "field_table", "indexed", "xml_name"]
+__all__ = [
+    "FieldRow",
+    "FieldTable",
+    "codes",
+    "field_table",
+    "indexed",
+    "names",
+    "text_rows",
+    "xml_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +63,32 @@ class FieldRow:
 
 
 class FieldTable:
-    """The rows of one letter version, by model path and by XML path."""
+    """The rows of one letter version (or of any struct, paths relative to it), by model path
+    and by XML path."""
 
     __slots__ = ("_by_model", "_by_xml", "rows")
 
     def __init__(self, letter: Struct) -> None:
         self.rows: tuple[FieldRow, ...] = tuple(_walk(letter, "", ""))
-        self._by_model = {row.model: row for row in self.rows}
-        self._by_xml = {row.xml: row for row in self.rows}
+        self._by_model: dict[str, tuple[FieldRow, ...]] = {}
+        self._by_xml: dict[str, FieldRow] = {}
+        for row in self.rows:
+            # A Choice (or a Wrap) gives more than one row under the same model path: row()
+            # gives the first, options() all of them.
+            self._by_model[row.model] = (*self._by_model.get(row.model, ()), row)
+            self._by_xml.setdefault(row.xml, row)
 
     def row(self, model: str) -> FieldRow:
         """The row of a model path; KeyError names the path when the table has none."""
-        return self._by_model[model]
+        return self._by_model[model][0]
 
     def xml(self, model: str) -> str:
         """The XML path (relative to the letter element) of a model path."""
-        return self._by_model[model].xml
+        return self._by_model[model][0].xml
+
+    def options(self, model: str) -> tuple[FieldRow, ...]:
+        """Every row of a model path: the options of a Choice in table order, else one row."""
+        return self._by_model[model]
 
     def by_xml(self, xml: str) -> FieldRow | None:
         """The row of an XML path without indexes, or None."""
@@ -85,12 +104,48 @@ def field_table(mapping: LetterMapping) -> FieldTable:
     return FieldTable(mapping.letter)
 
 
+def names(tables: tuple[FieldTable, ...], *models: str, under: str = "") -> tuple[str, ...]:
+    """The XML paths of ``models``, each read from the first of ``tables`` that has it:
+    for checks that cover one model class in every version, where a field one version lacks is
+    named as the version that has it names it. With ``under`` (a model path), ``models`` and the
+    XML paths are relative to that field (to the repeated element, for a wrapped list)."""
+    found = []
+    for model in models:
+        full = f"{under}.{model}" if under else model
+        table = next((table for table in tables if full in table), None)
+        if table is None:
+            raise KeyError(f"no table has {full!r}")
+        xml = table.options(full)[-1].xml  # a wrapped list: its repeated element
+        # under a Wrap (a list in a wrapper element) the base is the repeated element's row
+        found.append(xml[len(table.options(under)[-1].xml) + 1 :] if under else xml)
+    return tuple(found)
+
+
+def text_rows(
+    tables: tuple[FieldTable, ...], *models: str, under: str = ""
+) -> tuple[tuple[str, str, bool], ...]:
+    """``(attribute, XML path, may be empty)`` of text fields, in the order given (see
+    :func:`names`); a postcode (``PostCodeIdentifier``) may be empty, as MedCom writes it."""
+    return tuple(
+        (model, xml, model == "postcode")
+        for model, xml in zip(models, names(tables, *models, under=under), strict=True)
+    )
+
+
+def codes(table: FieldTable, model: str) -> frozenset[str]:
+    """The code subset of a closed coded field; KeyError when the field has none."""
+    found = table.row(model).codes
+    if found is None:
+        raise KeyError(f"{model!r} is not a closed code")
+    return found
+
+
 def xml_name(struct: Struct, attr: str) -> str:
     """The XML element name of ``attr`` in ``struct`` (a direct entry, or one of a Flat
     struct's entries): for tables such as EDIFACT source rows that name elements relative to a
     struct."""
     for row in _walk(struct, "", ""):
-        if row.model == attr or row.model.endswith("." + attr) and "." not in row.xml:
+        if row.model == attr or (row.model.endswith("." + attr) and "." not in row.xml):
             return row.xml
     raise KeyError(f"{struct.cls.__name__} has no field {attr!r}")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 
 __all__ = [
+    "EDIFACT_ONLY_CODES",
     "AcknowledgementCode",
     "CodeSystem",
     "DiagnosisKind",
@@ -269,3 +270,10 @@ class ObjectExtension(enum.StrEnum):
     BIN = "bin"
     INH = "inh"
     PLO = "plo"
+
+
+#: The values that exist only in MedCom's EDIFACT tables, not in the 2005 XML lists: the XML
+#: tables exclude them and the rules report them as ``rule.code.edifact-only``.
+EDIFACT_ONLY_CODES = frozenset(
+    {MedicalSpeciality.PAEDIATRI_SYGEHUS.value, DiagnosisKind.GRUNDMORBUS.value}
+)

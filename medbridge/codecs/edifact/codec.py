@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
 from medbridge.codecs.edifact.envelope_wire import (
     UNB_CANONICAL_KEY,
@@ -48,7 +49,7 @@ from medbridge.codecs.edifact.mapping import (
 )
 from medbridge.codecs.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
-from medbridge.edifact.groups import location_of, split_groups
+from medbridge.edifact.groups import GroupedBody, location_of, split_groups
 from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
@@ -56,25 +57,16 @@ from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
 from medbridge.errors import ConversionError, EdifactInputError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters.epikrise import edifact as dis01
-from medbridge.letters.epikrise.edifact import LetterContext
-from medbridge.letters.henvisning import edifact as ref01
+from medbridge.letters.declaration import EdifactVersion
+from medbridge.letters.shared.edifact import LetterContext
 from medbridge.letters.shared.edifact_codes import ACKNOWLEDGEMENT
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
-from medbridge.model.epikrise import DischargeLetter
-from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.message import Letter, Message
+from medbridge.registry import REGISTRY, mapping_module
 
 __all__ = ["iter_interchange", "read_interchange", "write_interchange", "xml_losses"]
-
-#: (UNH E2.1, E2.5) → mapping module.
-_MAPPINGS: dict[tuple[str, str], Any] = {
-    (dis01.MESSAGE_TYPE, dis01.VERSION): dis01,
-    (ref01.MESSAGE_TYPE, ref01.VERSION): ref01,
-}
-_KNOWN_UNSUPPORTED = {("MEDDIS", "D0134L"), ("MEDREF", "H0131R")}
 
 UNA_KEY = "edifact.wire.una"
 UNA_LAYOUT_KEY = "edifact.wire.una-layout"
@@ -280,6 +272,39 @@ def iter_interchange(
         raise EdifactInputError(str(exc), [*extra, *exc.findings]) from None
 
 
+class EdifactMapping(Protocol):
+    """What a letter version's EDIFACT mapping module provides (``letters/<kind>/edifact.py``)."""
+
+    def read_letter(self, grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Any: ...
+
+    def build_letter(self, letter: Any, b: Builder, base: str) -> None: ...
+
+
+def _mapping(message_type: str, version: str) -> tuple[EdifactVersion, EdifactMapping] | None:
+    declared = REGISTRY.edifact(message_type, version)
+    if declared is None:
+        return None
+    return declared, cast(EdifactMapping, mapping_module(declared.mapping))
+
+
+def _unsupported(unh: Segment, message_type: str, version: str) -> EdifactInputError:
+    if REGISTRY.edifact_unsupported(message_type, version):
+        code, text = (
+            "edifact.mapping.unsupported-version",
+            f"{message_type} version {version} is a known MedCom version that medbridge does "
+            f"not support yet; it is never read with the {REGISTRY.edifact_version_codes()} "
+            "mapping.",
+        )
+    else:
+        code, text = (
+            "edifact.mapping.unsupported-letter",
+            f"Message {message_type[:8]}:{version[:8]} is not a supported letter; medbridge "
+            f"reads {REGISTRY.describe_edifact()}.",
+        )
+    finding = Finding(code, Severity.ERROR, text, location_of(unh, 2))
+    return EdifactInputError(finding.format(), [finding])
+
+
 def _read_message(
     unh: Segment,
     body: list[Segment],
@@ -289,28 +314,16 @@ def _read_message(
     unb: Segment,
 ) -> tuple[Letter, list[Finding], SourceMap]:
     message_type, version, letter_type = unh.value(2, 1), unh.value(2, 5), unh.value(3)
-    module = _MAPPINGS.get((message_type, version))
-    if module is None:
-        if (message_type, version) in _KNOWN_UNSUPPORTED:
-            code, text = (
-                "edifact.mapping.unsupported-version",
-                f"{message_type} version {version} is a known MedCom version that medbridge does "
-                "not support yet; it is never read with the D0133L/H0130R mapping.",
-            )
-        else:
-            code, text = (
-                "edifact.mapping.unsupported-letter",
-                f"Message {message_type[:8]}:{version[:8]} is not a supported letter; medbridge "
-                "reads MEDDIS D0133L (DIS01) and MEDREF H0130R (REF01).",
-            )
-        finding = Finding(code, Severity.ERROR, text, location_of(unh, 2))
-        raise EdifactInputError(finding.format(), [finding])
-    if letter_type != module.LETTER_TYPE:
+    found = _mapping(message_type, version)
+    if found is None:
+        raise _unsupported(unh, message_type, version)
+    declared, module = found
+    if letter_type != declared.letter_type:
         finding = Finding(
             "edifact.mapping.letter-type",
             Severity.ERROR,
             f"UNH element 3 says {letter_type[:8]!r}, but {message_type} {version} is "
-            f"{module.LETTER_TYPE}.",
+            f"{declared.letter_type}.",
             location_of(unh, 3),
         )
         raise EdifactInputError(finding.format(), [finding])
@@ -345,7 +358,16 @@ def _read_message(
 
 
 def _element_name(letter: Letter) -> str:
-    return "DischargeLetter" if isinstance(letter, DischargeLetter) else "HospitalReferral"
+    """The letter's XML element name, which the model paths of findings start with."""
+    return REGISTRY.element_of(getattr(letter, "kind", ""))
+
+
+def _letter_mapping(letter: Letter) -> EdifactMapping | None:
+    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version)."""
+    declared = REGISTRY.edifact_of(getattr(letter, "kind", ""))
+    if declared is None:
+        return None
+    return cast(EdifactMapping, mapping_module(declared.mapping))
 
 
 def read_interchange(
@@ -397,28 +419,68 @@ def write_interchange(
     warnings, instead of treating them as losses.
     """
     wire = message.wire
-    issues: list[Issue] = []
-    letters: list[tuple[int, DischargeLetter | HospitalReferral]] = []
     many = len(message.letters) > 1
-    for index, letter in enumerate(message.letters, start=1):
-        if isinstance(letter, (DischargeLetter, HospitalReferral)):
-            letters.append((index, letter))
-        else:
-            issues.append(
-                Issue(
-                    "convert.unmapped",
-                    f"Letter {index} is a care plan: the plejeforløbsplan has no EDIFACT form "
-                    "(convert it to xml or json).",
-                    f"/Emessage/ProgressOfCarePlan[{index}]"
-                    if many
-                    else "/Emessage/ProgressOfCarePlan",
-                    "-",
-                )
+    letters, issues = _edifact_letters(message.letters, many)
+    sender, recipient = _unb_parties(letters)
+    kept = _one_pair_one_reference(letters, sender, recipient, issues)
+    unb, unb_layout, notes = unb_to_write(
+        wire.get(UNB_KEY), _canonical_unb(message.envelope, sender, recipient), _read_back_unb
+    )
+    plan = _Plan(allow_loss, allow_nonstandard, str(wire.get(NEWLINE_KEY, "")), unb, many)
+    bodies = [_write_letter(*item, plan, issues, notes) for item in kept]
+    if issues and not allow_loss:
+        raise refuse(issues)
+    if plan.required:  # allow-loss, but a letter would lack a required value
+        raise ConversionError.from_findings(plan.required)
+    if not bodies:
+        raise refuse(issues)
+    data = _encode(message, unb, unb_layout, bodies, notes)
+    return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """How the letters of one interchange are written, and the required values lost so far."""
+
+    allow_loss: bool
+    allow_nonstandard: bool
+    newline: str
+    unb: Segment
+    many: bool
+    required: list[Finding] = field(default_factory=list)
+
+
+def _edifact_letters(
+    letters: list[Letter], many: bool
+) -> tuple[list[tuple[int, Letter, EdifactMapping]], list[Issue]]:
+    """The letters EDIFACT can carry (with their mapping), and an issue for each other one."""
+    out: list[tuple[int, Letter, EdifactMapping]] = []
+    issues: list[Issue] = []
+    for index, letter in enumerate(letters, start=1):
+        mapping = _letter_mapping(letter)
+        if mapping is not None:
+            out.append((index, letter, mapping))
+            continue
+        issues.append(
+            Issue(
+                "convert.unmapped",
+                f"Letter {index} is a care plan: the plejeforløbsplan has no EDIFACT form "
+                "(convert it to xml or json).",
+                f"/Emessage/{_element_name(letter)}[{index}]"
+                if many
+                else f"/Emessage/{_element_name(letter)}",
+                "-",
             )
-    if not letters:
+        )
+    if not out:
         if issues:  # only care plans
             raise refuse(issues)
         raise fail("convert.missing-required", "No letter EDIFACT can carry.", "/Emessage")
+    return out, issues
+
+
+def _unb_parties(letters: list[tuple[int, Letter, EdifactMapping]]) -> tuple[str, str]:
+    """The UNB sender and recipient: the first letter's Sender and Receiver EANs."""
     first = letters[0][1]
     sender, recipient = first.sender.ean, first.receiver.ean
     if not sender or not recipient:
@@ -427,20 +489,32 @@ def write_interchange(
             "The first letter needs Sender and Receiver EANIdentifier for the UNB.",
             "/Emessage/" + _element_name(first),
         )
-    kept: list[tuple[int, DischargeLetter | HospitalReferral]] = []
+    return sender, recipient
+
+
+def _one_pair_one_reference(
+    letters: list[tuple[int, Letter, EdifactMapping]],
+    sender: str,
+    recipient: str,
+    issues: list[Issue],
+) -> list[tuple[int, Letter, EdifactMapping]]:
+    """The letters one interchange can carry: the UNB's EAN pair, each with its own UNH
+    reference; an issue for each other one."""
+    kept: list[tuple[int, Letter, EdifactMapping]] = []
     references: dict[str, int] = {}
-    for index, letter in letters:
+    for index, letter, mapping in letters:
         identifier = letter.header.identifier
+        base = f"/Emessage/{_element_name(letter)}[{index}]"
         if (letter.sender.ean, letter.receiver.ean) != (sender, recipient):
             issues.append(
                 Issue(
                     "convert.unmapped",
                     f"Letter {index} has other Sender/Receiver EANs than the first letter; one "
                     "interchange carries one pair (UNB).",
-                    f"/Emessage/{_element_name(letter)}[{index}]/Sender/EANIdentifier",
+                    f"{base}/Sender/EANIdentifier",
                     "-",
                     "UNB",
-                    lost=f"/Emessage/{_element_name(letter)}[{index}]",  # the whole letter
+                    lost=base,  # the whole letter
                 )
             )
         elif identifier in references:
@@ -449,55 +523,64 @@ def write_interchange(
                     "convert.unmapped",
                     f"Letter {index} has the Letter/Identifier of letter {references[identifier]}; "
                     "each message of an interchange needs its own reference (UNH element 1).",
-                    f"/Emessage/{_element_name(letter)}[{index}]/Letter/Identifier",
+                    f"{base}/Letter/Identifier",
                     "-",
                     "UNH",
                 )
             )
         else:
             references[identifier] = index
-            kept.append((index, letter))
-    unb, unb_layout, notes = unb_to_write(
-        wire.get(UNB_KEY), _canonical_unb(message.envelope, sender, recipient), _read_back_unb
-    )
+            kept.append((index, letter, mapping))
+    return kept
+
+
+def _write_letter(
+    index: int,
+    letter: Letter,
+    module: EdifactMapping,
+    plan: _Plan,
+    issues: list[Issue],
+    notes: list[Finding],
+) -> list[Segment]:
+    """One letter's UNH … UNT, with its unit provenance where it still fits."""
+    base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if plan.many else "")
+    full = Builder(nonstandard=plan.allow_nonstandard)
+    module.build_letter(letter, full, base)
+    record = letter.wire.get(UNITS_KEY)
+    segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
+    if record is not None and not _provenance_fits(module, segments, full, plan.unb, base):
+        notes.append(provenance_ignored(base))
+        record = None
+        segments, remaining = assemble(full.finish(), full.issues, None, allow_loss=False)
+    if remaining and plan.allow_loss:
+        lossy = Builder(lossy=True, nonstandard=plan.allow_nonstandard)
+        module.build_letter(letter, lossy, base)
+        segments, remaining = assemble(
+            full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
+        )
+        plan.required.extend(required_losses(remaining))
+    issues.extend(remaining)
+    notes.extend(full.notes)
+    layouts = letter.wire.get(LAYOUTS_KEY)
+    unt = trailer("UNT", letter.wire.get(UNT_KEY), len(segments) + 1, segments[0].value(1), "")
+    out = [*segments, unt]
+    if isinstance(layouts, list) and len(layouts) == len(out):
+        return [_with_layout(s, str(layout)) for s, layout in zip(out, layouts, strict=True)]
+    if plan.newline:  # built segments have no layout ("") yet
+        return [s if s.layout else _with_layout(s, plan.newline) for s in out]
+    return out
+
+
+def _encode(
+    message: Message,
+    unb: Segment,
+    unb_layout: str,
+    bodies: list[list[Segment]],
+    notes: list[Finding],
+) -> bytes:
+    """The interchange's bytes: UNA (as read, or MedCom's), UNB, the messages, UNZ."""
+    wire = message.wire
     newline = str(wire.get(NEWLINE_KEY, ""))
-    bodies: list[list[Segment]] = []
-    required: list[Finding] = []
-    for index, letter in kept:
-        base = "/Emessage/" + _element_name(letter) + (f"[{index}]" if many else "")
-        module = dis01 if isinstance(letter, DischargeLetter) else ref01
-        full = Builder(nonstandard=allow_nonstandard)
-        module.build_letter(letter, full, base)
-        lossy: Builder | None = None
-        record = letter.wire.get(UNITS_KEY)
-        segments, remaining = assemble(full.finish(), full.issues, record, allow_loss=False)
-        if record is not None and not _provenance_fits(module, segments, full, unb, base):
-            notes.append(provenance_ignored(base))
-            record = None
-            segments, remaining = assemble(full.finish(), full.issues, None, allow_loss=False)
-        if remaining and allow_loss:
-            lossy = Builder(lossy=True, nonstandard=allow_nonstandard)
-            module.build_letter(letter, lossy, base)
-            segments, remaining = assemble(
-                full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
-            )
-            required.extend(required_losses(remaining))
-        issues.extend(remaining)
-        notes.extend(full.notes)
-        layouts = letter.wire.get(LAYOUTS_KEY)
-        unt = trailer("UNT", letter.wire.get(UNT_KEY), len(segments) + 1, segments[0].value(1), "")
-        out = [*segments, unt]
-        if isinstance(layouts, list) and len(layouts) == len(out):
-            out = [_with_layout(s, str(layout)) for s, layout in zip(out, layouts, strict=True)]
-        elif newline:  # built segments have no layout ("") yet
-            out = [s if s.layout else _with_layout(s, newline) for s in out]
-        bodies.append(out)
-    if issues and not allow_loss:
-        raise refuse(issues)
-    if required:  # allow-loss, but a letter would lack a required value
-        raise ConversionError.from_findings(required)
-    if not bodies:
-        raise refuse(issues)
     unz_layout = str(wire.get(UNZ_LAYOUT_KEY, newline))
     unz = trailer("UNZ", wire.get(UNZ_KEY), len(bodies), unb.value(5), unz_layout)
     all_segments = [_with_layout(unb, unb_layout or newline)]
@@ -506,20 +589,16 @@ def write_interchange(
     all_segments.append(unz)
     una, chars, una_notes = una_to_write(wire, UNA_KEY)
     notes.extend(una_notes)
-    try:
-        data = encode_interchange(
-            all_segments,
-            chars=chars,
-            una=una is not None,
-            una_layout=str(wire.get(UNA_LAYOUT_KEY, newline)) if una is not None else "",
-        )
-    except ConversionError:
-        raise
-    return data, [*notes, *(issue.finding(loss=True) for issue in issues)]
+    return encode_interchange(
+        all_segments,
+        chars=chars,
+        una=una is not None,
+        una_layout=str(wire.get(UNA_LAYOUT_KEY, newline)) if una is not None else "",
+    )
 
 
 def _provenance_fits(
-    module: Any, segments: list[Segment], full: Builder, unb: Segment, base: str
+    module: EdifactMapping, segments: list[Segment], full: Builder, unb: Segment, base: str
 ) -> bool:
     """True when a letter assembled with its unit provenance reads back to what the model
     renders canonically: the stored segments say what the model says, only differently

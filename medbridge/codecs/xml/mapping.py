@@ -60,6 +60,7 @@ from lxml import etree
 
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
+from medbridge.letters.declaration import XmlVersion
 from medbridge.model.common import Moment
 from medbridge.numbers import MAX_DIGITS, MAX_NATURAL, parse_natural
 from medbridge.xml.paths import element_path, local_name, namespace_of
@@ -1043,16 +1044,29 @@ def struct(
 
 @dataclass(frozen=True, slots=True)
 class LetterMapping:
-    """One supported letter version: where it lives on the wire and its table.
+    """One supported letter version: its declaration (where it lives on the wire, see
+    :class:`~medbridge.letters.declaration.XmlVersion`) and its table.
 
     ``envelope`` is the Envelope table of the Emessage generation this letter belongs to.
     """
 
-    kind: str
-    namespace: str
-    element: str
-    version_code: str
-    type_code: str
+    version: XmlVersion
     letter: Struct
     envelope: Struct
     envelope_ns: str
+
+    @property
+    def namespace(self) -> str:
+        return self.version.namespace
+
+    @property
+    def element(self) -> str:
+        return self.version.element
+
+    @property
+    def version_code(self) -> str:
+        return self.version.version
+
+    @property
+    def type_code(self) -> str:
+        return self.version.type_code

@@ -227,11 +227,20 @@ class LetterCodec(Protocol):
     :meth:`read` inside :meth:`reading`, cascade suppression, :meth:`positioned` — and never
     looks at the format itself."""
 
-    format: str
-    #: The ``InputError`` subclass raised for input of this format that does not read.
-    input_error: type[InputError]
-    #: True when :meth:`iter_letters` reads the input as it arrives (one letter at a time).
-    streams: bool
+    @property
+    def format(self) -> str:
+        """``xml``, ``edifact`` or ``json``."""
+        ...
+
+    @property
+    def input_error(self) -> type[InputError]:
+        """The ``InputError`` subclass raised for input of this format that does not read."""
+        ...
+
+    @property
+    def streams(self) -> bool:
+        """True when :meth:`iter_letters` reads the input as it arrives, a letter at a time."""
+        ...
 
     def read(self, data: bytes, *, strict_encoding: bool, limits: Limits, rules: Rules) -> Parsed:
         """Syntax, schema, mapping; then ``rules`` on the mapped message, their findings

@@ -11,6 +11,7 @@ written. Nothing here imports a codec, so declaring a version costs no parsing m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 __all__ = ["EdifactVersion", "LetterKind", "XmlVersion"]
 
@@ -21,12 +22,12 @@ class XmlVersion:
     ``version`` and ``Letter/TypeCode`` ``type_code``. ``mapping`` names the module whose
     ``MAPPING`` reads and writes it; empty for a known version medbridge does not map."""
 
+    format: ClassVar[str] = "xml"
     version: str
     element: str
     type_code: str = ""
     namespace: str = ""
     mapping: str = ""
-    format: str = "xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +36,11 @@ class EdifactVersion:
     ``letter_type``. ``mapping`` names the module with ``read_letter``/``build_letter``; empty
     for a known version medbridge does not map."""
 
+    format: ClassVar[str] = "edifact"
     message_type: str
     version: str
     letter_type: str = ""
     mapping: str = ""
-    format: str = "edifact"
 
 
 LetterVersion = XmlVersion | EdifactVersion

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
+from medbridge.codecs.base import CodecBase
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding
-from medbridge.registry import EDIFACT, REGISTRY, Detection, Locate, Parsed, Rules
+from medbridge.registry import EDIFACT, REGISTRY, Detection, LetterCodec, Locate, Parsed, Rules
 
 if TYPE_CHECKING:
     from medbridge.limits import Limits
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["CODEC", "EdifactCodec", "detect_edifact"]
 
 
-class EdifactCodec:
+class EdifactCodec(CodecBase):
     """MEDDIS/MEDREF interchanges (:mod:`medbridge.codecs.edifact.codec`)."""
 
     format = EDIFACT
@@ -85,9 +86,6 @@ class EdifactCodec:
             message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
         )
 
-    def losses(self, message: Message) -> list[Finding]:
-        return []
-
     def notes(self, message: Message, source_format: str | None) -> list[Finding]:
         if source_format == EDIFACT:
             return []
@@ -96,7 +94,7 @@ class EdifactCodec:
         return normalisation_notes(message)
 
 
-CODEC = EdifactCodec()
+CODEC: LetterCodec = EdifactCodec()
 
 
 def detect_edifact(data: bytes, detection: Detection) -> None:

@@ -4,14 +4,13 @@ version and identifier are its first letter's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
+from medbridge.codecs.base import CodecBase
 from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import InputError
 from medbridge.findings import Finding
-from medbridge.registry import JSON, Detection, Locate, Parsed, Rules
+from medbridge.registry import JSON, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
     from medbridge.limits import Limits
@@ -20,12 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["CODEC", "JsonCodec"]
 
 
-class JsonCodec:
+class JsonCodec(CodecBase):
     """medbridge JSON documents."""
 
     format = JSON
     input_error = InputError
-    streams = False
 
     def read(self, data: bytes, *, strict_encoding: bool, limits: Limits, rules: Rules) -> Parsed:
         parsed = _decode(data)
@@ -33,33 +31,16 @@ class JsonCodec:
             parsed.findings = parsed.findings + rules(parsed.message)
         return parsed
 
-    def reading(self) -> AbstractContextManager[object]:
-        return nullcontext()
-
-    def positioned(self, findings: list[Finding], chunks: Iterable[bytes]) -> list[Finding]:
-        return findings
-
     def detect(self, data: bytes, *, limits: Limits) -> Detection:
         return _decode(data).detection
-
-    def iter_letters(
-        self, data: bytes | Iterable[bytes], *, limits: Limits
-    ) -> Iterator[tuple[Message, list[Finding], Locate]]:
-        raise NotImplementedError("JSON is read whole")
 
     def write(
         self, message: Message, *, allow_loss: bool, allow_nonstandard: bool
     ) -> tuple[bytes, list[Finding]]:
         return to_json(message).encode("utf-8") + b"\n", []
 
-    def losses(self, message: Message) -> list[Finding]:
-        return []
 
-    def notes(self, message: Message, source_format: str | None) -> list[Finding]:
-        return []
-
-
-CODEC = JsonCodec()
+CODEC: LetterCodec = JsonCodec()
 
 
 def _decode(data: bytes) -> Parsed:

@@ -65,13 +65,13 @@ MAPPINGS: tuple[LetterMapping, ...] = tuple(
 LETTER_PATH_KEY = "xml.letter_path"
 #: (namespace, letter element) → (kind, mapping).
 _BY_ELEMENT = {
-    (m.namespace, m.element): (kind, m)
+    (m.version.namespace, m.version.element): (kind, m)
     for (kind, _), m in zip(REGISTRY.xml_versions(), MAPPINGS, strict=True)
 }
 _BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
 #: Emessage namespace → the mapping whose Envelope table reads that generation's envelope.
 #: (The first one declared wins: reversed, so that it is written last.)
-_ENVELOPES = {m.namespace: m for m in reversed(MAPPINGS)}
+_ENVELOPES = {m.version.namespace: m for m in reversed(MAPPINGS)}
 _UNSUPPORTED_NAMESPACES = (MC2018,)
 _LOCAL_ELEMENTS = "Local_Elements"
 _INDENT = "  "
@@ -245,7 +245,7 @@ def _prolog_and_epilog(root: Any) -> list[Any]:
 def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
     namespace, name = namespace_of(element), local_name(element)
     found = _BY_ELEMENT.get((namespace or "", name))
-    if found is None or found[1].namespace != emessage_ns:
+    if found is None or found[1].version.namespace != emessage_ns:
         header = element.find(_q(namespace, "Letter"))
         if name == _LOCAL_ELEMENTS and namespace == emessage_ns:
             ctx.error(
@@ -350,8 +350,8 @@ def write_xml(message: Message) -> bytes:
         raise TypeError("write_xml needs a medbridge Message")
     mappings = _letter_mappings(message)
     first = mappings[0]
-    emessage_ns = first.namespace
-    ctx = WriteContext(version=f"{first.type_code} {first.version_code}")
+    emessage_ns = first.version.namespace
+    ctx = WriteContext(version=_version_label(first))
     root = etree.Element(_q(emessage_ns, "Emessage"), nsmap=_nsmap(message, emessage_ns))
     for name, value in _root_attributes(message, ctx):
         root.set(name, value)
@@ -361,8 +361,8 @@ def write_xml(message: Message) -> bytes:
     first.envelope.write(envelope, message.envelope, ctx)
     for index, (letter, mapping) in enumerate(zip(message.letters, mappings, strict=True)):
         ctx.path[:] = ["letters", f"[{index}]"]
-        ctx.version = f"{mapping.type_code} {mapping.version_code}"
-        element = etree.SubElement(root, _q(mapping.namespace, mapping.element))
+        ctx.version = _version_label(mapping)
+        element = etree.SubElement(root, _q(mapping.version.namespace, mapping.version.element))
         mapping.letter.write(element, letter, ctx)
         if letter.local_elements is not None:
             root.append(_local_elements(letter.local_elements, emessage_ns, ctx))
@@ -381,7 +381,7 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
             raise ctx.fail(
                 "convert.unsupported-value", "Not a letter medbridge can write", f"[{index}]"
             )
-        if mappings and mapping.namespace != mappings[0].namespace:
+        if mappings and mapping.version.namespace != mappings[0].version.namespace:
             raise ctx.fail(
                 "convert.unsupported-value",
                 "One Emessage cannot mix 2005 letters with a municipality care plan",
@@ -389,6 +389,11 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
             )
         mappings.append(mapping)
     return mappings
+
+
+def _version_label(mapping: LetterMapping) -> str:
+    """``XDIS01 XD0133L``: the version named in write findings."""
+    return f"{mapping.version.type_code} {mapping.version.version}"
 
 
 def _nsmap(message: Message, emessage_ns: str) -> dict[str | None, str]:

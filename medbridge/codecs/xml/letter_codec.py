@@ -7,14 +7,14 @@ of the element their path names. Known newer versions stop after detection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from medbridge.codecs.base import CodecBase
 from medbridge.errors import XmlInputError
 from medbridge.findings import Finding, Severity
-from medbridge.registry import REGISTRY, XML, Detection, Locate, Parsed, Rules
+from medbridge.registry import REGISTRY, XML, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -25,12 +25,11 @@ if TYPE_CHECKING:
 __all__ = ["CODEC", "XmlCodec", "leaf_text"]
 
 
-class XmlCodec:
+class XmlCodec(CodecBase):
     """OIOXML Emessages (:mod:`medbridge.codecs.xml.codec`)."""
 
     format = XML
     input_error = XmlInputError
-    streams = False
 
     def read(self, data: bytes, *, strict_encoding: bool, limits: Limits, rules: Rules) -> Parsed:
         from medbridge.codecs.xml.codec import detect_tree, read_tree
@@ -64,12 +63,6 @@ class XmlCodec:
         findings.extend(_with_lines(parsed.root, rules(message)))
         return Parsed(detection, message, findings)
 
-    def reading(self) -> AbstractContextManager[object]:
-        return nullcontext()
-
-    def positioned(self, findings: list[Finding], chunks: Iterable[bytes]) -> list[Finding]:
-        return findings  # every XML finding has its line already
-
     def detect(self, data: bytes, *, limits: Limits) -> Detection:
         from medbridge.codecs.xml.codec import detect_tree
         from medbridge.xml.parse import parse_xml
@@ -84,11 +77,6 @@ class XmlCodec:
         det.kind, det.version, det.identifier = detect_tree(parsed.root)
         return det
 
-    def iter_letters(
-        self, data: bytes | Iterable[bytes], *, limits: Limits
-    ) -> Iterator[tuple[Message, list[Finding], Locate]]:
-        raise NotImplementedError("XML is read whole")
-
     def write(
         self, message: Message, *, allow_loss: bool, allow_nonstandard: bool
     ) -> tuple[bytes, list[Finding]]:
@@ -102,11 +90,8 @@ class XmlCodec:
 
         return xml_losses(message)
 
-    def notes(self, message: Message, source_format: str | None) -> list[Finding]:
-        return []
 
-
-CODEC = XmlCodec()
+CODEC: LetterCodec = XmlCodec()
 
 
 def leaf_text(root: etree._Element) -> Callable[[str], str | None]:

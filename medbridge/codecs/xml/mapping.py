@@ -1054,19 +1054,3 @@ class LetterMapping:
     letter: Struct
     envelope: Struct
     envelope_ns: str
-
-    @property
-    def namespace(self) -> str:
-        return self.version.namespace
-
-    @property
-    def element(self) -> str:
-        return self.version.element
-
-    @property
-    def version_code(self) -> str:
-        return self.version.version
-
-    @property
-    def type_code(self) -> str:
-        return self.version.type_code

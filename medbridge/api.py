@@ -50,6 +50,8 @@ __all__ = [
     "convert",
     "detect",
     "iter_read",
+    "iter_read_path",
+    "iter_read_stream",
     "read",
     "validate",
     "write",
@@ -186,7 +188,7 @@ def iter_read(
     """
     _check_source(source)
     if isinstance(source, os.PathLike):
-        yield from _iter_path(source, limits, strict_encoding)
+        yield from iter_read_path(source, limits, strict_encoding)
         return
     data, name = _guard(lambda: _load(source, limits))
     codec = codec_for(sniff_format(data))
@@ -202,19 +204,20 @@ def _iter_whole(data: bytes, limits: Limits, strict_encoding: bool) -> Iterator[
         yield Message(message.envelope, [letter], dict(message.wire))
 
 
-def _iter_path(
+def iter_read_path(
     path: os.PathLike[str],
     limits: Limits,
     strict_encoding: bool,
     *,
     chunk_size: int | None = None,
 ) -> Iterator[Message]:
-    """``iter_read`` of a path: the file is open while the caller iterates."""
+    """:func:`iter_read` of a path, read ``chunk_size`` bytes at a time (default 1 MiB): the
+    file is open while the caller iterates."""
     from medbridge.source import open_input, source_name
 
     handle = _guard(lambda: open_input(path, limits))
     with handle:
-        yield from _iter_stream(
+        yield from iter_read_stream(
             handle,
             source_name(path),
             limits,
@@ -231,7 +234,7 @@ def _file_chunks(path: os.PathLike[str]) -> Iterator[bytes]:
             yield chunk
 
 
-def _iter_stream(
+def iter_read_stream(
     handle: BinaryReader,
     name: str | None,
     limits: Limits,
@@ -240,10 +243,11 @@ def _iter_stream(
     chunk_size: int | None = None,
     again: Callable[[], Iterable[bytes]] | None = None,
 ) -> Iterator[Message]:
-    """``iter_read`` of an open binary file, read ``chunk_size`` bytes at a time (default
-    1 MiB; tests use tiny sizes): EDIFACT is tokenized as the chunks arrive, anything else is
-    joined and read whole as before. ``again`` reads the input once more from the start, to put
-    line numbers on the findings of an error (the stream keeps nothing it has passed)."""
+    """:func:`iter_read` of an open binary file named ``name`` (for findings), read
+    ``chunk_size`` bytes at a time (default 1 MiB): a streaming format (EDIFACT) is tokenized as
+    the chunks arrive, anything else is joined and read whole. ``again`` reads the input once
+    more from the start, to put line numbers on the findings of an error (the stream keeps
+    nothing it has passed)."""
     from medbridge.source import read_chunks, read_head
 
     chunks = read_chunks(handle, name, limits, chunk_size=chunk_size)

@@ -53,7 +53,16 @@ from medbridge.xml.paths import element_path, local_name, namespace_of
 if TYPE_CHECKING:
     from medbridge.xml.parse import ParsedXml
 
-__all__ = ["LETTER_PATH_KEY", "MAPPINGS", "detect_tree", "read_tree", "write_xml"]
+__all__ = [
+    "HEADER_FIELDS",
+    "LETTER_PATH_KEY",
+    "MAPPINGS",
+    "declared_namespaces",
+    "detect_tree",
+    "header_fields",
+    "read_tree",
+    "write_xml",
+]
 
 #: Every supported letter version's mapping, in the registry's order.
 MAPPINGS: tuple[LetterMapping, ...] = tuple(
@@ -120,7 +129,7 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if letter is None:
         return None, None, None
     letter_name = local_name(letter)
-    header = _header_fields(letter)
+    header = header_fields(letter)
     version = header.get("VersionCode")
     type_code = header.get("TypeCode")
     identifier = header.get("Identifier")
@@ -140,10 +149,10 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
 
 
 #: The Letter header fields detection and reading look at.
-_HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
+HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
 
 
-def _header_fields(letter: Any) -> dict[str, str]:
+def header_fields(letter: Any) -> dict[str, str]:
     """The text of the first ``Identifier``, ``VersionCode`` and ``TypeCode`` in the letter's
     ``Letter`` header; absent fields are left out."""
     ns = namespace_of(letter)
@@ -152,14 +161,14 @@ def _header_fields(letter: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     if header is None:
         return found
-    wanted = {_q(ns, name): name for name in _HEADER_FIELDS}
+    wanted = {_q(ns, name): name for name in HEADER_FIELDS}
     for child in header:
         name = wanted.get(child.tag)
         if name is None or name in found:
             continue
         # Without child nodes the text is all there is (itertext costs several times more).
         found[name] = "".join(child.itertext()) if len(child) else child.text or ""
-        if len(found) == len(_HEADER_FIELDS):
+        if len(found) == len(HEADER_FIELDS):
             break
     return found
 
@@ -266,7 +275,7 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
         else:
             ctx.unexpected(element, element.getparent())
         return None
-    version = _header_fields(element).get("VersionCode")
+    version = header_fields(element).get("VersionCode")
     if REGISTRY.xml_unsupported(version) is not None:
         _unsupported_version(ctx, element, f"version {version}")
         return None
@@ -293,14 +302,14 @@ def _keep_local_elements(element: Any) -> LocalElements:
 
 
 def _document_wire(root: Any) -> dict[str, Any]:
-    wire: dict[str, Any] = {"xml.namespaces": _declared_namespaces(root)}
+    wire: dict[str, Any] = {"xml.namespaces": declared_namespaces(root)}
     attributes = [[name, value] for name, value in root.attrib.items()]
     if attributes:
         wire["xml.root_attributes"] = attributes
     return wire
 
 
-def _declared_namespaces(root: Any) -> list[list[str]]:
+def declared_namespaces(root: Any) -> list[list[str]]:
     """(prefix, URI) pairs as declared in the document, first binding of each prefix; ``""``
     is the default namespace. Local_Elements content is left out (it keeps its own)."""
     # lxml's iterwalk reports each element's own xmlns declarations ("start-ns", in document

@@ -22,7 +22,7 @@ from typing import Any
 
 from lxml import etree
 
-from medbridge.codecs.xml.mapping import ReadContext, WriteContext, check_xml_chars, is_dropped_node
+from medbridge.codecs.xml.context import ReadContext, WriteContext, check_xml_chars, is_dropped_node
 from medbridge.model.text import (
     Bold,
     Break,

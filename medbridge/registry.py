@@ -84,6 +84,9 @@ class Registry:
             if isinstance(version, EdifactVersion)
         }
         self._version_codes = frozenset(v.version for _, v in self._supported.values())
+        # kind → its first declared XML element and EDIFACT version (reversed: first one wins)
+        self._elements = {k: v.element for k, v in reversed(self.xml_versions())}
+        self._edifact_of = {k: v for k, v in reversed(self.edifact_versions())}
 
     # -- supported versions
 
@@ -102,11 +105,11 @@ class Registry:
 
     def element_of(self, kind: str) -> str:
         """The XML letter element of a kind (its first declared XML version's; unknown: "")."""
-        return next((v.element for k, v in self.xml_versions() if k == kind), "")
+        return self._elements.get(kind, "")
 
     def edifact_of(self, kind: str) -> EdifactVersion | None:
         """The EDIFACT version a letter of ``kind`` is written in; None: no EDIFACT form."""
-        return next((v for k, v in self.edifact_versions() if k == kind), None)
+        return self._edifact_of.get(kind)
 
     def is_supported_code(self, version: str | None) -> bool:
         """True for the version code of any supported version, in any format."""

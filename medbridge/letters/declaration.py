@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-__all__ = ["EdifactVersion", "LetterKind", "XmlVersion"]
+__all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,28 +21,22 @@ from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
-from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import (
     ConversionError,
-    EdifactInputError,
     InputError,
     InternalError,
     MedbridgeError,
-    XmlInputError,
 )
 from medbridge.findings import Finding, Report, Severity
-from medbridge.gcpause import gc_paused
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.message import Message
-from medbridge.offsets import add_line_columns
 from medbridge.registry import (
-    EDIFACT,
     FORMATS,
-    JSON,
-    KNOWN_UNSUPPORTED_VERSIONS,
     XML,
     Detection,
-    detect_edifact,
+    LetterCodec,
+    Parsed,
+    codec_for,
     sniff_format,
     unknown_format_finding,
 )
@@ -56,6 +50,8 @@ __all__ = [
     "convert",
     "detect",
     "iter_read",
+    "iter_read_path",
+    "iter_read_stream",
     "read",
     "validate",
     "write",
@@ -110,115 +106,21 @@ def _with_file(findings: list[Finding], name: str | None) -> list[Finding]:
     return [f if f.location.file else f.with_file(name) for f in findings]
 
 
-@dataclass(slots=True)
-class _Parsed:
-    """One input read as far as it goes: its detection, message (if mapped) and findings."""
-
-    detection: Detection
-    message: Message | None
-    findings: list[Finding]
-
-
-def _xml(data: bytes, strict_encoding: bool, limits: Limits) -> _Parsed:
-    from medbridge.codecs.xml.codec import detect_tree, read_tree
-    from medbridge.validation.schema_ids import refine_schema_findings
-    from medbridge.xml.parse import parse_xml
-    from medbridge.xml.paths import find_by_path
-    from medbridge.xml.schema import validate_tree
-
-    detection = Detection(format=XML)
-    try:
-        parsed = parse_xml(data, strict_encoding=strict_encoding, limits=limits)
-    except XmlInputError as exc:
-        return _Parsed(detection, None, exc.findings)
-    detection.encoding = parsed.encoding
-    findings = list(parsed.findings)
-    kind, version, identifier = detect_tree(parsed.root)
-    detection.kind, detection.version, detection.identifier = kind, version, identifier
-    if version in KNOWN_UNSUPPORTED_VERSIONS:
-        findings.append(_unsupported_version(version))
-        return _Parsed(detection, None, findings)
-    schema_findings = refine_schema_findings(parsed.root, validate_tree(parsed.root))
-    findings.extend(schema_findings)
-    if any(f.is_error for f in schema_findings):
-        return _Parsed(detection, None, findings)
-    try:
-        message, mapping_findings = read_tree(parsed.root, syntax=parsed)
-    except XmlInputError as exc:
-        findings.extend(exc.findings)
-        return _Parsed(detection, None, findings)
-    findings.extend(mapping_findings)
-    rule_findings = _rules(message)
-    for f in rule_findings:
-        if f.location.path and f.location.line is None:
-            element = find_by_path(parsed.root, f.location.path)
-            line = element.sourceline if element is not None else None
-            findings.append(replace(f, location=replace(f.location, line=line)))
-        else:
-            findings.append(f)
-    return _Parsed(detection, message, findings)
-
-
-def _edifact(data: bytes, limits: Limits) -> _Parsed:
-    from medbridge.codecs.edifact.codec import read_interchange
-    from medbridge.codecs.edifact.sources import InterchangeSources
-
-    detection = Detection(format=EDIFACT)
-    detect_edifact(data, detection)
-    sources = InterchangeSources()
-    try:
-        message, findings = read_interchange(data, limits=limits, sources=sources)
-    except EdifactInputError as exc:
-        return _Parsed(detection, None, exc.findings)
-    findings = list(findings)
-    findings.extend(sources.locate(_rules(message)))  # rule paths → EDIFACT positions
-    return _Parsed(detection, message, findings)
-
-
-def _json(data: bytes) -> _Parsed:
-    detection = Detection(format=JSON, encoding="utf-8")
-    try:
-        message, findings = decode_json(data)
-    except InputError as exc:
-        return _Parsed(detection, None, exc.findings)
-    letter = message.letters[0] if message.letters else None
-    if letter is not None:
-        detection.kind = letter.kind
-        detection.version = letter.version_code
-        detection.identifier = letter.header.identifier
-    return _Parsed(detection, message, findings + _rules(message))
-
-
 def _rules(message: Message) -> list[Finding]:
     from medbridge.validation.rules import check_message
 
     return check_message(message)
 
 
-def _unsupported_version(version: str) -> Finding:
-    return Finding(
-        "xml.mapping.unsupported-version",
-        Severity.ERROR,
-        f"Version {version} is a known MedCom version that medbridge does not support yet; "
-        "supported are XD0133L/D0133L, XH0130R/H0130R and XD2134C.",
-    )
-
-
-def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) -> _Parsed:
-    fmt = sniff_format(data)
-    if fmt == XML:
-        parsed = _xml(data, strict_encoding, limits)
-    elif fmt == EDIFACT:
-        with gc_paused():  # a whole interchange: flat cost per message (medbridge.gcpause)
-            parsed = _edifact(data, limits)
-            parsed.findings = _suppress(parsed.findings)
-            parsed.findings = add_line_columns(parsed.findings, (data,))
-        return parsed
-    elif fmt == JSON:
-        parsed = _json(data)
-    else:
-        return _Parsed(Detection(), None, [unknown_format_finding()])
-    parsed.findings = _suppress(parsed.findings)
+def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Read ``data`` with its format's codec: syntax, schema, mapping, rules; then cascades
+    suppressed and the positions only the bytes can give added."""
+    codec = codec_for(sniff_format(data))
+    if codec is None:
+        return Parsed(Detection(), None, [unknown_format_finding()])
+    with codec.reading():
+        parsed = codec.read(data, strict_encoding=strict_encoding, limits=limits, rules=_rules)
+        parsed.findings = codec.positioned(_suppress(parsed.findings), (data,))
     return parsed
 
 
@@ -229,17 +131,14 @@ def _suppress(findings: list[Finding]) -> list[Finding]:
 
 
 def _input_error(fmt: str | None, findings: list[Finding]) -> InputError:
-    cls: type[InputError] = InputError
-    if fmt == XML:
-        cls = XmlInputError
-    elif fmt == EDIFACT:
-        cls = EdifactInputError
+    codec = codec_for(fmt)
+    cls = codec.input_error if codec is not None else InputError
     error = cls.from_findings(findings)
     assert isinstance(error, InputError)
     return error
 
 
-def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Parsed:
+def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> Parsed:
     data, name = _load(source, limits)
     parsed = _parse(data, strict_encoding, limits)
     parsed.findings = _with_file(parsed.findings, name)
@@ -247,7 +146,7 @@ def _read_parsed(source: Source, limits: Limits, strict_encoding: bool) -> _Pars
     return parsed
 
 
-def _raise_unless_read(parsed: _Parsed) -> None:
+def _raise_unless_read(parsed: Parsed) -> None:
     """Raise the ``InputError`` of an input that did not read into a valid message."""
     if parsed.message is None or any(f.is_error for f in parsed.findings):
         errors = [f for f in parsed.findings if f.is_error]
@@ -289,11 +188,12 @@ def iter_read(
     """
     _check_source(source)
     if isinstance(source, os.PathLike):
-        yield from _iter_path(source, limits, strict_encoding)
+        yield from iter_read_path(source, limits, strict_encoding)
         return
     data, name = _guard(lambda: _load(source, limits))
-    if sniff_format(data) == EDIFACT:
-        yield from _iter_edifact(data, name, limits, lambda: (data,))
+    codec = codec_for(sniff_format(data))
+    if codec is not None and codec.streams:
+        yield from _iter_streamed(codec, data, name, limits, lambda: (data,))
         return
     yield from _iter_whole(data, limits, strict_encoding)
 
@@ -304,19 +204,20 @@ def _iter_whole(data: bytes, limits: Limits, strict_encoding: bool) -> Iterator[
         yield Message(message.envelope, [letter], dict(message.wire))
 
 
-def _iter_path(
+def iter_read_path(
     path: os.PathLike[str],
     limits: Limits,
     strict_encoding: bool,
     *,
     chunk_size: int | None = None,
 ) -> Iterator[Message]:
-    """``iter_read`` of a path: the file is open while the caller iterates."""
+    """:func:`iter_read` of a path, read ``chunk_size`` bytes at a time (default 1 MiB): the
+    file is open while the caller iterates."""
     from medbridge.source import open_input, source_name
 
     handle = _guard(lambda: open_input(path, limits))
     with handle:
-        yield from _iter_stream(
+        yield from iter_read_stream(
             handle,
             source_name(path),
             limits,
@@ -333,7 +234,7 @@ def _file_chunks(path: os.PathLike[str]) -> Iterator[bytes]:
             yield chunk
 
 
-def _iter_stream(
+def iter_read_stream(
     handle: BinaryReader,
     name: str | None,
     limits: Limits,
@@ -342,61 +243,53 @@ def _iter_stream(
     chunk_size: int | None = None,
     again: Callable[[], Iterable[bytes]] | None = None,
 ) -> Iterator[Message]:
-    """``iter_read`` of an open binary file, read ``chunk_size`` bytes at a time (default
-    1 MiB; tests use tiny sizes): EDIFACT is tokenized as the chunks arrive, anything else is
-    joined and read whole as before. ``again`` reads the input once more from the start, to put
-    line numbers on the findings of an error (the stream keeps nothing it has passed)."""
+    """:func:`iter_read` of an open binary file named ``name`` (for findings), read
+    ``chunk_size`` bytes at a time (default 1 MiB): a streaming format (EDIFACT) is tokenized as
+    the chunks arrive, anything else is joined and read whole. ``again`` reads the input once
+    more from the start, to put line numbers on the findings of an error (the stream keeps
+    nothing it has passed)."""
     from medbridge.source import read_chunks, read_head
 
     chunks = read_chunks(handle, name, limits, chunk_size=chunk_size)
     head = _guard(lambda: read_head(chunks, name))
-    if sniff_format(head) == EDIFACT:
+    codec = codec_for(sniff_format(head))
+    if codec is not None and codec.streams:
         stream = chain((head,), chunks)
         del head  # held by ``stream`` only until the tokenizer has taken it
-        yield from _iter_edifact(stream, name, limits, again)
+        yield from _iter_streamed(codec, stream, name, limits, again)
         return
     data = _guard(lambda: head + b"".join(chunks))
     yield from _iter_whole(data, limits, strict_encoding)
 
 
-def _iter_edifact(
+def _iter_streamed(
+    codec: LetterCodec,
     data: bytes | Iterable[bytes],
     name: str | None,
     limits: Limits,
     again: Callable[[], Iterable[bytes]] | None,
 ) -> Iterator[Message]:
-    from medbridge.codecs.edifact.codec import iter_interchange
+    """Each letter as the codec reads it, checked by the same rules as ``read`` checks a whole
+    input (located with that letter's own source map); the first error raises."""
 
-    def failure(findings: list[Finding]) -> EdifactInputError:
+    def failure(findings: list[Finding]) -> InputError:
         if again is not None:
             # If the file went away meanwhile, the findings go without line numbers.
             with contextlib.suppress(OSError):
-                findings = add_line_columns(findings, again())
-        error = EdifactInputError.from_findings(_with_file(findings, name))
-        assert isinstance(error, EdifactInputError)
-        return error
+                findings = codec.positioned(findings, again())
+        return _input_error(codec.format, _with_file(findings, name))
 
-    from medbridge.codecs.edifact.sources import InterchangeSources
-    from medbridge.validation.cascade import suppress_cascades
-
-    # Each message gets the same semantic rules as ``read`` gives the whole interchange, located
-    # with its own letter's source map. The reader appends one map per letter in reading order
-    # and yields the messages in that order, so the front map is always the yielded message's;
-    # it is dropped once used, which keeps memory flat.
-    sources = InterchangeSources()
-    iterator = iter_interchange(data, limits=limits, sources=sources)
+    iterator = codec.iter_letters(data, limits=limits)
     while True:
         try:
             item = _guard(lambda: next(iterator, None))
-        except EdifactInputError as exc:
+        except codec.input_error as exc:
             raise failure(exc.findings) from None
         if item is None:
             return
-        message, findings = item
-        own = InterchangeSources(sources.envelope, sources.letters[:1])
-        del sources.letters[:1]
+        message, findings, locate = item
         rule_findings = _guard(partial(_rules, message))
-        findings = suppress_cascades([*findings, *own.locate(rule_findings)])
+        findings = _suppress([*findings, *locate(rule_findings)])
         if any(f.is_error for f in findings):
             raise failure(findings)
         yield message
@@ -433,33 +326,14 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
             data, name = _load(source, limits)
         except InputError as exc:
             return Detection(findings=exc.findings)
-        fmt = sniff_format(data)
-        if fmt == XML:
-            return _detect_xml(data, name, limits)
-        if fmt == EDIFACT:
-            det = Detection(format=EDIFACT)
-            detect_edifact(data, det)
-            return det
-        if fmt == JSON:
-            return _json(data).detection
-        return Detection(findings=[unknown_format_finding()])
+        codec = codec_for(sniff_format(data))
+        if codec is None:
+            return Detection(findings=[unknown_format_finding()])
+        det = codec.detect(data, limits=limits)
+        det.findings = _with_file(det.findings, name)
+        return det
 
     return _guard(run)
-
-
-def _detect_xml(data: bytes, name: str | None, limits: Limits) -> Detection:
-    from medbridge.codecs.xml.codec import detect_tree
-    from medbridge.xml.parse import parse_xml
-
-    det = Detection(format=XML)
-    try:
-        parsed = parse_xml(data, limits=limits)
-    except XmlInputError as exc:
-        det.findings = _with_file(exc.findings, name)
-        return det
-    det.encoding = parsed.encoding
-    det.kind, det.version, det.identifier = detect_tree(parsed.root)
-    return det
 
 
 def write(message: Message, format: str = XML) -> bytes:
@@ -475,19 +349,10 @@ def write(message: Message, format: str = XML) -> bytes:
 def _write(
     message: Message, fmt: str, *, allow_loss: bool, allow_nonstandard: bool
 ) -> tuple[bytes, list[Finding]]:
-    if fmt == XML:
-        from medbridge.codecs.xml.codec import write_xml
-
-        return write_xml(message), []
-    if fmt == EDIFACT:
-        from medbridge.codecs.edifact.codec import write_interchange
-
-        return write_interchange(
-            message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
-        )
-    if fmt == JSON:
-        return to_json(message).encode("utf-8") + b"\n", []
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    codec = codec_for(fmt)
+    if codec is None:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return codec.write(message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard)
 
 
 def convert(
@@ -565,25 +430,20 @@ def _check_target(to: str) -> None:
         raise ValueError(f"unknown format {to!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _conversion(parsed: _Parsed, to: str, allow_loss: bool, allow_nonstandard: bool) -> Conversion:
+def _conversion(parsed: Parsed, to: str, allow_loss: bool, allow_nonstandard: bool) -> Conversion:
     """Write a read input as ``to``: losses refused or reported, normalisations noted."""
     assert parsed.message is not None
+    codec = codec_for(to)
+    assert codec is not None  # checked by _check_target
     findings = [f for f in parsed.findings if not f.is_error]
-    losses: list[Finding] = []
-    if to == XML:  # EDIFACT wire facts, also when the EDIFACT came through JSON
-        from medbridge.codecs.edifact.codec import xml_losses
-
-        losses = xml_losses(parsed.message)
+    losses = codec.losses(parsed.message)
     if losses and not allow_loss:
         refused = [_as_refusal(f) for f in losses]
         raise ConversionError.from_findings(refused)
-    output, write_findings = _write(
-        parsed.message, to, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
+    output, write_findings = codec.write(
+        parsed.message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard
     )
-    if to == EDIFACT and parsed.detection.format != EDIFACT:
-        from medbridge.codecs.edifact.normalisations import normalisation_notes
-
-        write_findings = write_findings + normalisation_notes(parsed.message)
+    write_findings = write_findings + codec.notes(parsed.message, parsed.detection.format)
     return Conversion(output, findings + losses + write_findings, to)
 
 

@@ -1,43 +1,188 @@
-"""Which codec reads these bytes: format sniffing and detection of kind and version.
+"""Which codec reads these bytes, and which letter versions exist: the one list of versions.
 
-``sniff_format`` looks only at the first bytes (no parsing); ``detect`` goes as far as needed to
-name the kind, version, encoding and letter identifier: the XML root and ``Letter`` block, or the
-EDIFACT UNB and first UNH. Nothing here maps letters.
+* Format sniffing: :func:`sniff_format` looks only at the first bytes (no parsing).
+* Versions: every letter kind package declares its versions (``letters/<kind>/versions.py``,
+  see :mod:`medbridge.letters.declaration`); :data:`REGISTRY` collects them from the one list
+  of kind packages, :data:`LETTER_KINDS`. The codecs ask it which mapping reads a letter
+  element or UNH, and which newer versions are known but refused; the messages naming the
+  supported versions are written from it too. Adding a letter version is its declaration
+  (and its mapping module); adding a kind is a package and one line in :data:`LETTER_KINDS`.
+* Codecs: :class:`LetterCodec` is what the API needs of a wire format (read, detect, write);
+  :func:`codec_for` gives the codec of a format, :meth:`Registry.codec` the codec for a
+  (kind, format, version) that medbridge supports.
+
+Nothing here maps letters or parses beyond the first bytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol
 
 from medbridge.findings import Finding, Location, Severity
+from medbridge.letters import epikrise, henvisning, plejeforloebsplan
+from medbridge.letters.declaration import EdifactVersion, LetterKind, LetterVersion, XmlVersion
 
-__all__ = ["EDIFACT", "FORMATS", "JSON", "XML", "Detection", "detect_edifact", "sniff_format"]
+if TYPE_CHECKING:
+    from medbridge.errors import InputError
+    from medbridge.limits import Limits
+    from medbridge.model.message import Message
+
+__all__ = [
+    "EDIFACT",
+    "FORMATS",
+    "JSON",
+    "LETTER_KINDS",
+    "REGISTRY",
+    "XML",
+    "Detection",
+    "LetterCodec",
+    "Parsed",
+    "Registry",
+    "codec_for",
+    "sniff_format",
+]
 
 XML = "xml"
 EDIFACT = "edifact"
 JSON = "json"
 FORMATS = (XML, EDIFACT, JSON)
 
-#: EDIFACT (UNH E2.1, E2.5) and XML VersionCode → kind, for the supported versions.
-SUPPORTED_VERSIONS: dict[str, str] = {
-    "XD0133L": "epikrise",
-    "XH0130R": "henvisning",
-    "XD2134C": "plejeforloebsplan",
-    "D0133L": "epikrise",
-    "H0130R": "henvisning",
-}
-#: Newer versions MedCom lists, recognised and refused ("known, unsupported version").
-KNOWN_UNSUPPORTED_VERSIONS: dict[str, str] = {
-    "XD0134L": "epikrise",
-    "XH0131R": "henvisning",
-    "D0134L": "epikrise",
-    "H0131R": "henvisning",
-}
+#: Every letter kind medbridge knows, each declaring its own versions.
+LETTER_KINDS: tuple[LetterKind, ...] = (epikrise.KIND, henvisning.KIND, plejeforloebsplan.KIND)
 
-#: EDIFACT message type (UNH element 2, component 1) → kind.
-_EDIFACT_KINDS = {"MEDDIS": "epikrise", "MEDREF": "henvisning"}
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _LAYOUT = b" \t\r\n"
+
+
+def _key(version: LetterVersion) -> tuple[str, str]:
+    """The wire identity of a version: the XML VersionCode, or UNH ``type:version``."""
+    if isinstance(version, EdifactVersion):
+        return EDIFACT, f"{version.message_type}:{version.version}"
+    return XML, version.version
+
+
+class Registry:
+    """The declared letter versions, indexed for the codecs. Built once from the kinds."""
+
+    def __init__(self, kinds: Iterable[LetterKind]) -> None:
+        self.kinds = tuple(kinds)
+        self._supported: dict[tuple[str, str], tuple[str, LetterVersion]] = {}
+        self._unsupported: dict[tuple[str, str], tuple[str, LetterVersion]] = {}
+        for kind in self.kinds:
+            for version in kind.supported:
+                self._supported[_key(version)] = (kind.name, version)
+            for version in kind.unsupported:
+                self._unsupported[_key(version)] = (kind.name, version)
+        self._edifact_kinds = {
+            version.message_type: kind
+            for (_, (kind, version)) in [*self._supported.items(), *self._unsupported.items()]
+            if isinstance(version, EdifactVersion)
+        }
+        self._version_codes = frozenset(v.version for _, v in self._supported.values())
+        # kind → its first declared XML element and EDIFACT version (reversed: first one wins)
+        self._elements = {k: v.element for k, v in reversed(self.xml_versions())}
+        self._edifact_of = {k: v for k, v in reversed(self.edifact_versions())}
+
+    # -- supported versions
+
+    def xml_versions(self) -> list[tuple[str, XmlVersion]]:
+        """(kind, version) of every supported XML version, in declaration order."""
+        return [(k, v) for k, v in self._supported.values() if isinstance(v, XmlVersion)]
+
+    def edifact_versions(self) -> list[tuple[str, EdifactVersion]]:
+        """(kind, version) of every supported EDIFACT version, in declaration order."""
+        return [(k, v) for k, v in self._supported.values() if isinstance(v, EdifactVersion)]
+
+    def edifact(self, message_type: str, version: str) -> EdifactVersion | None:
+        """The supported EDIFACT version of UNH ``message_type`` … ``version``, if any."""
+        found = self._supported.get((EDIFACT, f"{message_type}:{version}"))
+        return found[1] if found is not None and isinstance(found[1], EdifactVersion) else None
+
+    def element_of(self, kind: str) -> str:
+        """The XML letter element of a kind (its first declared XML version's; unknown: "")."""
+        return self._elements.get(kind, "")
+
+    def edifact_of(self, kind: str) -> EdifactVersion | None:
+        """The EDIFACT version a letter of ``kind`` is written in; None: no EDIFACT form."""
+        return self._edifact_of.get(kind)
+
+    def is_supported_code(self, version: str | None) -> bool:
+        """True for the version code of any supported version, in any format."""
+        return version in self._version_codes
+
+    def codec(self, kind: str, fmt: str, version: str) -> LetterCodec | None:
+        """The codec for a supported (kind, format, version); ``version`` is the XML
+        VersionCode or the EDIFACT UNH version (E2.5)."""
+        for name, declared in self._supported.values():
+            if (name, declared.format, declared.version) == (kind, fmt, version):
+                return codec_for(fmt)
+        return None
+
+    # -- known, unsupported versions
+
+    def xml_unsupported(self, version: str | None) -> tuple[str, XmlVersion] | None:
+        """(kind, version) of a known newer XML VersionCode that medbridge refuses."""
+        found = self._unsupported.get((XML, version or ""))
+        if found is None or not isinstance(found[1], XmlVersion):
+            return None
+        return found[0], found[1]
+
+    def edifact_unsupported(self, message_type: str, version: str) -> bool:
+        """True for a known newer EDIFACT version that medbridge refuses."""
+        return (EDIFACT, f"{message_type}:{version}") in self._unsupported
+
+    def edifact_kind(self, message_type: str) -> str | None:
+        """The kind of an EDIFACT message type (UNH E2.1), supported version or not."""
+        return self._edifact_kinds.get(message_type)
+
+    # -- the supported versions named in messages
+
+    def describe_xml(self, with_elements: bool = False) -> str:
+        """``XD0133L, XH0130R, XD2134C`` (or ``DischargeLetter XD0133L, …``)."""
+        return ", ".join(
+            f"{v.element} {v.version}" if with_elements else v.version
+            for _, v in self.xml_versions()
+        )
+
+    def describe_edifact(self) -> str:
+        """``MEDDIS D0133L (DIS01) and MEDREF H0130R (REF01)``."""
+        return _and(
+            f"{v.message_type} {v.version} ({v.letter_type})" for _, v in self.edifact_versions()
+        )
+
+    def edifact_version_codes(self) -> str:
+        """``D0133L/H0130R``."""
+        return "/".join(v.version for _, v in self.edifact_versions())
+
+    def describe_kinds(self) -> str:
+        """``XD0133L/D0133L, XH0130R/H0130R and XD2134C``: each kind's versions."""
+        return _and("/".join(v.version for v in kind.supported) for kind in self.kinds)
+
+
+def _and(items: Iterable[str]) -> str:
+    listed = list(items)
+    if len(listed) < 2:
+        return "".join(listed)
+    return ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+#: The versions of :data:`LETTER_KINDS`.
+REGISTRY = Registry(LETTER_KINDS)
+
+
+@cache
+def mapping_module(name: str) -> object:
+    """The mapping module a version declaration names (imported on first use)."""
+    return import_module(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# detection results and the codec protocol
 
 
 @dataclass(slots=True)
@@ -53,7 +198,7 @@ class Detection:
 
     @property
     def supported(self) -> bool:
-        return self.version in SUPPORTED_VERSIONS
+        return REGISTRY.is_supported_code(self.version)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -63,6 +208,95 @@ class Detection:
             "encoding": self.encoding,
             "identifier": self.identifier,
         }
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One input read as far as it goes: its detection, message (if mapped) and findings."""
+
+    detection: Detection
+    message: Message | None
+    findings: list[Finding]
+
+
+#: The semantic rules the API runs on a mapped message.
+Rules = Callable[["Message"], list[Finding]]
+#: Adds a format's position (line, segment …) to findings that name a model path.
+Locate = Callable[[list[Finding]], list[Finding]]
+
+
+class LetterCodec(Protocol):
+    """A wire format's side of the public operations. The API runs the steps in order —
+    :meth:`read` inside :meth:`reading`, cascade suppression, :meth:`positioned` — and never
+    looks at the format itself."""
+
+    @property
+    def format(self) -> str:
+        """``xml``, ``edifact`` or ``json``."""
+        ...
+
+    @property
+    def input_error(self) -> type[InputError]:
+        """The ``InputError`` subclass raised for input of this format that does not read."""
+        ...
+
+    @property
+    def streams(self) -> bool:
+        """True when :meth:`iter_letters` reads the input as it arrives, a letter at a time."""
+        ...
+
+    def read(self, data: bytes, *, strict_encoding: bool, limits: Limits, rules: Rules) -> Parsed:
+        """Syntax, schema, mapping; then ``rules`` on the mapped message, their findings
+        located in the input. Never raises for bad input."""
+        ...
+
+    def reading(self) -> AbstractContextManager[object]:
+        """The context a whole :meth:`read` and its follow-up run in."""
+        ...
+
+    def positioned(self, findings: list[Finding], chunks: Iterable[bytes]) -> list[Finding]:
+        """``findings`` with the positions only the input bytes (``chunks``) can give."""
+        ...
+
+    def detect(self, data: bytes, *, limits: Limits) -> Detection:
+        """Kind, version, encoding and identifier, reading no further than needed."""
+        ...
+
+    def iter_letters(
+        self, data: bytes | Iterable[bytes], *, limits: Limits
+    ) -> Iterator[tuple[Message, list[Finding], Locate]]:
+        """One message per letter as the input is read, with its findings and how to locate
+        rule findings in it (only when :attr:`streams`)."""
+        ...
+
+    def write(
+        self, message: Message, *, allow_loss: bool, allow_nonstandard: bool
+    ) -> tuple[bytes, list[Finding]]:
+        """The message in this format, and the findings of writing it."""
+        ...
+
+    def losses(self, message: Message) -> list[Finding]:
+        """What the message holds that this format cannot carry (checked before writing)."""
+        ...
+
+    def notes(self, message: Message, source_format: str | None) -> list[Finding]:
+        """Normalisations worth noting when input of ``source_format`` is written here."""
+        ...
+
+
+@cache
+def codec_for(fmt: str | None) -> LetterCodec | None:
+    """The codec of a format (``xml``, ``edifact``, ``json``); None for anything else."""
+    modules = {
+        XML: "medbridge.codecs.xml.letter_codec",
+        EDIFACT: "medbridge.codecs.edifact.letter_codec",
+        JSON: "medbridge.codecs.json.letter_codec",
+    }
+    name = modules.get(fmt or "")
+    if name is None:
+        return None
+    codec: LetterCodec = import_module(name).CODEC
+    return codec
 
 
 def sniff_format(data: bytes) -> str | None:
@@ -82,31 +316,6 @@ def sniff_format(data: bytes) -> str | None:
     if stripped.startswith((b"{", b"[")):
         return JSON
     return None
-
-
-def detect_edifact(data: bytes, detection: Detection) -> None:
-    """Fill kind, version, identifier and encoding from UNB and the first UNH, if reachable.
-
-    Only the head of the interchange, up to the first UNH, is tokenized
-    (:func:`medbridge.edifact.head.head_end`); the rest of ``data`` is never looked at.
-    """
-    from medbridge.edifact.head import head_end
-    from medbridge.edifact.syntax import iter_segments
-    from medbridge.errors import EdifactInputError
-
-    try:
-        for segment in iter_segments(data[: head_end(data)]):
-            if segment.tag == "UNB":
-                detection.encoding = segment.value(1, 1) or None
-            elif segment.tag == "UNH":
-                version = segment.value(2, 5) or None
-                detection.version = version
-                detection.identifier = segment.value(1) or None
-                if version is not None:
-                    detection.kind = _EDIFACT_KINDS.get(segment.value(2, 1))
-                return
-    except EdifactInputError:
-        return
 
 
 def unknown_format_finding() -> Finding:

@@ -64,7 +64,7 @@ def test_missing_trailer_is_at_the_end() -> None:
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 1 << 20])
 def test_streamed_errors_get_the_same_lines(tmp_path: Path, chunk_size: int) -> None:
-    from medbridge.api import _iter_path
+    from medbridge.api import iter_read_path
 
     data = EDI.replace(b"UNT+47+", b"UNT+99+")
     path = tmp_path / "bad.edi"
@@ -72,7 +72,7 @@ def test_streamed_errors_get_the_same_lines(tmp_path: Path, chunk_size: int) -> 
     with pytest.raises(medbridge.EdifactInputError) as whole:
         medbridge.read(data)
     with pytest.raises(medbridge.EdifactInputError) as streamed:
-        list(_iter_path(path, medbridge.Limits(), False, chunk_size=chunk_size))
+        list(iter_read_path(path, medbridge.Limits(), False, chunk_size=chunk_size))
     located = [(f.code, f.location.line, f.location.column) for f in streamed.value.findings]
     assert located == [(f.code, f.location.line, f.location.column) for f in whole.value.findings]
     assert located[0][1] == data[: data.index(b"UNT+99+")].count(b"\n") + 1

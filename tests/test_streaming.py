@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import medbridge
-from medbridge.api import _iter_path, _iter_stream
+from medbridge.api import iter_read_path, iter_read_stream
 from medbridge.codecs.edifact.codec import iter_interchange
 from medbridge.edifact.syntax import Tokenizer
 from medbridge.errors import EdifactInputError, InputError, MedbridgeError
@@ -97,7 +97,7 @@ def assert_same_everywhere(data: bytes, limits: Limits, sizes: Iterable[int]) ->
     for size in sizes:
         assert tokens(Tokenizer.from_chunks(chunked(data, size), limits=limits)) == whole_tokens
         assert interchange(chunked(data, size), limits) == whole_items
-        streamed = _iter_stream(
+        streamed = iter_read_stream(
             io.BytesIO(data), NAME, limits, False, chunk_size=size, again=lambda: (data,)
         )
         assert messages(streamed) == whole_read
@@ -120,7 +120,7 @@ def test_fixture_streams_like_whole(
     Path(NAME).write_bytes(data)
     expected = whole_with_file(data)
     assert expected[1] is None and len(expected[0]) >= 1  # the fixtures are valid
-    streamed = messages(_iter_path(Path(NAME), DEFAULT_LIMITS, False, chunk_size=size))
+    streamed = messages(iter_read_path(Path(NAME), DEFAULT_LIMITS, False, chunk_size=size))
     assert streamed == expected
     assert messages(medbridge.iter_read(Path(NAME))) == expected  # the public path, 1 MiB reads
     assert interchange(chunked(data, size), DEFAULT_LIMITS) == interchange(data, DEFAULT_LIMITS)
@@ -140,7 +140,7 @@ def test_truncated_file_raises_the_same_located_error(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     for size in CHUNK_SIZES:
         with pytest.raises(EdifactInputError) as caught:
-            list(_iter_path(path, DEFAULT_LIMITS, False, chunk_size=size))
+            list(iter_read_path(path, DEFAULT_LIMITS, False, chunk_size=size))
         codes = [f.code for f in caught.value.findings if f.is_error]
         assert codes == ["edifact.syntax.unterminated"]
         where = caught.value.findings[-1].location
@@ -297,7 +297,7 @@ def test_empty_and_whitespace_files_are_refused_like_load_bytes(tmp_path: Path) 
             load_bytes(path)
         for size in (1, 7, None):
             with pytest.raises(InputError) as caught:
-                list(_iter_path(path, DEFAULT_LIMITS, False, chunk_size=size))
+                list(iter_read_path(path, DEFAULT_LIMITS, False, chunk_size=size))
             assert caught.value.findings == expected.value.findings
             assert caught.value.findings[0].code == "input.empty"
 
@@ -319,12 +319,12 @@ def test_input_limit_counts_the_bytes_read_so_far() -> None:
     """A stream (pipe, growing file) is refused once more than the limit has been read."""
     data = repeated(50)
     limits = Limits(max_input_bytes=len(data) // 2)
-    read, error = messages(_iter_stream(io.BytesIO(data), NAME, limits, False, chunk_size=512))
+    read, error = messages(iter_read_stream(io.BytesIO(data), NAME, limits, False, chunk_size=512))
     assert 5 < len(read) < 30
     assert error is not None and error[0] is InputError
     assert [f.code for f in error[1]] == ["input.too-large"]
     assert error[1][0].location.file == NAME
-    ok, no_error = messages(_iter_stream(io.BytesIO(data), NAME, Limits(len(data)), False))
+    ok, no_error = messages(iter_read_stream(io.BytesIO(data), NAME, Limits(len(data)), False))
     assert len(ok) == 50 and no_error is None
 
 
@@ -353,7 +353,7 @@ class FailingReader:
 def test_read_error_midway_is_io_unreadable() -> None:
     data = repeated(10)
     reader = FailingReader(data, len(data) // 2)
-    read, error = messages(_iter_stream(reader, NAME, DEFAULT_LIMITS, False, chunk_size=256))
+    read, error = messages(iter_read_stream(reader, NAME, DEFAULT_LIMITS, False, chunk_size=256))
     assert 1 <= len(read) < 10
     assert error is not None and [f.code for f in error[1]] == ["io.unreadable"]
     assert "Input/output error" in error[1][0].message
@@ -370,7 +370,7 @@ def test_xml_path_reads_as_before(fixture: str, tmp_path: Path) -> None:
     expected = messages(medbridge.iter_read(data))
     assert expected[1] is None and expected[0]
     for size in (7, None):
-        assert messages(_iter_path(path, DEFAULT_LIMITS, False, chunk_size=size)) == expected
+        assert messages(iter_read_path(path, DEFAULT_LIMITS, False, chunk_size=size)) == expected
     broken = tmp_path / "broken.xml"
     broken.write_bytes(data[: len(data) // 2])
     assert messages(medbridge.iter_read(broken)) == messages(
@@ -411,7 +411,7 @@ class CountingReader:
 def test_reader_does_not_read_ahead(size: int) -> None:
     data = repeated(50)
     reader = CountingReader(data)
-    iterator = _iter_stream(reader, NAME, DEFAULT_LIMITS, False, chunk_size=size)
+    iterator = iter_read_stream(reader, NAME, DEFAULT_LIMITS, False, chunk_size=size)
     first = next(iterator)
     assert first.letter.header.identifier == "EPI0000000"
     per_message = len(data) / 50
@@ -446,7 +446,7 @@ def test_envelope_errors_at_the_end_come_before_the_last_message() -> None:
     assert whole[1] is not None and whole[1][0] is EdifactInputError
     assert [f.code for f in whole[1][1] if f.is_error] == ["edifact.envelope.unz-count"]
     for size in CHUNK_SIZES:
-        streamed = _iter_stream(
+        streamed = iter_read_stream(
             io.BytesIO(data), NAME, DEFAULT_LIMITS, False, chunk_size=size, again=lambda: (data,)
         )
         assert messages(streamed) == whole
@@ -483,7 +483,7 @@ def test_rules_run_per_message_and_are_located_in_that_message(tmp_path: Path, s
         medbridge.read(bad)
     yielded: list[Message] = []
     with pytest.raises(EdifactInputError) as streamed:
-        for message in _iter_path(path, DEFAULT_LIMITS, False, chunk_size=size):
+        for message in iter_read_path(path, DEFAULT_LIMITS, False, chunk_size=size):
             yielded.append(message)
 
     assert len(yielded) == 1

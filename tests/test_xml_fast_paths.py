@@ -28,8 +28,8 @@ from medbridge.codecs.xml.mapping import (
     ReadContext,
     Struct,
     Wrap,
-    _split_children,
     element_children,
+    split_children,
 )
 from medbridge.errors import XmlInputError
 from medbridge.model.codes import IdentifierCode
@@ -121,7 +121,7 @@ def _reference_hint(root: Any) -> tuple[str, int | None] | None:
 @given(_nodes)
 def test_declared_namespaces_match_the_nsmap_walk(node: Any) -> None:
     root = _document(node)
-    assert codec._declared_namespaces(root) == _reference_declared_namespaces(root)
+    assert codec.declared_namespaces(root) == _reference_declared_namespaces(root)
 
 
 @given(_nodes)
@@ -140,7 +140,7 @@ def test_location_hint_precheck_finds_what_a_full_scan_finds(node: Any) -> None:
 @pytest.mark.parametrize("path", valid_fixtures(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_namespaces_and_hints_match_the_references(path: Any) -> None:
     root = parse_xml(path.read_bytes()).root
-    assert codec._declared_namespaces(root) == _reference_declared_namespaces(root)
+    assert codec.declared_namespaces(root) == _reference_declared_namespaces(root)
     hint = schema._location_hints(root)
     expected = _reference_hint(root)
     assert [(f.location.path, f.location.line) for f in hint] == ([expected] if expected else [])
@@ -154,7 +154,7 @@ def test_a_hint_inside_local_elements_is_still_found() -> None:
     findings = schema._location_hints(root)
     assert [f.location.path for f in findings] == ["/Emessage/Local_Elements/X"]
     # ... while Local_Elements' content does not add to the recorded prefix map.
-    assert codec._declared_namespaces(root) == [["", MC2005], ["xsi", XSI]]
+    assert codec.declared_namespaces(root) == [["", MC2005], ["xsi", XSI]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def test_code_reading_agrees_with_the_enum(raw: str) -> None:
 def test_split_children_keeps_each_tag_next_to_its_element() -> None:
     root = parse_xml(b'<a xmlns="urn:a"> <b/><!-- c --><d>x</d>\n<b/></a>').root
     ctx = ReadContext()
-    split = _split_children(root, ctx)
+    split = split_children(root, ctx)
     assert split is not None
     elements, tags = split
     assert tags == ["{urn:a}b", "{urn:a}d", "{urn:a}b", None]  # None: the sentinel
@@ -286,8 +286,8 @@ def test_header_fields_match_find_and_itertext(
     inner = "".join(f"<{name}>{text}</{name}>" for name, text in fields)
     header = f"<Letter>{inner}</Letter>" if has_header else inner
     letter = parse_xml(f"<DischargeLetter{xmlns}>{header}</DischargeLetter>".encode()).root
-    found = codec._header_fields(letter)
-    for name in codec._HEADER_FIELDS:
+    found = codec.header_fields(letter)
+    for name in codec.HEADER_FIELDS:
         assert found.get(name) == _reference_header(letter, name)
 
 

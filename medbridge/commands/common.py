@@ -33,7 +33,6 @@ __all__ = [
     "EXIT_IO",
     "EXIT_OK",
     "EXIT_REFUSED",
-    "EXIT_USAGE",
     "exit_for",
     "finding_line",
     "gather",
@@ -50,7 +49,6 @@ __all__ = [
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_REFUSED = 73
 EXIT_IO = 74

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lxml import etree
-
 from medbridge.findings import Finding, Location
 from medbridge.validation.identifiers import check_cpr
-from medbridge.xml.paths import find_by_path
 
 __all__ = ["refine_schema_findings"]
 
@@ -28,21 +25,27 @@ _IDENTIFIER_ELEMENTS: dict[str, Callable[[str, Location], list[Finding]]] = {
 }
 
 
-def refine_schema_findings(root: etree._Element, findings: list[Finding]) -> list[Finding]:
+def refine_schema_findings(
+    findings: list[Finding], leaf_text: Callable[[str], str | None]
+) -> list[Finding]:
     """``findings`` with each ``xml.schema.value`` error on an identifier element replaced by the
-    identifier check's errors for the same text (unchanged when that check finds no error)."""
+    identifier check's errors for the same text (unchanged when that check finds no error).
+
+    ``leaf_text(path)`` is the text of the element at a finding's path, or None when there is no
+    such element or it has child elements (the XML side,
+    :func:`medbridge.codecs.xml.letter_codec.leaf_text`, looks it up in the tree)."""
     out: list[Finding] = []
     for finding in findings:
-        out.extend(_refined(root, finding) or (finding,))
+        out.extend(_refined(finding, leaf_text) or (finding,))
     return out
 
 
-def _refined(root: etree._Element, finding: Finding) -> list[Finding]:
+def _refined(finding: Finding, leaf_text: Callable[[str], str | None]) -> list[Finding]:
     path = finding.location.path
     if finding.code != "xml.schema.value" or not finding.is_error or not path:
         return []
     check = _IDENTIFIER_ELEMENTS.get(path.rsplit("/", 1)[-1].split("[", 1)[0])
-    element = find_by_path(root, path) if check is not None else None
-    if check is None or element is None or len(element):
+    text = leaf_text(path) if check is not None else None
+    if check is None or text is None:
         return []
-    return [f for f in check(element.text or "", finding.location) if f.is_error]
+    return [f for f in check(text, finding.location) if f.is_error]

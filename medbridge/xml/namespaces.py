@@ -1,5 +1,4 @@
-"""Namespace URIs of the MedCom OIOXML messages (``xml-messages.md`` §0) and the default
-prefix conventions a writer uses when the model carries no prefix map (§6.5)."""
+"""Namespace URIs of the MedCom OIOXML messages (``xml-messages.md`` §0)."""
 
 from __future__ import annotations
 
@@ -23,9 +22,6 @@ MUNICIPALITY = (M100, M102, M103)
 MC2018 = "http://rep.oio.dk/medcom.dk/xml/schemas/2018/08/06/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
-
-#: Prefixes for XDIS21 when no prefix map is known: default 1.0.3, ns1 = 1.0.0, ep2 = 1.0.2.
-MUNICIPALITY_PREFIXES: dict[str | None, str] = {None: M103, "ns1": M100, "ep2": M102}
 
 
 def qname(namespace: str, local: str) -> str:

@@ -44,31 +44,43 @@ from medbridge.codecs.xml.mapping import (
 )
 from medbridge.errors import MedbridgeError, XmlInputError
 from medbridge.findings import Finding
-from medbridge.letters.epikrise import xml as xdis01
-from medbridge.letters.henvisning import xml as xref01
-from medbridge.letters.plejeforloebsplan import xml as xdis21
 from medbridge.model.common import Envelope, LocalElements
 from medbridge.model.message import Letter, Message
+from medbridge.registry import REGISTRY, mapping_module
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
 from medbridge.xml.paths import element_path, local_name, namespace_of
 
 if TYPE_CHECKING:
     from medbridge.xml.parse import ParsedXml
 
-__all__ = ["LETTER_PATH_KEY", "MAPPINGS", "detect_tree", "read_tree", "write_xml"]
+__all__ = [
+    "HEADER_FIELDS",
+    "LETTER_PATH_KEY",
+    "MAPPINGS",
+    "declared_namespaces",
+    "detect_tree",
+    "header_fields",
+    "read_tree",
+    "write_xml",
+]
 
-#: Every supported letter version.
-MAPPINGS: tuple[LetterMapping, ...] = (xdis01.MAPPING, xref01.MAPPING, xdis21.MAPPING)
+#: Every supported letter version's mapping, in the registry's order.
+MAPPINGS: tuple[LetterMapping, ...] = tuple(
+    mapping_module(version.mapping).MAPPING  # type: ignore[attr-defined]
+    for _, version in REGISTRY.xml_versions()
+)
 #: ``letter.wire`` key: the element path of a letter read from XML (``/Emessage/DischargeLetter``),
 #: so the view can name the element a statement came from. Provenance only; never written.
 LETTER_PATH_KEY = "xml.letter_path"
-_BY_ELEMENT = {(m.namespace, m.element): m for m in MAPPINGS}
-_BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
-#: Known newer versions (§1): VersionCode → (kind, letter element). Recognised, never mapped.
-_UNSUPPORTED_VERSIONS = {
-    "XD0134L": ("epikrise", "DischargeLetter"),
-    "XH0131R": ("henvisning", "HospitalReferral"),
+#: (namespace, letter element) → (kind, mapping).
+_BY_ELEMENT = {
+    (m.version.namespace, m.version.element): (kind, m)
+    for (kind, _), m in zip(REGISTRY.xml_versions(), MAPPINGS, strict=True)
 }
+_BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
+#: Emessage namespace → the mapping whose Envelope table reads that generation's envelope.
+#: (The first one declared wins: reversed, so that it is written last.)
+_ENVELOPES = {m.version.namespace: m for m in reversed(MAPPINGS)}
 _UNSUPPORTED_NAMESPACES = (MC2018,)
 _LOCAL_ELEMENTS = "Local_Elements"
 _INDENT = "  "
@@ -117,29 +129,30 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     if letter is None:
         return None, None, None
     letter_name = local_name(letter)
-    header = _header_fields(letter)
+    header = header_fields(letter)
     version = header.get("VersionCode")
     type_code = header.get("TypeCode")
     identifier = header.get("Identifier")
-    mapping = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
-    if (
-        mapping is not None
-        and version == mapping.version_code
-        and type_code == mapping.type_code
-        and root_ns == mapping.namespace
-    ):
-        return mapping.kind, version, identifier
-    known = _UNSUPPORTED_VERSIONS.get(version or "")
-    if known is not None and known[1] == letter_name:
+    found = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
+    if found is not None:
+        declared = found[1].version
+        if (version, type_code, root_ns) == (
+            declared.version,
+            declared.type_code,
+            declared.namespace,
+        ):
+            return found[0], version, identifier
+    known = REGISTRY.xml_unsupported(version)
+    if known is not None and known[1].element == letter_name:
         return known[0], version, identifier
     return None, version, identifier
 
 
 #: The Letter header fields detection and reading look at.
-_HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
+HEADER_FIELDS = ("Identifier", "VersionCode", "TypeCode")
 
 
-def _header_fields(letter: Any) -> dict[str, str]:
+def header_fields(letter: Any) -> dict[str, str]:
     """The text of the first ``Identifier``, ``VersionCode`` and ``TypeCode`` in the letter's
     ``Letter`` header; absent fields are left out."""
     ns = namespace_of(letter)
@@ -148,14 +161,14 @@ def _header_fields(letter: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     if header is None:
         return found
-    wanted = {_q(ns, name): name for name in _HEADER_FIELDS}
+    wanted = {_q(ns, name): name for name in HEADER_FIELDS}
     for child in header:
         name = wanted.get(child.tag)
         if name is None or name in found:
             continue
         # Without child nodes the text is all there is (itertext costs several times more).
         found[name] = "".join(child.itertext()) if len(child) else child.text or ""
-        if len(found) == len(_HEADER_FIELDS):
+        if len(found) == len(HEADER_FIELDS):
             break
     return found
 
@@ -190,7 +203,7 @@ def _read(root: Any, ctx: ReadContext) -> Message | None:
     for sibling in _prolog_and_epilog(root):
         ctx.dropped(sibling)
     namespace = namespace_of(root) or ""
-    if local_name(root) != "Emessage" or namespace not in (MC2005, M103):
+    if local_name(root) != "Emessage" or namespace not in _ENVELOPES:
         if namespace in _UNSUPPORTED_NAMESPACES:
             _unsupported_version(ctx, root, f"the namespace {namespace}")
         else:
@@ -199,7 +212,7 @@ def _read(root: Any, ctx: ReadContext) -> Message | None:
     children = element_children(root, ctx, attributes_allowed=True)
     if children is None:
         return None
-    envelope_mapping = xdis21.MAPPING if namespace == M103 else xdis01.MAPPING
+    envelope_mapping = _ENVELOPES[namespace]
     envelope_tag = _q(envelope_mapping.envelope_ns, "Envelope")
     if not children or children[0].tag != envelope_tag:
         ctx.missing("Envelope", root)
@@ -240,8 +253,8 @@ def _prolog_and_epilog(root: Any) -> list[Any]:
 
 def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
     namespace, name = namespace_of(element), local_name(element)
-    mapping = _BY_ELEMENT.get((namespace or "", name))
-    if mapping is None or mapping.namespace != emessage_ns:
+    found = _BY_ELEMENT.get((namespace or "", name))
+    if found is None or found[1].version.namespace != emessage_ns:
         header = element.find(_q(namespace, "Letter"))
         if name == _LOCAL_ELEMENTS and namespace == emessage_ns:
             ctx.error(
@@ -254,7 +267,7 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
             ctx.error(
                 "xml.mapping.unsupported-letter",
                 f"The letter kind {name} is not supported by medbridge (supported: "
-                "DischargeLetter XD0133L, HospitalReferral XH0130R, ProgressOfCarePlan XD2134C).",
+                f"{REGISTRY.describe_xml(with_elements=True)}).",
                 element,
             )
         elif namespace in _UNSUPPORTED_NAMESPACES:
@@ -262,11 +275,11 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
         else:
             ctx.unexpected(element, element.getparent())
         return None
-    version = _header_fields(element).get("VersionCode")
-    if version in _UNSUPPORTED_VERSIONS:
+    version = header_fields(element).get("VersionCode")
+    if REGISTRY.xml_unsupported(version) is not None:
         _unsupported_version(ctx, element, f"version {version}")
         return None
-    letter = mapping.letter.read(element, ctx)
+    letter = found[1].letter.read(element, ctx)
     if letter is not None:
         letter.wire[LETTER_PATH_KEY] = element_path(element)
     return letter  # type: ignore[no-any-return]
@@ -276,7 +289,7 @@ def _unsupported_version(ctx: ReadContext, element: Any, what: str) -> None:
     ctx.error(
         "xml.mapping.unsupported-version",
         f"This letter uses {what}, a known MedCom version medbridge does not support "
-        "(supported: XD0133L, XH0130R, XD2134C); it is not read with an older mapping.",
+        f"(supported: {REGISTRY.describe_xml()}); it is not read with an older mapping.",
         element,
     )
 
@@ -289,14 +302,14 @@ def _keep_local_elements(element: Any) -> LocalElements:
 
 
 def _document_wire(root: Any) -> dict[str, Any]:
-    wire: dict[str, Any] = {"xml.namespaces": _declared_namespaces(root)}
+    wire: dict[str, Any] = {"xml.namespaces": declared_namespaces(root)}
     attributes = [[name, value] for name, value in root.attrib.items()]
     if attributes:
         wire["xml.root_attributes"] = attributes
     return wire
 
 
-def _declared_namespaces(root: Any) -> list[list[str]]:
+def declared_namespaces(root: Any) -> list[list[str]]:
     """(prefix, URI) pairs as declared in the document, first binding of each prefix; ``""``
     is the default namespace. Local_Elements content is left out (it keeps its own)."""
     # lxml's iterwalk reports each element's own xmlns declarations ("start-ns", in document
@@ -346,8 +359,8 @@ def write_xml(message: Message) -> bytes:
         raise TypeError("write_xml needs a medbridge Message")
     mappings = _letter_mappings(message)
     first = mappings[0]
-    emessage_ns = first.namespace
-    ctx = WriteContext(version=f"{first.type_code} {first.version_code}")
+    emessage_ns = first.version.namespace
+    ctx = WriteContext(version=_version_label(first))
     root = etree.Element(_q(emessage_ns, "Emessage"), nsmap=_nsmap(message, emessage_ns))
     for name, value in _root_attributes(message, ctx):
         root.set(name, value)
@@ -357,8 +370,8 @@ def write_xml(message: Message) -> bytes:
     first.envelope.write(envelope, message.envelope, ctx)
     for index, (letter, mapping) in enumerate(zip(message.letters, mappings, strict=True)):
         ctx.path[:] = ["letters", f"[{index}]"]
-        ctx.version = f"{mapping.type_code} {mapping.version_code}"
-        element = etree.SubElement(root, _q(mapping.namespace, mapping.element))
+        ctx.version = _version_label(mapping)
+        element = etree.SubElement(root, _q(mapping.version.namespace, mapping.version.element))
         mapping.letter.write(element, letter, ctx)
         if letter.local_elements is not None:
             root.append(_local_elements(letter.local_elements, emessage_ns, ctx))
@@ -377,7 +390,7 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
             raise ctx.fail(
                 "convert.unsupported-value", "Not a letter medbridge can write", f"[{index}]"
             )
-        if mappings and mapping.namespace != mappings[0].namespace:
+        if mappings and mapping.version.namespace != mappings[0].version.namespace:
             raise ctx.fail(
                 "convert.unsupported-value",
                 "One Emessage cannot mix 2005 letters with a municipality care plan",
@@ -385,6 +398,11 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
             )
         mappings.append(mapping)
     return mappings
+
+
+def _version_label(mapping: LetterMapping) -> str:
+    """``XDIS01 XD0133L``: the version named in write findings."""
+    return f"{mapping.version.type_code} {mapping.version.version}"
 
 
 def _nsmap(message: Message, emessage_ns: str) -> dict[str | None, str]:

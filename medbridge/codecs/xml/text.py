@@ -17,11 +17,12 @@ mixed content: its text, the inline elements ``Break``, ``Space``, ``Bold``, ``I
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from lxml import etree
 
-from medbridge.codecs.xml.mapping import ReadContext, WriteContext, check_xml_chars, is_dropped_node
+from medbridge.codecs.xml.context import ReadContext, WriteContext, check_xml_chars, is_dropped_node
 from medbridge.model.text import (
     Bold,
     Break,
@@ -110,17 +111,12 @@ def read_formatted(element: Any, namespace: str | None, ctx: ReadContext) -> For
     return result
 
 
-#: Clark-notation tag → inline class, per namespace of the inline elements (filled on first use).
-_INLINE_TAGS: dict[str | None, dict[Any, type]] = {}
-
-
+@cache
 def _inline_tags(namespace: str | None) -> dict[Any, type]:
-    """The inline elements' tags in ``namespace`` (none: bare names) mapped to their classes."""
-    tags = _INLINE_TAGS.get(namespace)
-    if tags is None:
-        prefix = f"{{{namespace}}}" if namespace else ""
-        tags = _INLINE_TAGS[namespace] = {prefix + n: c for n, c in INLINE_ELEMENTS.items()}
-    return tags
+    """The inline elements' tags in ``namespace`` (none: bare names) mapped to their classes
+    (Clark notation; built once per namespace)."""
+    prefix = f"{{{namespace}}}" if namespace else ""
+    return {prefix + n: c for n, c in INLINE_ELEMENTS.items()}
 
 
 def _build(frame: _Frame, ctx: ReadContext) -> Any:

@@ -16,6 +16,7 @@ from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.segment import Segment
+from medbridge.letters.epikrise.versions import D0133L
 from medbridge.letters.shared.edifact import (
     MAX_CLINICAL_FTX,
     MAX_REFS_PER_S14,
@@ -70,9 +71,7 @@ __all__ = [
     "read_letter",
 ]
 
-MESSAGE_TYPE = "MEDDIS"
-VERSION = "D0133L"
-LETTER_TYPE = "DIS01"
+MESSAGE_TYPE, VERSION, LETTER_TYPE = D0133L.message_type, D0133L.version, D0133L.letter_type
 _ROLES = {"SSP": "sender", "PO": "receiver", "CCR": "cc_receiver", "RSP": "contact"}
 #: The model path (relative to the letter) of each S01 role's party.
 _PATHS = {"SSP": "/Sender", "PO": "/Receiver", "CCR": "/CCReceiver", "RSP": "/Sender/Contact"}

@@ -16,6 +16,7 @@ from medbridge.codecs.xml.mapping import (
     MomentOf,
     struct,
 )
+from medbridge.letters.epikrise.versions import XD0133L
 from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
@@ -126,13 +127,4 @@ LETTER = struct(
     elsewhere=("wire", "local_elements"),
 )
 
-MAPPING = LetterMapping(
-    kind="epikrise",
-    namespace=MC2005,
-    element="DischargeLetter",
-    version_code="XD0133L",
-    type_code="XDIS01",
-    letter=LETTER,
-    envelope=ENVELOPE,
-    envelope_ns=MC2005,
-)
+MAPPING = LetterMapping(XD0133L, letter=LETTER, envelope=ENVELOPE, envelope_ns=MC2005)

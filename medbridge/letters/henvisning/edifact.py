@@ -21,6 +21,7 @@ from medbridge.codecs.edifact.sources import Fields
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.segment import Segment
+from medbridge.letters.henvisning.versions import H0130R
 from medbridge.letters.shared.edifact import (
     REFERENCE_QUALIFIERS,
     LetterContext,
@@ -74,9 +75,7 @@ from medbridge.model.text import FormattedText
 
 __all__ = ["LETTER_TYPE", "MESSAGE_TYPE", "VERSION", "build_letter", "read_letter"]
 
-MESSAGE_TYPE = "MEDREF"
-VERSION = "H0130R"
-LETTER_TYPE = "REF01"
+MESSAGE_TYPE, VERSION, LETTER_TYPE = H0130R.message_type, H0130R.version, H0130R.letter_type
 FTX_PER_S12 = 10
 MAX_S12 = 5
 #: S12 FTX qualifiers of the clinical texts, in writing order, with their model field.

@@ -9,6 +9,7 @@ The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01'
 from __future__ import annotations
 
 from medbridge.codecs.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
+from medbridge.letters.henvisning.versions import XH0130R
 from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
     ENVELOPE,
@@ -170,13 +171,4 @@ LETTER = struct(
     elsewhere=("wire", "local_elements"),
 )
 
-MAPPING = LetterMapping(
-    kind="henvisning",
-    namespace=MC2005,
-    element="HospitalReferral",
-    version_code="XH0130R",
-    type_code="XREF01",
-    letter=LETTER,
-    envelope=ENVELOPE,
-    envelope_ns=MC2005,
-)
+MAPPING = LetterMapping(XH0130R, letter=LETTER, envelope=ENVELOPE, envelope_ns=MC2005)

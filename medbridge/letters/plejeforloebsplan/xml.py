@@ -27,6 +27,7 @@ from medbridge.codecs.xml.mapping import (
     Wrap,
     struct,
 )
+from medbridge.letters.plejeforloebsplan.versions import XD2134C
 from medbridge.letters.shared.xml import PATIENT_ID
 from medbridge.model.codes import (
     AcknowledgementCode,
@@ -58,7 +59,7 @@ from medbridge.model.plejeforloebsplan import (
     Relatives,
     Terminology,
 )
-from medbridge.xml.namespaces import M100, M102, M103
+from medbridge.xml.namespaces import M100, M102
 
 __all__ = ["MAPPING"]
 
@@ -266,13 +267,4 @@ LETTER = struct(
     elsewhere=("wire", "local_elements"),
 )
 
-MAPPING = LetterMapping(
-    kind="plejeforloebsplan",
-    namespace=M103,
-    element="ProgressOfCarePlan",
-    version_code="XD2134C",
-    type_code="XDIS21",
-    letter=LETTER,
-    envelope=ENVELOPE,
-    envelope_ns=M100,
-)
+MAPPING = LetterMapping(XD2134C, letter=LETTER, envelope=ENVELOPE, envelope_ns=M100)

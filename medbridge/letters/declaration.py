@@ -1,0 +1,56 @@
+"""How a letter kind declares its versions: the facts detection and dispatch need, as data.
+
+Each kind package (``medbridge/letters/<kind>/versions.py``) states, once, which versions it
+maps — the XML letter element, namespace, ``VersionCode`` and ``TypeCode``; the EDIFACT message
+type (UNH E2.1), version (UNH E2.5) and letter type (UNH E3) — and which newer MedCom versions
+it knows but does not map. :mod:`medbridge.registry` collects the declarations; the codecs look
+versions up there and import the named mapping module when a letter of that version is read or
+written. Nothing here imports a codec, so declaring a version costs no parsing machinery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+__all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion"]
+
+
+@dataclass(frozen=True, slots=True)
+class XmlVersion:
+    """One OIOXML letter version: ``<element>`` in ``namespace`` with ``Letter/VersionCode``
+    ``version`` and ``Letter/TypeCode`` ``type_code``. ``mapping`` names the module whose
+    ``MAPPING`` reads and writes it; empty for a known version medbridge does not map."""
+
+    format: ClassVar[str] = "xml"
+    version: str
+    element: str
+    type_code: str = ""
+    namespace: str = ""
+    mapping: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EdifactVersion:
+    """One EDIFACT letter version: UNH ``message_type:D:93A:UN:version`` and letter type
+    ``letter_type``. ``mapping`` names the module with ``read_letter``/``build_letter``; empty
+    for a known version medbridge does not map."""
+
+    format: ClassVar[str] = "edifact"
+    message_type: str
+    version: str
+    letter_type: str = ""
+    mapping: str = ""
+
+
+LetterVersion = XmlVersion | EdifactVersion
+
+
+@dataclass(frozen=True, slots=True)
+class LetterKind:
+    """A letter kind (``epikrise``…) and its versions: ``supported`` are mapped, ``unsupported``
+    are newer MedCom versions that are recognised and refused (never read with an older map)."""
+
+    name: str
+    supported: tuple[LetterVersion, ...]
+    unsupported: tuple[LetterVersion, ...] = ()

@@ -912,7 +912,7 @@ def test_every_kind_has_rules_named_from_its_own_table() -> None:
     by_class = kind_rules()
     for mapping in (XDIS01, XREF01, XDIS21):
         kind = by_class[mapping.letter.cls]
-        assert kind.element == mapping.element
+        assert kind.element == mapping.version.element
         assert kind.xml("header.identifier") == "Letter/Identifier"
         assert kind.xml("sender.ean") == field_table(mapping).xml("sender.ean")
     # the 2005 letters' subsets are their tables' (EDIFACT-only and municipality values left out)

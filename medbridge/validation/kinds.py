@@ -51,7 +51,7 @@ class LetterRules:
 
     @property
     def element(self) -> str:
-        return self.mapping.element
+        return self.mapping.version.element
 
     def xml(self, model: str) -> str:
         """The XML path, relative to the letter, of a model path (``header.identifier``)."""

@@ -90,7 +90,7 @@ def xml_name(struct: Struct, attr: str) -> str:
     struct's entries): for tables such as EDIFACT source rows that name elements relative to a
     struct."""
     for row in _walk(struct, "", ""):
-        if row.model == attr or row.model.endswith("." + attr) and "." not in row.xml:
+        if row.model == attr or (row.model.endswith("." + attr) and "." not in row.xml):
             return row.xml
     raise KeyError(f"{struct.cls.__name__} has no field {attr!r}")
 

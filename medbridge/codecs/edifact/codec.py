@@ -35,6 +35,7 @@ from medbridge.codecs.edifact.envelope_wire import (
     record_trailer,
     trailer,
 )
+from medbridge.codecs.edifact.issues import Issue, refuse, required_losses
 from medbridge.codecs.edifact.mapping import (
     UNITS_KEY,
     Builder,
@@ -49,7 +50,6 @@ from medbridge.codecs.edifact.mapping import (
 from medbridge.codecs.edifact.sources import Fields, InterchangeSources, SourceMap
 from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
 from medbridge.edifact.groups import location_of, split_groups
-from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
@@ -391,7 +391,8 @@ def write_interchange(
     ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
     ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings,
     except where that would leave out an element the letter requires: that is still a
-    :class:`ConversionError` (``convert.required-lost``, see :mod:`~medbridge.edifact.issues`).
+    :class:`ConversionError` (``convert.required-lost``, see
+    :mod:`~medbridge.codecs.edifact.issues`).
     ``allow_nonstandard`` writes texts over MedCom's FTX count limits (more than 9 FTX in a
     clinical S14, more than 50 in REF01 S12) as MedCom's writer does, with ``convert.nonstandard``
     warnings, instead of treating them as losses.

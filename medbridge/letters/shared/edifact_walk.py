@@ -1,0 +1,219 @@
+"""The one way an EDIFACT letter body is read (edifact-messages.md §6.4, §7.4), driven by each
+letter kind's table.
+
+A MedCom letter body is the message-level segments (BGM, DTM+137) and then groups, each opened
+by its ``Snn`` trigger. :func:`read_body` walks them the same way for every kind:
+
+1. UNH and the message level (:func:`~medbridge.letters.shared.edifact.read_header`);
+2. every S01 group is claimed by its NAD role (once per role, only the kind's roles) and handed
+   to the kind's party reader with the role's row of :class:`PartyRole`;
+3. every other group goes by its number to the kind's reader: a ``once`` group is claimed as
+   unit ``Snn`` and read (a second one is a duplicate), a ``repeated`` group is the reader's to
+   claim; an unknown group is reported (never dropped silently);
+4. the kind's draft finishes what spans groups (:meth:`Draft.finish`), and each required unit
+   that never appeared is reported missing, in the table's order.
+
+Inside a group, :func:`read_segments` dispatches each segment by ``(tag, qualifier)`` (the
+qualifier being element 1; :data:`ANY` for any) to a small reader, the same table shape one level
+down. What really is code (S11 gathering values for four XML parents, S14 telling a diagnosis
+from a text from references) stays in the kind's module, small and named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from medbridge.codecs.edifact.mapping import Reader
+from medbridge.codecs.xml.mapping import LetterMapping
+from medbridge.edifact.groups import Group, GroupedBody
+from medbridge.edifact.segment import Segment
+from medbridge.letters.fields import field_table
+from medbridge.letters.shared.edifact import LetterContext, MessageNames, read_header
+from medbridge.model.common import LetterHeader
+
+__all__ = [
+    "ANY",
+    "Draft",
+    "LetterTable",
+    "PartyRole",
+    "XmlPaths",
+    "claim_once",
+    "read_body",
+    "read_segments",
+]
+
+ANY = "*"
+"""The qualifier of a :func:`read_segments` row that takes any element 1."""
+
+
+class Draft(Protocol):
+    """What a kind collects while its groups are read."""
+
+    def finish(self, r: Reader) -> None:
+        """Read what spans groups (REF01's S12 texts), after the walk and before the checks for
+        missing groups."""
+
+
+D = TypeVar("D", bound=Draft)
+T = TypeVar("T")
+GroupReader = Callable[[Reader, Group, D], None]
+#: A reader of one segment into ``T`` (a draft, or the parts of one group).
+SegmentReader = Callable[[Reader, Segment, T], None]
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRole:
+    """One S01 role of a letter kind: the NAD qualifier, the XML path of the party (relative to
+    the letter element), the segments its group may hold, the SEQ number MedCom writes for it,
+    and the UNB element holding its EAN (2 the sender S002, 3 the recipient S003, None)."""
+
+    code: str
+    path: str
+    segments: frozenset[str]
+    seq: int
+    unb: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LetterTable(Generic[D]):
+    """How one letter kind's body is read: its party roles and their reader, its groups by
+    number, and the units a letter must hold (unit key, what is missing)."""
+
+    names: MessageNames
+    parties: tuple[PartyRole, ...]
+    party: Callable[[Reader, Group, PartyRole, LetterContext, D], None]
+    once: Mapping[str, GroupReader[D]]
+    repeated: Mapping[str, GroupReader[D]]
+    required: tuple[tuple[str, str], ...]
+    claim_unknown: bool = False
+
+    @property
+    def letter_type(self) -> str:
+        return self.names.letter_type
+
+    def role(self, code: str) -> PartyRole | None:
+        return next((role for role in self.parties if role.code == code), None)
+
+    def numbers(self) -> str:
+        """The group numbers the kind knows, for the unknown-group finding."""
+        return " ".join(sorted({"01", *self.once, *self.repeated}))
+
+
+class XmlPaths:
+    """Model path → XML path (``/Sender/Contact``, relative to the letter element, as the
+    source map and the builder's issues name it), read off the kind's XML table so every element
+    name is stated once, there."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, mapping: LetterMapping) -> None:
+        self._table = field_table(mapping)
+
+    def __call__(self, model: str) -> str:
+        return "/" + self._table.xml(model)
+
+    def name(self, model: str, parent: str) -> str:
+        """The XML path of ``model`` relative to its ancestor ``parent`` (``/DiagnoseDateTime``
+        of ``diagnoses.other.moment`` under ``diagnoses.other``), for indexed parents."""
+        return self(model)[len(self(parent)) :]
+
+
+def read_body(
+    grouped: GroupedBody, ctx: LetterContext, r: Reader, table: LetterTable[D], draft: D
+) -> LetterHeader | None:
+    """Walk one letter body into ``draft`` (findings and units go to ``r``); the header, or None
+    when the letter cannot be built (an error was reported, or the header is incomplete)."""
+    r.claim("UNH", ctx.unh)
+    header = read_header(r, ctx, grouped.top, table.names)
+    seen: set[str] = set()
+    for group in grouped.groups:
+        number = group.number
+        if number == "01":
+            _party_group(r, group, seen, table, ctx, draft)
+        elif number in table.once:
+            key = "S" + number
+            if key in seen:
+                r.duplicate(group.trigger, f"S{number} group")
+                continue
+            seen.add(key)
+            r.claim(key, group.trigger)
+            table.once[number](r, group, draft)
+        elif number in table.repeated:
+            table.repeated[number](r, group, draft)
+        else:
+            _unknown_group(r, group, table)
+    draft.finish(r)
+    for key, what in table.required:
+        if key not in seen:
+            r.missing(what, ctx.unh)
+    return None if r.failed else header
+
+
+def _unknown_group(r: Reader, group: Group, table: LetterTable[D]) -> None:
+    r.unknown(group.trigger, f"a {table.letter_type} message (groups {table.numbers()})")
+    if table.claim_unknown:
+        for segment in group.segments:
+            r.claim(f"S{group.number}?", segment)
+
+
+def _party_group(
+    r: Reader,
+    group: Group,
+    seen: set[str],
+    table: LetterTable[D],
+    ctx: LetterContext,
+    draft: D,
+) -> None:
+    """Check and claim an S01 group by its NAD role (once per role) and read it; a missing NAD,
+    a role the letter does not use and a repeated role are reported instead."""
+    nads = group.tagged("NAD")
+    if not nads:
+        r.missing("a NAD segment in an S01 group", group.trigger)
+        return
+    code = nads[0].value(1)
+    role = table.role(code)
+    if role is None:
+        codes = ", ".join(role.code for role in table.parties)
+        r.error(
+            "edifact.mapping.value",
+            f"NAD role {code[:6]!r} is not used in {table.letter_type} ({codes}).",
+            nads[0],
+            1,
+        )
+        return
+    key = "S01." + code
+    if key in seen:
+        r.duplicate(group.trigger, f"S01 group for role {code}")
+        return
+    seen.add(key)
+    r.claim(key, group.trigger)
+    table.party(r, group, role, ctx, draft)
+
+
+def read_segments(
+    r: Reader,
+    segments: list[Segment],
+    table: Mapping[tuple[str, str], SegmentReader[T]],
+    draft: T,
+    where: str,
+) -> None:
+    """Hand each segment to the reader of its ``(tag, element 1)`` row, else of its
+    ``(tag, ANY)`` row; a segment with no row is reported as having no place ``where``."""
+    for segment in segments:
+        tag = segment.tag
+        reader = table.get((tag, segment.value(1))) or table.get((tag, ANY))
+        if reader is None:
+            r.unknown(segment, where)
+        else:
+            reader(r, segment, draft)
+
+
+def claim_once(key: str, what: str) -> SegmentReader[object]:
+    """A row for a segment that is only claimed (a constant): once under ``key``."""
+
+    def claim(r: Reader, segment: Segment, _: object) -> None:
+        r.once(key, segment, what)
+
+    return claim

@@ -27,6 +27,7 @@ from medbridge.letters.shared.edifact import (
     read_adr,
     read_cin,
     read_relative_pna,
+    read_repeated_cin,
 )
 from medbridge.letters.shared.edifact_codes import EPISODE_STATUS, LETTER_STATUS, RELATION
 from medbridge.letters.shared.edifact_groups import party_of, read_party_parts, read_patient_group
@@ -37,7 +38,6 @@ from medbridge.letters.shared.edifact_walk import (
     PartyRole,
     SegmentReader,
     claim_once,
-    read_body,
     read_segments,
 )
 from medbridge.model.codes import EpisodeOfCareStatus, StatusCode
@@ -124,9 +124,7 @@ class _Draft:
 
 def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> DischargeLetter | None:
     """Map one MEDDIS DIS01 message body; findings and units go to ``r``."""
-    draft = _Draft()
-    header = read_body(grouped, ctx, r, TABLE, draft)
-    return None if header is None else draft.letter(header)
+    return TABLE.read(grouped, ctx, r)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,12 +180,8 @@ def _refer(r: Reader, segment: Segment, referral: Referral) -> None:
 
 
 def _referral_additional(r: Reader, segment: Segment, referral: Referral) -> None:
-    index = len(referral.additional) + 1
-    r.claim(f"S05/CIN.DM#{index}", segment)
-    path = f"{P('referral.additional')}[{index}]"
-    diagnosis = read_cin(r, segment, kind=False, path=path)
-    if diagnosis is not None:
-        referral.additional.append(diagnosis)
+    path = P("referral.additional")
+    read_repeated_cin(r, segment, "S05/CIN.DM", path, referral.additional, kind=False)
 
 
 def _ignored(r: Reader, segment: Segment, referral: Referral) -> None:
@@ -284,13 +278,10 @@ def _main(r: Reader, segment: Segment, d: _Draft) -> None:
 
 
 def _main_additional(r: Reader, segment: Segment, d: _Draft) -> None:
-    index = len(d.main_additional) + 1
-    r.claim(f"S11/CIN.DM#{index}", segment)
-    path = f"{P('diagnoses.main_additional')}[{index}]"
-    diagnosis = read_cin(r, segment, kind=False, path=path)
+    path = P("diagnoses.main_additional")
+    diagnosis = read_repeated_cin(r, segment, "S11/CIN.DM", path, d.main_additional, kind=False)
     if diagnosis is not None:
         diagnosis.code_system = None
-        d.main_additional.append(diagnosis)
 
 
 _S11: dict[tuple[str, str], SegmentReader[_Draft]] = {
@@ -443,8 +434,10 @@ def _finish_text(r: Reader, group: Group, g: _S14) -> None:
 # the table
 
 
-TABLE: LetterTable[_Draft] = LetterTable(
+TABLE: LetterTable[_Draft, DischargeLetter] = LetterTable(
     names=NAMES,
+    draft=_Draft,
+    letter=_Draft.letter,
     parties=ROLES,
     party=_s01,
     once={"02": _s02, "05": _s05, "07": _s07, "11": _s11},

@@ -32,7 +32,7 @@ from medbridge.letters.shared.edifact_groups import party_group
 from medbridge.letters.shared.edifact_references import reference_ftx
 from medbridge.letters.shared.edifact_walk import PartyRole, XmlPaths
 from medbridge.model.codes import CodeSystem
-from medbridge.model.common import Party, Patient, Referral
+from medbridge.model.common import Patient, Referral
 from medbridge.model.epikrise import DischargeLetter
 
 __all__ = ["NAMES", "ROLES", "P", "build_letter"]
@@ -53,6 +53,7 @@ ROLES = (
 EAN. Note DIS01's ``SSP`` is the sender (REF01 swaps the roles)."""
 
 _HEADER = P("header")
+_STREET_PLACEHOLDER = False  # DIS01 leaves a missing street empty
 _PATIENT = P("patient")
 _OCCUPATION = P.name("patient.occupation", "patient")
 _RELATION = P.name("relatives.relation", "relatives")
@@ -88,26 +89,13 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
 
 
-def _party(b: Builder, role: PartyRole, party: Party, base: str) -> None:
-    party_group(
-        b,
-        role,
-        party,
-        base,
-        letter_type=NAMES.letter_type,
-        phone=role.code == "SSP",
-        speciality=role.code == "SSP",
-        street_placeholder=False,
-    )
-
-
 def _s01(b: Builder, letter: DischargeLetter, base: str) -> None:
     sender_role, receiver_role, cc_role, contact_role = ROLES
     sender = letter.sender
-    _party(b, sender_role, sender, base)
-    _party(b, receiver_role, letter.receiver, base)
+    party_group(b, sender_role, sender, base, NAMES.letter_type, _STREET_PLACEHOLDER)
+    party_group(b, receiver_role, letter.receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER)
     if letter.cc_receiver is not None:
-        _party(b, cc_role, letter.cc_receiver, base)
+        party_group(b, cc_role, letter.cc_receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER)
     contact = sender.contact
     if contact is not None:
         key = "S01." + contact_role.code

@@ -32,7 +32,12 @@ from medbridge.letters.henvisning.edifact_write import (
     P,
     build_letter,
 )
-from medbridge.letters.shared.edifact import LetterContext, read_cin, read_relative_pna
+from medbridge.letters.shared.edifact import (
+    LetterContext,
+    read_cin,
+    read_relative_pna,
+    read_repeated_cin,
+)
 from medbridge.letters.shared.edifact_codes import (
     IDENTIFIER_TYPE,
     INFORMATION_CODE,
@@ -49,7 +54,6 @@ from medbridge.letters.shared.edifact_walk import (
     PartyRole,
     SegmentReader,
     claim_once,
-    read_body,
     read_segments,
 )
 from medbridge.model.codes import StatusCode
@@ -160,9 +164,7 @@ class _Draft:
 
 def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> HospitalReferral | None:
     """Map one MEDREF REF01 message body; findings and units go to ``r``."""
-    draft = _Draft()
-    header = read_body(grouped, ctx, r, TABLE, draft)
-    return None if header is None else draft.letter(header)
+    return TABLE.read(grouped, ctx, r)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,12 +222,7 @@ def _refer(r: Reader, segment: Segment, d: _Draft) -> None:
 
 def _referral_additional(r: Reader, segment: Segment, d: _Draft) -> None:
     additional = d.referral.additional
-    index = len(additional) + 1
-    r.claim(f"S02/CIN#{index}", segment)
-    path = f"{P('referral.additional')}[{index}]"
-    diagnosis = read_cin(r, segment, kind=True, path=path)
-    if diagnosis is not None:
-        additional.append(diagnosis)
+    read_repeated_cin(r, segment, "S02/CIN", P("referral.additional"), additional, kind=True)
 
 
 def _reason(r: Reader, segment: Segment, d: _Draft) -> None:
@@ -442,8 +439,10 @@ def _s19(r: Reader, group: Group, d: _Draft) -> None:
 # the table
 
 
-TABLE: LetterTable[_Draft] = LetterTable(
+TABLE: LetterTable[_Draft, HospitalReferral] = LetterTable(
     names=NAMES,
+    draft=_Draft,
+    letter=_Draft.letter,
     parties=ROLES,
     party=_s01,
     once={"02": _s02, "06": _s06, "07": _s07, "10": _s10, "18": _s18, "19": _s19},

@@ -76,6 +76,7 @@ ROLES = (
 receiver (the hospital); ``BV`` is the sender's referrer."""
 
 _HEADER = P("header")
+_STREET_PLACEHOLDER = True  # REF01 writes "_" for a missing street
 _EPISODE = P("header.episode_of_care_id")
 _REFERRER_ID, _REFERRER_ID_CODE, _REFERRER_TITLE, _REFERRER_NAME = (
     P.name("sender.referrer." + name, "sender.referrer")
@@ -104,11 +105,13 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
     header_segments(b, letter.header, base, NAMES)
     sender_role, receiver_role, referrer_role, cc_role = ROLES
     sender = letter.sender
-    _party(b, sender_role, sender, base)
-    _party(b, receiver_role, letter.receiver, base)
+    party_group(b, sender_role, sender, base, NAMES.letter_type, _STREET_PLACEHOLDER)
+    party_group(b, receiver_role, letter.receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER)
     _referrer(b, sender, base + referrer_role.path)
     if letter.answer_cc_receiver is not None:
-        _party(b, cc_role, letter.answer_cc_receiver, base)
+        party_group(
+            b, cc_role, letter.answer_cc_receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER
+        )
     _s02(b, letter, base)
     b.add("S06", "S06", ("06",))
     b.add("S06/STS", "STS", ("",), ("NR",))
@@ -119,19 +122,6 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
     _s19(b, letter, base)
     if letter.local_elements is not None:
         b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
-
-
-def _party(b: Builder, role: PartyRole, party: Party, base: str) -> None:
-    party_group(
-        b,
-        role,
-        party,
-        base,
-        letter_type=NAMES.letter_type,
-        phone=role.code in ("PO", "PRH"),
-        speciality=role.code == "PO",
-        street_placeholder=True,
-    )
 
 
 def _s10(b: Builder, letter: HospitalReferral, base: str) -> None:

@@ -381,6 +381,19 @@ def read_cin(r: Reader, cin: Segment, *, kind: bool, path: str) -> Diagnosis | N
     return diagnosis
 
 
+def read_repeated_cin(
+    r: Reader, cin: Segment, key: str, path: str, into: list[Diagnosis], *, kind: bool
+) -> Diagnosis | None:
+    """One of a repeated CIN: claimed as unit ``key#n`` and read as ``path[n]`` (n counts the
+    diagnoses already in ``into``); appended to ``into`` when it reads."""
+    index = len(into) + 1
+    r.claim(f"{key}#{index}", cin)
+    diagnosis = read_cin(r, cin, kind=kind, path=f"{path}[{index}]")
+    if diagnosis is not None:
+        into.append(diagnosis)
+    return diagnosis
+
+
 def cin(
     b: Builder,
     key: str,

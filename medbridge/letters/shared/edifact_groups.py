@@ -106,25 +106,18 @@ def party_of(r: Reader, parts: PartyParts, role: PartyRole, ctx: LetterContext) 
 
 
 def party_group(
-    b: Builder,
-    role: PartyRole,
-    party: Party,
-    base: str,
-    *,
-    letter_type: str,
-    phone: bool,
-    speciality: bool,
-    street_placeholder: bool,
+    b: Builder, role: PartyRole, party: Party, base: str, letter_type: str, street_placeholder: bool
 ) -> None:
-    """One S01 party group (NAD, ADR, CON, SEQ, SPR) of ``role``; ``phone`` and ``speciality``
-    say whether the role carries them in this letter (else they are unmapped)."""
+    """One S01 party group (NAD, ADR, CON, SEQ, SPR) of ``role``; a phone or speciality the
+    role does not carry in this letter is unmapped. ``street_placeholder``: REF01's ``_`` for a
+    missing street."""
     key, path = "S01." + role.code, base + role.path
     b.add(key, "S01", ("01",))
     names = (party.organisation, party.department, party.unit)
     party_nad(b, key + "/NAD", role.code, party.identifier, names, path)
     adr(b, key + "/ADR", party, path, street_placeholder=street_placeholder)
     if party.telephone is not None:
-        if phone:
+        if role.phone:
             number = b.value(party.telephone, path + PARTY_PHONE, key + "/CON", "CON", 2)
             b.add(key + "/CON", "CON", ("",), (number, "TE"))
         else:
@@ -132,7 +125,7 @@ def party_group(
                 f"{path}{PARTY_PHONE} has no place in {letter_type}.", path + PARTY_PHONE, "-"
             )
     b.add(key + "/SEQ", "SEQ", ("",), (str(role.seq),))
-    if speciality:
+    if role.speciality:
         code = _speciality_code(party.speciality, path)
         b.add(key + "/SPR", "SPR", ("ORG",), (code, "SKS", "SST"), (letter_type, "SKS", "SST"))
     elif party.speciality is not None:

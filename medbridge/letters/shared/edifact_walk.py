@@ -57,6 +57,7 @@ class Draft(Protocol):
 
 
 D = TypeVar("D", bound=Draft)
+L = TypeVar("L")
 T = TypeVar("T")
 GroupReader = Callable[[Reader, Group, D], None]
 #: A reader of one segment into ``T`` (a draft, or the parts of one group).
@@ -66,8 +67,9 @@ SegmentReader = Callable[[Reader, Segment, T], None]
 @dataclass(frozen=True, slots=True)
 class PartyRole:
     """One S01 role of a letter kind: the NAD qualifier, the XML path of the party (relative to
-    the letter element), the segments its group may hold, the SEQ number MedCom writes for it,
-    and the UNB element holding its EAN (2 the sender S002, 3 the recipient S003, None)."""
+    the letter element), the segments its group may hold (a role with CON carries a phone, with
+    SPR the speciality), the SEQ number MedCom writes for it, and the UNB element holding its
+    EAN (2 the sender S002, 3 the recipient S003, None)."""
 
     code: str
     path: str
@@ -75,13 +77,24 @@ class PartyRole:
     seq: int
     unb: int | None = None
 
+    @property
+    def phone(self) -> bool:
+        return "CON" in self.segments
+
+    @property
+    def speciality(self) -> bool:
+        return "SPR" in self.segments
+
 
 @dataclass(frozen=True, slots=True)
-class LetterTable(Generic[D]):
-    """How one letter kind's body is read: its party roles and their reader, its groups by
-    number, and the units a letter must hold (unit key, what is missing)."""
+class LetterTable(Generic[D, L]):
+    """How one letter kind's body is read: its draft and how the letter is made of it, its
+    party roles and their reader, its groups by number, and the units a letter must hold (unit
+    key, what is missing)."""
 
     names: MessageNames
+    draft: Callable[[], D]
+    letter: Callable[[D, LetterHeader], L | None]
     parties: tuple[PartyRole, ...]
     party: Callable[[Reader, Group, PartyRole, LetterContext, D], None]
     once: Mapping[str, GroupReader[D]]
@@ -92,6 +105,13 @@ class LetterTable(Generic[D]):
     @property
     def letter_type(self) -> str:
         return self.names.letter_type
+
+    def read(self, grouped: GroupedBody, ctx: LetterContext, r: Reader) -> L | None:
+        """Map one message body (findings and units go to ``r``); None when it holds no
+        letter."""
+        draft = self.draft()
+        header = read_body(grouped, ctx, r, self, draft)
+        return None if header is None else self.letter(draft, header)
 
     def role(self, code: str) -> PartyRole | None:
         return next((role for role in self.parties if role.code == code), None)
@@ -121,7 +141,7 @@ class XmlPaths:
 
 
 def read_body(
-    grouped: GroupedBody, ctx: LetterContext, r: Reader, table: LetterTable[D], draft: D
+    grouped: GroupedBody, ctx: LetterContext, r: Reader, table: LetterTable[D, L], draft: D
 ) -> LetterHeader | None:
     """Walk one letter body into ``draft`` (findings and units go to ``r``); the header, or None
     when the letter cannot be built (an error was reported, or the header is incomplete)."""
@@ -151,7 +171,7 @@ def read_body(
     return None if r.failed else header
 
 
-def _unknown_group(r: Reader, group: Group, table: LetterTable[D]) -> None:
+def _unknown_group(r: Reader, group: Group, table: LetterTable[D, L]) -> None:
     r.unknown(group.trigger, f"a {table.letter_type} message (groups {table.numbers()})")
     if table.claim_unknown:
         for segment in group.segments:
@@ -162,7 +182,7 @@ def _party_group(
     r: Reader,
     group: Group,
     seen: set[str],
-    table: LetterTable[D],
+    table: LetterTable[D, L],
     ctx: LetterContext,
     draft: D,
 ) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.edifact.ftx import FtxBlock
-from medbridge.edifact.groups import Group, GroupedBody
+from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
 from medbridge.letters.epikrise.edifact_write import NAMES, ROLES, P, build_letter
 from medbridge.letters.shared.edifact import (
@@ -120,11 +120,6 @@ class _Draft:
             clinical_information=self.texts,
             references=self.references,
         )
-
-
-def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> DischargeLetter | None:
-    """Map one MEDDIS DIS01 message body; findings and units go to ``r``."""
-    return TABLE.read(grouped, ctx, r)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,3 +447,6 @@ TABLE: LetterTable[_Draft, DischargeLetter] = LetterTable(
     claim_unknown=True,
 )
 """How a DIS01 body is read: S01 roles, groups by number, the units a letter must hold."""
+
+read_letter = TABLE.read
+"""Map one message body (findings and units go to the reader); None when it holds no letter."""

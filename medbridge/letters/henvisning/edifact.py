@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.codecs.edifact.sources import Fields
 from medbridge.edifact.ftx import FtxBlock
-from medbridge.edifact.groups import Group, GroupedBody
+from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
 from medbridge.letters.henvisning.edifact_write import (
     CLINICAL_ELEMENTS,
@@ -160,11 +160,6 @@ class _Draft:
             references=s12.references,
             hospital_visitations=self.visitations,
         )
-
-
-def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> HospitalReferral | None:
-    """Map one MEDREF REF01 message body; findings and units go to ``r``."""
-    return TABLE.read(grouped, ctx, r)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,3 +451,6 @@ TABLE: LetterTable[_Draft, HospitalReferral] = LetterTable(
     ),
 )
 """How a REF01 body is read: S01 roles, groups by number, the units a letter must hold."""
+
+read_letter = TABLE.read
+"""Map one message body (findings and units go to the reader); None when it holds no letter."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
+from medbridge.letters.fields import xml_name
+from medbridge.letters.shared import xml
 from medbridge.letters.shared.edifact import (
     CON_PHONE_FIELDS,
     PARTY_PHONE,
@@ -31,6 +33,8 @@ from medbridge.model.codes import MedicalSpeciality
 from medbridge.model.common import Party, PartyId, Patient, Telephone
 
 __all__ = ["PartyParts", "party_group", "party_of", "read_party_parts", "read_patient_group"]
+
+_EAN = "/" + xml_name(xml.RECEIVER, "ean")  # the UNB party ids become the EANIdentifier
 
 
 @dataclass(slots=True)
@@ -89,7 +93,7 @@ def party_of(r: Reader, parts: PartyParts, role: PartyRole, ctx: LetterContext) 
     ean = None
     if role.unb is not None:  # the UNB sender (S002) or recipient (S003) identification
         ean = ctx.sender_ean if role.unb == 2 else ctx.recipient_ean
-        r.sources.record_value(role.path + "/EANIdentifier", ctx.unb, role.unb, 1)
+        r.sources.record_value(role.path + _EAN, ctx.unb, role.unb, 1)
     organisation, department, unit = parts.names
     party = Party(
         identifier=parts.identifier,

@@ -13,8 +13,6 @@ Unit keys (see :mod:`~medbridge.codecs.edifact.provenance`): ``UNH``, ``BGM``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group
@@ -37,8 +35,8 @@ from medbridge.letters.shared.edifact_walk import (
     LetterTable,
     PartyRole,
     SegmentReader,
+    SegmentTable,
     claim_once,
-    read_segments,
 )
 from medbridge.model.codes import EpisodeOfCareStatus, StatusCode
 from medbridge.model.common import (
@@ -68,29 +66,62 @@ MESSAGE_TYPE = NAMES.message_type
 VERSION = NAMES.version
 LETTER_TYPE = NAMES.letter_type
 
+#: XML paths (relative to the letter) of the fields this module reads or writes.
+_XML_ADMISSION = P("admission")
+_XML_DIAGNOSES_MAIN = P("diagnoses.main")
+_XML_DIAGNOSES_MAIN_ADDITIONAL = P("diagnoses.main_additional")
+_XML_DISCHARGE = P("discharge")
+_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
+_XML_HEADER_STATUS = P("header.status")
+_XML_PATIENT = P("patient")
+_XML_PATIENT_STATUS = P("patient.status")
+_XML_REFERENCES = P("references")
+_XML_REFERRAL_ADDITIONAL = P("referral.additional")
+_XML_REFERRAL_IDENTIFIER = P("referral.identifier")
+_XML_REFERRAL_RECEIVED = P("referral.received")
+_XML_REFERRAL_REFER = P("referral.refer")
+_XML_RELATIVES = P("relatives")
 
-@dataclass(slots=True)
+
 class _Draft:
     """What the groups of one DIS01 hold, collected while they are read."""
 
-    parties: dict[str, Party] = field(default_factory=dict)
-    contact: Contact | None = None
-    status: StatusCode | None = None
-    referral: Referral | None = None
-    patient: Patient | None = None
-    relatives: list[Relative] = field(default_factory=list)
-    episode_id: str | None = None
-    admission: Moment | None = None
-    discharge: Moment | None = None
-    patient_status: EpisodeOfCareStatus | None = None
-    main: Diagnosis | None = None
-    main_additional: list[Diagnosis] = field(default_factory=list)
-    others: list[Diagnosis] = field(default_factory=list)
-    texts: list[ClinicalInformation] = field(default_factory=list)
-    references: list[Reference] = field(default_factory=list)
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"diag": 0, "text": 0, "refs": 0, "S09": 0}
+    __slots__ = (
+        "admission",
+        "contact",
+        "counts",
+        "discharge",
+        "episode_id",
+        "main",
+        "main_additional",
+        "others",
+        "parties",
+        "patient",
+        "patient_status",
+        "references",
+        "referral",
+        "relatives",
+        "status",
+        "texts",
     )
+
+    def __init__(self) -> None:
+        self.parties: dict[str, Party] = {}
+        self.contact: Contact | None = None
+        self.status: StatusCode | None = None
+        self.referral: Referral | None = None
+        self.patient: Patient | None = None
+        self.relatives: list[Relative] = []
+        self.episode_id: str | None = None
+        self.admission: Moment | None = None
+        self.discharge: Moment | None = None
+        self.patient_status: EpisodeOfCareStatus | None = None
+        self.main: Diagnosis | None = None
+        self.main_additional: list[Diagnosis] = []
+        self.others: list[Diagnosis] = []
+        self.texts: list[ClinicalInformation] = []
+        self.references: list[Reference] = []
+        self.counts: dict[str, int] = {"diag": 0, "text": 0, "refs": 0, "S09": 0}
 
     def finish(self, r: Reader) -> None:
         return None
@@ -138,19 +169,21 @@ def _s01(r: Reader, group: Group, role: PartyRole, ctx: LetterContext, d: _Draft
 
 def _letter_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/GIS", segment, "GIS in S02"):
-        r.sources.record_value(P("header.status"), segment, 1, 1)
+        r.sources.record_value(_XML_HEADER_STATUS, segment, 1, 1)
         d.status = r.code(LETTER_STATUS, segment, 1)
 
 
-_S02: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("GIS", ANY): _letter_status,
-    ("RFF", ANY): claim_once("S02/RFF", "RFF in S02"),
-    ("DTM", ANY): claim_once("S02/DTM", "DTM in S02"),
-}
+_S02: SegmentTable[_Draft] = SegmentTable(
+    {
+        ("GIS", ANY): _letter_status,
+        ("RFF", ANY): claim_once("S02/RFF", "RFF in S02"),
+        ("DTM", ANY): claim_once("S02/DTM", "DTM in S02"),
+    }
+)
 
 
 def _s02(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S02, d, "the S02 group")
+    _S02.read(r, group.segments, d, "the S02 group")
     if d.status is None and "S02/GIS" not in r.units:
         r.missing("the letter status (S02 GIS)", group.trigger)
 
@@ -160,22 +193,22 @@ _REFERRAL = P("referral")
 
 def _referral_id(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/RFF", segment, "RFF in S05"):
-        r.sources.record_value(P("referral.identifier"), segment, 1, 2)
+        r.sources.record_value(_XML_REFERRAL_IDENTIFIER, segment, 1, 2)
         referral.identifier = opt(segment.value(1, 2))
 
 
 def _received(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/DTM", segment, "DTM+8 in S05"):
-        referral.received = r.moment(segment, P("referral.received"))
+        referral.received = r.moment(segment, _XML_REFERRAL_RECEIVED)
 
 
 def _refer(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/CIN.DI", segment, "CIN+DI"):
-        referral.refer = read_cin(r, segment, kind=False, path=P("referral.refer"))
+        referral.refer = read_cin(r, segment, kind=False, path=_XML_REFERRAL_REFER)
 
 
 def _referral_additional(r: Reader, segment: Segment, referral: Referral) -> None:
-    path = P("referral.additional")
+    path = _XML_REFERRAL_ADDITIONAL
     read_repeated_cin(r, segment, "S05/CIN.DM", path, referral.additional, kind=False)
 
 
@@ -183,26 +216,28 @@ def _ignored(r: Reader, segment: Segment, referral: Referral) -> None:
     """DTM+DI, DTM+DM and CIN+8 in S05 are passed over, as they always were (unclaimed)."""
 
 
-_S05: dict[tuple[str, str], SegmentReader[Referral]] = {
-    ("GIS", ANY): claim_once("S05/GIS", "GIS in S05"),
-    ("RFF", ANY): _referral_id,
-    ("DTM", "8"): _received,
-    ("CIN", "DI"): _refer,
-    ("CIN", "DM"): _referral_additional,
-    ("DTM", "DI"): _ignored,
-    ("DTM", "DM"): _ignored,
-    ("CIN", "8"): _ignored,
-}
+_S05: SegmentTable[Referral] = SegmentTable(
+    {
+        ("GIS", ANY): claim_once("S05/GIS", "GIS in S05"),
+        ("RFF", ANY): _referral_id,
+        ("DTM", "8"): _received,
+        ("CIN", "DI"): _refer,
+        ("CIN", "DM"): _referral_additional,
+        ("DTM", "DI"): _ignored,
+        ("DTM", "DM"): _ignored,
+        ("CIN", "8"): _ignored,
+    }
+)
 
 
 def _s05(r: Reader, group: Group, d: _Draft) -> None:
     d.referral = referral = Referral()
     r.sources.record(_REFERRAL, group.trigger)
-    read_segments(r, group.segments, _S05, referral, "the S05 group")
+    _S05.read(r, group.segments, referral, "the S05 group")
 
 
 def _s07(r: Reader, group: Group, d: _Draft) -> None:
-    d.patient = read_patient_group(r, group, title_in_emp=False, path=P("patient"))
+    d.patient = read_patient_group(r, group, title_in_emp=False, path=_XML_PATIENT)
 
 
 _RELATION = P.name("relatives.relation", "relatives")
@@ -211,7 +246,7 @@ _RELATION = P.name("relatives.relation", "relatives")
 def _s09(r: Reader, group: Group, d: _Draft) -> None:
     d.counts["S09"] += 1
     index = d.counts["S09"]
-    key, path = f"S09#{index}", f"{P('relatives')}[{index}]"
+    key, path = f"S09#{index}", f"{_XML_RELATIVES}[{index}]"
     r.claim(key, group.trigger)
     relation = pna = address = None
     for segment in group.segments:
@@ -245,55 +280,57 @@ def _s09(r: Reader, group: Group, d: _Draft) -> None:
 
 def _episode_id(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/RFF.REI", segment, "RFF+REI in S11"):
-        r.sources.record_value(P("header.episode_of_care_id"), segment, 1, 2)
+        r.sources.record_value(_XML_HEADER_EPISODE_OF_CARE_ID, segment, 1, 2)
         d.episode_id = opt(segment.value(1, 2))
 
 
 def _admission(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/DTM.90", segment, "DTM+90 in S11"):
-        d.admission = r.moment(segment, P("admission"))
+        d.admission = r.moment(segment, _XML_ADMISSION)
 
 
 def _discharge(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/DTM.91", segment, "DTM+91 in S11"):
-        d.discharge = r.moment(segment, P("discharge"))
+        d.discharge = r.moment(segment, _XML_DISCHARGE)
 
 
 def _episode_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/PAS", segment, "PAS in S11"):
-        r.sources.record_value(P("patient.status"), segment, 1, 1)
+        r.sources.record_value(_XML_PATIENT_STATUS, segment, 1, 1)
         d.patient_status = r.code(EPISODE_STATUS, segment, 1)
 
 
 def _main(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
-        d.main = read_cin(r, segment, kind=False, path=P("diagnoses.main"))
+        d.main = read_cin(r, segment, kind=False, path=_XML_DIAGNOSES_MAIN)
         if d.main is not None:
             d.main.code_system = None
 
 
 def _main_additional(r: Reader, segment: Segment, d: _Draft) -> None:
-    path = P("diagnoses.main_additional")
+    path = _XML_DIAGNOSES_MAIN_ADDITIONAL
     diagnosis = read_repeated_cin(r, segment, "S11/CIN.DM", path, d.main_additional, kind=False)
     if diagnosis is not None:
         diagnosis.code_system = None
 
 
-_S11: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("GIS", ANY): claim_once("S11/GIS", "GIS in S11"),
-    ("SEQ", ANY): claim_once("S11/SEQ", "SEQ in S11"),
-    ("RFF", "REI"): _episode_id,
-    ("RFF", "AHI"): claim_once("S11/RFF.AHI", "RFF+AHI in S11"),
-    ("DTM", "90"): _admission,
-    ("DTM", "91"): _discharge,
-    ("PAS", ANY): _episode_status,
-    ("CIN", "A"): _main,
-    ("CIN", "DM"): _main_additional,
-}
+_S11: SegmentTable[_Draft] = SegmentTable(
+    {
+        ("GIS", ANY): claim_once("S11/GIS", "GIS in S11"),
+        ("SEQ", ANY): claim_once("S11/SEQ", "SEQ in S11"),
+        ("RFF", "REI"): _episode_id,
+        ("RFF", "AHI"): claim_once("S11/RFF.AHI", "RFF+AHI in S11"),
+        ("DTM", "90"): _admission,
+        ("DTM", "91"): _discharge,
+        ("PAS", ANY): _episode_status,
+        ("CIN", "A"): _main,
+        ("CIN", "DM"): _main_additional,
+    }
+)
 
 
 def _s11(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S11, d, "the S11 episode group")
+    _S11.read(r, group.segments, d, "the S11 episode group")
     if d.patient_status is None and "S11/PAS" not in r.units:
         r.missing("the episode-of-care status (S11 PAS)", group.trigger)
     for diagnosis in ([d.main] if d.main else []) + d.main_additional:
@@ -305,22 +342,31 @@ def _s11(r: Reader, group: Group, d: _Draft) -> None:
 # S14: a diagnosis (CIN), a clinical text (FTX+NC) or references (FTX+URL/SUP/BIN)
 
 
-@dataclass(slots=True)
 class _S14:
     """One S14 group being read: its unit key and path, and what it holds."""
 
-    key: str
-    path: str
-    letter: _Draft
-    diagnosis: Diagnosis | None = None
-    moment: Moment | None = None
-    blocks: list[tuple[Segment, FtxBlock]] = field(default_factory=list)
+    __slots__ = (
+        "blocks",
+        "diagnosis",
+        "key",
+        "letter",
+        "moment",
+        "path",
+    )
+
+    def __init__(self, key: str, path: str, letter: _Draft) -> None:
+        self.key = key
+        self.path = path
+        self.letter = letter
+        self.diagnosis: Diagnosis | None = None
+        self.moment: Moment | None = None
+        self.blocks: list[tuple[Segment, FtxBlock]] = []
 
 
 def _reference(r: Reader, segment: Segment, g: _S14) -> None:
     references = g.letter.references
     r.claim(f"ref#{len(references) + 1}", segment)
-    reference = read_reference(r, segment, f"{P('references')}[{len(references) + 1}]")
+    reference = read_reference(r, segment, f"{_XML_REFERENCES}[{len(references) + 1}]")
     if reference is not None:
         references.append(reference)
 
@@ -360,10 +406,10 @@ _TEXT01 = P.name("clinical_information.text", "clinical_information")
 _REFERENCES: dict[tuple[str, str], SegmentReader[_S14]] = {
     ("FTX", qualifier): _reference for qualifier in sorted(REFERENCE_QUALIFIERS)
 }
-_S14_READERS: dict[str, dict[tuple[str, str], SegmentReader[_S14]]] = {
-    "diag": {**_REFERENCES, ("CIN", ANY): _diagnosis, ("DTM", "CIS"): _diagnosed},
-    "text": {**_REFERENCES, ("DTM", "CIC"): _signed, ("FTX", ANY): _text},
-    "refs": _REFERENCES,
+_S14_READERS: dict[str, SegmentTable[_S14]] = {
+    "diag": SegmentTable({**_REFERENCES, ("CIN", ANY): _diagnosis, ("DTM", "CIS"): _diagnosed}),
+    "text": SegmentTable({**_REFERENCES, ("DTM", "CIC"): _signed, ("FTX", ANY): _text}),
+    "refs": SegmentTable(_REFERENCES),
 }
 _S14_PATHS = {"diag": P("diagnoses.other"), "text": P("clinical_information"), "refs": ""}
 
@@ -395,7 +441,7 @@ def _s14(r: Reader, group: Group, d: _Draft) -> None:
     if kind != "refs":  # each reference FTX has its own path
         g.path = f"{_S14_PATHS[kind]}[{index}]"
         r.sources.record(g.path, group.trigger)
-    read_segments(r, group.segments, _S14_READERS[kind], g, "this S14 group")
+    _S14_READERS[kind].read(r, group.segments, g, "this S14 group")
     if kind == "diag":
         _finish_diagnosis(r, group, g)
     elif g.blocks:

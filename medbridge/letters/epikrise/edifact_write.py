@@ -41,13 +41,30 @@ P = XmlPaths(MAPPING)
 """Model path → XML path of XDIS01 (``P("sender.contact")`` is ``/Sender/Contact``)."""
 NAMES = MessageNames("MEDDIS", "D0133L", "DIS01", "EPI", P("header"))
 
+#: XML paths (relative to the letter) of the fields this module reads or writes.
+_XML_ADMISSION = P("admission")
+_XML_CC_RECEIVER = P("cc_receiver")
+_XML_DIAGNOSES_MAIN = P("diagnoses.main")
+_XML_DIAGNOSES_MAIN_ADDITIONAL = P("diagnoses.main_additional")
+_XML_DISCHARGE = P("discharge")
+_XML_HEADER_AUTHORISATION = P("header.authorisation")
+_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
+_XML_HEADER_IDENTIFIER = P("header.identifier")
+_XML_PATIENT_STATUS = P("patient.status")
+_XML_RECEIVER = P("receiver")
+_XML_REFERENCES = P("references")
+_XML_REFERRAL = P("referral")
+_XML_RELATIVES = P("relatives")
+_XML_SENDER = P("sender")
+_XML_SENDER_CONTACT = P("sender.contact")
+
 _S01_SEGMENTS = frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"})
 _ADDRESSED = frozenset({"NAD", "ADR", "SEQ"})
 ROLES = (
-    PartyRole("SSP", P("sender"), _S01_SEGMENTS, 1, unb=2),
-    PartyRole("PO", P("receiver"), _ADDRESSED, 2, unb=3),
-    PartyRole("CCR", P("cc_receiver"), _ADDRESSED, 3),
-    PartyRole("RSP", P("sender.contact"), frozenset({"NAD", "SEQ"}), 3),  # SEQ 4 after a CCR
+    PartyRole("SSP", _XML_SENDER, _S01_SEGMENTS, 1, unb=2),
+    PartyRole("PO", _XML_RECEIVER, _ADDRESSED, 2, unb=3),
+    PartyRole("CCR", _XML_CC_RECEIVER, _ADDRESSED, 3),
+    PartyRole("RSP", _XML_SENDER_CONTACT, frozenset({"NAD", "SEQ"}), 3),  # SEQ 4 after a CCR
 )
 """The S01 roles: NAD qualifier, party, the segments of its group, SEQ, the UNB element of its
 EAN. Note DIS01's ``SSP`` is the sender (REF01 swaps the roles)."""
@@ -74,7 +91,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
     _s01(b, letter, base)
     _s02(b, letter, base)
     if letter.referral is not None:
-        _s05(b, letter.referral, base + P("referral"))
+        _s05(b, letter.referral, base + _XML_REFERRAL)
     _s07(b, letter.patient, base + _PATIENT)
     _s09(b, letter, base)
     _s11(b, letter, base)
@@ -84,7 +101,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         if (index - 1) % MAX_REFS_PER_S14 == 0:
             group = (index - 1) // MAX_REFS_PER_S14 + 1
             b.add(f"S14.refs#{group}", "S14", ("14",))
-        reference_ftx(b, f"ref#{index}", reference, f"{base}{P('references')}[{index}]")
+        reference_ftx(b, f"ref#{index}", reference, f"{base}{_XML_REFERENCES}[{index}]")
     if letter.local_elements is not None:
         b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
 
@@ -112,9 +129,9 @@ def _s02(b: Builder, letter: DischargeLetter, base: str) -> None:
         raise fail("convert.missing-required", "A DIS01 letter needs a StatusCode.", base + _HEADER)
     b.add("S02", "S02", ("02",))
     b.add("S02/GIS", "GIS", (LETTER_STATUS.encode(header.status) or "N",))
-    ident = b.value(header.identifier, base + P("header.identifier"), "S02/RFF", "RFF", 1, 2)
+    ident = b.value(header.identifier, base + _XML_HEADER_IDENTIFIER, "S02/RFF", "RFF", 1, 2)
     b.add("S02/RFF", "RFF", ("SRI", ident))
-    dtm(b, "S02/DTM", "182", header.authorisation, base + P("header.authorisation"))
+    dtm(b, "S02/DTM", "182", header.authorisation, base + _XML_HEADER_AUTHORISATION)
 
 
 def _s05(b: Builder, referral: Referral, path: str) -> None:
@@ -152,7 +169,7 @@ def _s07(b: Builder, patient: Patient, path: str) -> None:
 def _s09(b: Builder, letter: DischargeLetter, base: str) -> None:
     for index, relative in enumerate(letter.relatives, start=1):
         key = f"S09#{index}"
-        path = f"{base}{P('relatives')}[{index}]"
+        path = f"{base}{_XML_RELATIVES}[{index}]"
         code = RELATION.encode(relative.relation)
         if code is None:
             raise fail(
@@ -171,31 +188,31 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
     b.add("S11/GIS", "GIS", ("N",))
     episode = letter.header.episode_of_care_id
     if episode is not None:
-        path = base + P("header.episode_of_care_id")
+        path = base + _XML_HEADER_EPISODE_OF_CARE_ID
         b.add("S11/RFF.REI", "RFF", ("REI", b.value(episode, path, "S11/RFF.REI", "RFF", 1, 2)))
     else:
         b.add("S11/RFF.AHI", "RFF", ("AHI", "1"))
     b.add("S11/SEQ", "SEQ", ("",), ("1",))
     if letter.admission is not None:
-        dtm(b, "S11/DTM.90", "90", letter.admission, base + P("admission"))
+        dtm(b, "S11/DTM.90", "90", letter.admission, base + _XML_ADMISSION)
     if letter.discharge is not None:
-        dtm(b, "S11/DTM.91", "91", letter.discharge, base + P("discharge"))
+        dtm(b, "S11/DTM.91", "91", letter.discharge, base + _XML_DISCHARGE)
     status = letter.patient.status
     code = EPISODE_STATUS.encode(status) if status is not None else None
     if code is None:
         raise fail(
             "convert.missing-required",
             "A DIS01 patient needs an EpisodeOfCareStatusCode.",
-            base + P("patient.status"),
+            base + _XML_PATIENT_STATUS,
         )
     b.add("S11/PAS", "PAS", (code,))
     diagnoses = letter.diagnoses
     if diagnoses is None:
         return
     if diagnoses.main is not None:
-        path = base + P("diagnoses.main")
+        path = base + _XML_DIAGNOSES_MAIN
         cin(b, "S11/CIN.A", "A", diagnoses.main, path, dis01_agency, system=CodeSystem.SKS)
-    additional = base + P("diagnoses.main_additional")
+    additional = base + _XML_DIAGNOSES_MAIN_ADDITIONAL
     for index, diagnosis in enumerate(diagnoses.main_additional, start=1):
         key, path = f"S11/CIN.DM#{index}", f"{additional}[{index}]"
         cin(b, key, "DM", diagnosis, path, dis01_agency, system=CodeSystem.SKS)

@@ -15,8 +15,6 @@ per HospitalVisitation, and ``S19``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.codecs.edifact.sources import Fields
 from medbridge.edifact.ftx import FtxBlock
@@ -52,9 +50,8 @@ from medbridge.letters.shared.edifact_walk import (
     ANY,
     LetterTable,
     PartyRole,
-    SegmentReader,
+    SegmentTable,
     claim_once,
-    read_segments,
 )
 from medbridge.model.codes import StatusCode
 from medbridge.model.common import (
@@ -86,6 +83,21 @@ MESSAGE_TYPE = NAMES.message_type
 VERSION = NAMES.version
 LETTER_TYPE = NAMES.letter_type
 
+#: XML paths (relative to the letter) of the fields this module reads or writes.
+_XML_ADDITIONAL_INFORMATION_CLINICAL_REASON = P("additional_information.clinical_reason")
+_XML_ADDITIONAL_INFORMATION_PRIORITY = P("additional_information.priority")
+_XML_ADDITIONAL_INFORMATION_REFERRAL_STATUS = P("additional_information.referral_status")
+_XML_ADDITIONAL_INFORMATION_SUPPLEMENTARY = P("additional_information.supplementary")
+_XML_ADDITIONAL_INFORMATION_TRANSPORT = P("additional_information.transport")
+_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
+_XML_PATIENT = P("patient")
+_XML_PATIENT_EMAIL = P("patient.email")
+_XML_REFERENCES = P("references")
+_XML_REFERRAL_ADDITIONAL = P("referral.additional")
+_XML_REFERRAL_REFER = P("referral.refer")
+_XML_RELATIVES = P("relatives")
+_XML_RELATIVES_RELATION = P("relatives.relation")
+
 _REFERRER = P("sender.referrer")
 #: Source map rows (path suffix, element, component) of NAD+BV and of an S18 FTX.
 _NAD_REFERRER_FIELDS: Fields = (
@@ -108,31 +120,46 @@ _VISITATION_FIELDS: Fields = (
 _INFORMATION = P.name("hospital_visitations.information", "hospital_visitations")
 
 
-@dataclass(slots=True)
 class _Draft:
     """What the groups of one REF01 hold, collected while they are read."""
 
-    parties: dict[str, Party] = field(default_factory=dict)
-    referrer: Referrer | None = None
-    patient: Patient | None = None
-    relatives: list[Relative] = field(default_factory=list)
-    referral: Referral = field(default_factory=Referral)
-    additional: AdditionalInformation = field(default_factory=AdditionalInformation)
-    episode_id: str | None = None
-    s12: list[Segment] = field(default_factory=list)
-    visitations: list[HospitalVisitation] = field(default_factory=list)
-    reason: list[tuple[Segment, FtxBlock]] = field(default_factory=list)
-    remarks: list[tuple[Segment, FtxBlock]] = field(default_factory=list)
-    s12_texts: _S12 | None = None
+    __slots__ = (
+        "additional",
+        "episode_id",
+        "parties",
+        "patient",
+        "reason",
+        "referral",
+        "referrer",
+        "relatives",
+        "remarks",
+        "s12",
+        "s12_texts",
+        "visitations",
+    )
+
+    def __init__(self) -> None:
+        self.parties: dict[str, Party] = {}
+        self.referrer: Referrer | None = None
+        self.patient: Patient | None = None
+        self.relatives: list[Relative] = []
+        self.referral: Referral = Referral()
+        self.additional: AdditionalInformation = AdditionalInformation()
+        self.episode_id: str | None = None
+        self.s12: list[Segment] = []
+        self.visitations: list[HospitalVisitation] = []
+        self.reason: list[tuple[Segment, FtxBlock]] = []
+        self.remarks: list[tuple[Segment, FtxBlock]] = []
+        self.s12_texts: _S12 | None = None
 
     def finish(self, r: Reader) -> None:
         """S12 (collected across its groups) and the texts of S02 and S19."""
         self.s12_texts = _read_s12(r, self.s12)
         if self.reason:
-            path = P("additional_information.clinical_reason")
+            path = _XML_ADDITIONAL_INFORMATION_CLINICAL_REASON
             self.additional.clinical_reason = r.text(self.reason, path)
         if self.remarks:
-            path = P("additional_information.supplementary")
+            path = _XML_ADDITIONAL_INFORMATION_SUPPLEMENTARY
             self.additional.supplementary = r.text(self.remarks, path)
 
     def letter(self, header: LetterHeader) -> HospitalReferral | None:
@@ -205,19 +232,19 @@ def _status(r: Reader, segment: Segment, d: _Draft) -> None:
 
 def _episode(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/RFF", segment, "RFF+ROI in S02"):
-        r.sources.record_value(P("header.episode_of_care_id"), segment, 1, 2)
+        r.sources.record_value(_XML_HEADER_EPISODE_OF_CARE_ID, segment, 1, 2)
         value = segment.value(1, 2)
         d.episode_id = None if value in ("", "_") else value
 
 
 def _refer(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/CIN.H", segment, "CIN+H (referral diagnosis)"):
-        d.referral.refer = read_cin(r, segment, kind=False, path=P("referral.refer"))
+        d.referral.refer = read_cin(r, segment, kind=False, path=_XML_REFERRAL_REFER)
 
 
 def _referral_additional(r: Reader, segment: Segment, d: _Draft) -> None:
     additional = d.referral.additional
-    read_repeated_cin(r, segment, "S02/CIN", P("referral.additional"), additional, kind=True)
+    read_repeated_cin(r, segment, "S02/CIN", _XML_REFERRAL_ADDITIONAL, additional, kind=True)
 
 
 def _reason(r: Reader, segment: Segment, d: _Draft) -> None:
@@ -225,31 +252,31 @@ def _reason(r: Reader, segment: Segment, d: _Draft) -> None:
     d.reason.append((segment, r.ftx_block(segment)))
 
 
-_S02: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("GIS", ANY): _status,
-    ("RFF", "ROI"): _episode,
-    ("DTM", "4"): claim_once("S02/DTM", "DTM+4 in S02"),
-    ("CIN", "H"): _refer,
-    ("CIN", ANY): _referral_additional,
-    ("FTX", "DI"): _reason,
-}
+_S02: SegmentTable[_Draft] = SegmentTable(
+    {
+        ("GIS", ANY): _status,
+        ("RFF", "ROI"): _episode,
+        ("DTM", "4"): claim_once("S02/DTM", "DTM+4 in S02"),
+        ("CIN", "H"): _refer,
+        ("CIN", ANY): _referral_additional,
+        ("FTX", "DI"): _reason,
+    }
+)
 
 
 def _s02(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S02, d, "the S02 group")
+    _S02.read(r, group.segments, d, "the S02 group")
 
 
-_S06: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("STS", ANY): claim_once("S06/STS", "STS in S06")
-}
+_S06: SegmentTable[_Draft] = SegmentTable({("STS", ANY): claim_once("S06/STS", "STS in S06")})
 
 
 def _s06(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S06, d, "the S06 group")
+    _S06.read(r, group.segments, d, "the S06 group")
 
 
 def _s07(r: Reader, group: Group, d: _Draft) -> None:
-    d.patient = read_patient_group(r, group, title_in_emp=True, path=P("patient"))
+    d.patient = read_patient_group(r, group, title_in_emp=True, path=_XML_PATIENT)
 
 
 def _s10(r: Reader, group: Group, d: _Draft) -> None:
@@ -261,7 +288,7 @@ def _s10(r: Reader, group: Group, d: _Draft) -> None:
         elif not r.once(f"S10/{tag}", segment, f"{tag} in S10"):
             continue
         elif tag == "REL":
-            r.sources.record_value(P("relatives.relation"), segment, 2, 1)
+            r.sources.record_value(_XML_RELATIVES_RELATION, segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         else:
             pna = segment
@@ -269,7 +296,7 @@ def _s10(r: Reader, group: Group, d: _Draft) -> None:
         r.missing("the relative's name (S10 PNA+PAS)", group.trigger)
         return
     if relation is not None:
-        relative = read_relative_pna(r, pna, relation, P("relatives"))
+        relative = read_relative_pna(r, pna, relation, _XML_RELATIVES)
         if relative is not None:
             d.relatives.append(relative)
 
@@ -285,16 +312,23 @@ def _s12(r: Reader, group: Group, d: _Draft) -> None:
         d.s12.append(segment)
 
 
-@dataclass(slots=True)
 class _S12:
     """What the S12 FTX held, by qualifier."""
 
-    texts: dict[str, list[tuple[Segment, FtxBlock]]] = field(
-        default_factory=lambda: {qualifier: [] for qualifier, _ in CLINICAL_QUALIFIERS}
+    __slots__ = (
+        "clinical",
+        "email",
+        "references",
+        "texts",
     )
-    references: list[Reference] = field(default_factory=list)
-    email: str | None = None
-    clinical: RelevantClinicalInformation | None = None
+
+    def __init__(self) -> None:
+        self.texts: dict[str, list[tuple[Segment, FtxBlock]]] = {
+            qualifier: [] for qualifier, _ in CLINICAL_QUALIFIERS
+        }
+        self.references: list[Reference] = []
+        self.email: str | None = None
+        self.clinical: RelevantClinicalInformation | None = None
 
     def read_texts(self, r: Reader) -> None:
         """The clinical texts, each from all FTX of its qualifier."""
@@ -312,7 +346,7 @@ _CLINICAL = P("relevant_clinical_information")
 def _email(r: Reader, segment: Segment, s12: _S12) -> None:
     if s12.email is not None:
         r.duplicate(segment, "patient e-mail (FTX+IN)")
-    r.sources.record_value(P("patient.email"), segment, 4, 1)
+    r.sources.record_value(_XML_PATIENT_EMAIL, segment, 4, 1)
     s12.email = segment.value(4, 1) or None
 
 
@@ -321,7 +355,7 @@ def _clinical_text(r: Reader, segment: Segment, s12: _S12) -> None:
 
 
 def _reference(r: Reader, segment: Segment, s12: _S12) -> None:
-    path = f"{P('references')}[{len(s12.references) + 1}]"
+    path = f"{_XML_REFERENCES}[{len(s12.references) + 1}]"
     reference = read_reference(r, segment, path)
     if reference is not None:
         s12.references.append(reference)
@@ -346,18 +380,20 @@ def _other_qualifier(r: Reader, segment: Segment, s12: _S12) -> None:
     )
 
 
-_S12_ROWS: dict[tuple[str, str], SegmentReader[_S12]] = {
-    ("FTX", "IN"): _email,
-    **{("FTX", qualifier): _clinical_text for qualifier, _ in CLINICAL_QUALIFIERS},
-    **{("FTX", qualifier): _reference for qualifier in sorted(REFERENCE_QUALIFIERS)},
-    ("FTX", "PR"): _pregnancy,
-    ("FTX", ANY): _other_qualifier,
-}
+_S12_TABLE: SegmentTable[_S12] = SegmentTable(
+    {
+        ("FTX", "IN"): _email,
+        **{("FTX", qualifier): _clinical_text for qualifier, _ in CLINICAL_QUALIFIERS},
+        **{("FTX", qualifier): _reference for qualifier in sorted(REFERENCE_QUALIFIERS)},
+        ("FTX", "PR"): _pregnancy,
+        ("FTX", ANY): _other_qualifier,
+    }
+)
 
 
 def _read_s12(r: Reader, segments: list[Segment]) -> _S12:
     s12 = _S12()
-    read_segments(r, segments, _S12_ROWS, s12, "an S12 group")
+    _S12_TABLE.read(r, segments, s12, "an S12 group")
     ftx_count = sum(1 for segment in segments if segment.tag == "FTX")
     if ftx_count > FTX_PER_S12 * MAX_S12 and segments:
         r.warn(
@@ -375,13 +411,13 @@ def _read_s12(r: Reader, segments: list[Segment]) -> _S12:
 
 def _priority(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S18/PTY", segment, "PTY in S18"):
-        r.sources.record_value(P("additional_information.priority"), segment, 2, 1)
+        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_PRIORITY, segment, 2, 1)
         d.additional.priority = r.code(PRIORITY, segment, 2)
 
 
 def _referral_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S18/PAS", segment, "PAS in S18"):
-        r.sources.record_value(P("additional_information.referral_status"), segment, 1, 1)
+        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_REFERRAL_STATUS, segment, 1, 1)
         d.additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
 
 
@@ -396,21 +432,23 @@ def _visitation(r: Reader, segment: Segment, d: _Draft) -> None:
         d.visitations.append(HospitalVisitation(code, text))
 
 
-_S18: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("GIS", ANY): claim_once("S18/GIS", "GIS in S18"),
-    ("PTY", ANY): _priority,
-    ("PAS", ANY): _referral_status,
-    ("FTX", ANY): _visitation,
-}
+_S18: SegmentTable[_Draft] = SegmentTable(
+    {
+        ("GIS", ANY): claim_once("S18/GIS", "GIS in S18"),
+        ("PTY", ANY): _priority,
+        ("PAS", ANY): _referral_status,
+        ("FTX", ANY): _visitation,
+    }
+)
 
 
 def _s18(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S18, d, "the S18 group")
+    _S18.read(r, group.segments, d, "the S18 group")
 
 
 def _transport(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S19/TDT", segment, "TDT in S19"):
-        r.sources.record_value(P("additional_information.transport"), segment, 3, 1)
+        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_TRANSPORT, segment, 3, 1)
         d.additional.transport = r.code(TRANSPORT, segment, 3)
 
 
@@ -419,15 +457,17 @@ def _remark(r: Reader, segment: Segment, d: _Draft) -> None:
     d.remarks.append((segment, r.ftx_block(segment)))
 
 
-_S19: dict[tuple[str, str], SegmentReader[_Draft]] = {
-    ("STS", ANY): claim_once("S19/STS", "STS in S19"),
-    ("TDT", ANY): _transport,
-    ("FTX", "COT"): _remark,
-}
+_S19: SegmentTable[_Draft] = SegmentTable(
+    {
+        ("STS", ANY): claim_once("S19/STS", "STS in S19"),
+        ("TDT", ANY): _transport,
+        ("FTX", "COT"): _remark,
+    }
+)
 
 
 def _s19(r: Reader, group: Group, d: _Draft) -> None:
-    read_segments(r, group.segments, _S19, d, "the S19 group")
+    _S19.read(r, group.segments, d, "the S19 group")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,6 +48,17 @@ __all__ = ["CLINICAL_QUALIFIERS", "FTX_PER_S12", "MAX_S12", "NAMES", "ROLES", "P
 P = XmlPaths(MAPPING)
 """Model path → XML path of XREF01 (``P("sender.referrer")`` is ``/Sender/Referrer``)."""
 NAMES = MessageNames("MEDREF", "H0130R", "REF01", "HNV", P("header"))
+
+#: XML paths (relative to the letter) of the fields this module reads or writes.
+_XML_ANSWER_CC_RECEIVER = P("answer_cc_receiver")
+_XML_HEADER_AUTHORISATION = P("header.authorisation")
+_XML_HEADER_STATUS = P("header.status")
+_XML_PATIENT = P("patient")
+_XML_RECEIVER = P("receiver")
+_XML_REFERRAL_REFER = P("referral.refer")
+_XML_RELATIVES = P("relatives")
+_XML_SENDER = P("sender")
+_XML_SENDER_REFERRER = P("sender.referrer")
 FTX_PER_S12 = 10
 MAX_S12 = 5
 #: S12 FTX qualifiers of the clinical texts, in writing order, with their model field.
@@ -67,10 +78,10 @@ CLINICAL_ELEMENTS = tuple(
     for qualifier, name in CLINICAL_QUALIFIERS
 )
 ROLES = (
-    PartyRole("PO", P("sender"), frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"}), 1, unb=2),
-    PartyRole("SSP", P("receiver"), frozenset({"NAD", "ADR", "SEQ"}), 2, unb=3),
-    PartyRole("BV", P("sender.referrer"), frozenset({"NAD", "RFF", "SEQ"}), 3),
-    PartyRole("PRH", P("answer_cc_receiver"), frozenset({"NAD", "ADR", "CON", "SEQ"}), 4),
+    PartyRole("PO", _XML_SENDER, frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"}), 1, unb=2),
+    PartyRole("SSP", _XML_RECEIVER, frozenset({"NAD", "ADR", "SEQ"}), 2, unb=3),
+    PartyRole("BV", _XML_SENDER_REFERRER, frozenset({"NAD", "RFF", "SEQ"}), 3),
+    PartyRole("PRH", _XML_ANSWER_CC_RECEIVER, frozenset({"NAD", "ADR", "CON", "SEQ"}), 4),
 )
 """The S01 roles. Note the swap against DIS01: ``PO`` is the sender (the GP), ``SSP`` the
 receiver (the hospital); ``BV`` is the sender's referrer."""
@@ -115,7 +126,7 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
     _s02(b, letter, base)
     b.add("S06", "S06", ("06",))
     b.add("S06/STS", "STS", ("",), ("NR",))
-    _s07(b, letter.patient, base + P("patient"))
+    _s07(b, letter.patient, base + _XML_PATIENT)
     _s10(b, letter, base)
     _s12(b, letter, base)
     _s18(b, letter, base)
@@ -125,7 +136,7 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
 
 
 def _s10(b: Builder, letter: HospitalReferral, base: str) -> None:
-    path = base + P("relatives")
+    path = base + _XML_RELATIVES
     if len(letter.relatives) > 1:
         b.unmapped("REF01 carries one relative.", f"{path}[2]", "-")
     for relative in letter.relatives[:1]:
@@ -197,7 +208,7 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
         b.unmapped(
             "A REF01 rettetbrev has no EDIFACT form (MedCom writes GIS+N, which says "
             "nytbrev); the status would be lost.",
-            base + P("header.status"),
+            base + _XML_HEADER_STATUS,
             "S02/GIS",
             "GIS",
             1,
@@ -209,11 +220,11 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
     episode = header.episode_of_care_id
     value = "_" if episode is None else b.value(episode, base + _EPISODE, "S02/RFF", "RFF", 1, 2)
     b.add("S02/RFF", "RFF", ("ROI", value or "_"))
-    dtm(b, "S02/DTM", "4", header.authorisation, base + P("header.authorisation"))
+    dtm(b, "S02/DTM", "4", header.authorisation, base + _XML_HEADER_AUTHORISATION)
     referral = letter.referral
     if referral is not None:
         if referral.refer is not None:
-            cin(b, "S02/CIN.H", "H", referral.refer, base + P("referral.refer"), _no_agency)
+            cin(b, "S02/CIN.H", "H", referral.refer, base + _XML_REFERRAL_REFER, _no_agency)
         for index, diagnosis in enumerate(referral.additional, start=1):
             path = f"{base}{_ADDITIONAL}[{index}]"
             key = f"S02/CIN#{index}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from medbridge.codecs.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.codecs.edifact.sources import Fields
@@ -202,21 +201,14 @@ def party_nad(
     )
 
 
-class Address(NamedTuple):
-    """The four address lines of an ADR."""
-
-    street: str | None
-    suburb: str | None
-    district: str | None
-    postcode: str | None
+#: The four address lines of an ADR: street, suburb, district, postcode.
+Address = tuple[str | None, str | None, str | None, str | None]
 
 
 def read_adr(r: Reader, adr: Segment, path: str) -> Address:
     """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode of the holder at ``path``."""
     r.sources.record(path, adr, ADR_FIELDS)
-    return Address(
-        opt(adr.value(2, 2)), opt(adr.value(2, 3)), opt(adr.value(3, 1)), opt(adr.value(4, 1))
-    )
+    return opt(adr.value(2, 2)), opt(adr.value(2, 3)), opt(adr.value(3, 1)), opt(adr.value(4, 1))
 
 
 def adr(
@@ -432,17 +424,21 @@ def dis01_agency(system: CodeSystem | None) -> str:
     return "SST" if system is CodeSystem.SKS else ""
 
 
-@dataclass(frozen=True, slots=True)
 class MessageNames:
     """What names one EDIFACT letter version: the UNH message type and version, the letter type
     (UNH element 3), the BGM document code, and the XML path of the letter header
     (``/Letter``, read off the kind's XML table)."""
 
-    message_type: str
-    version: str
-    letter_type: str
-    document: str
-    header: str
+    __slots__ = ("document", "header", "letter_type", "message_type", "version")
+
+    def __init__(
+        self, message_type: str, version: str, letter_type: str, document: str, header: str
+    ) -> None:
+        self.message_type = message_type
+        self.version = version
+        self.letter_type = letter_type
+        self.document = document
+        self.header = header
 
 
 def header_segments(b: Builder, header: LetterHeader, base: str, names: MessageNames) -> None:

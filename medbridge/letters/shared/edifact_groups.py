@@ -7,8 +7,6 @@ rows), which roles carry a phone and the speciality, REF01's ``_`` street, and w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
 from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
@@ -37,18 +35,20 @@ __all__ = ["PartyParts", "party_group", "party_of", "read_party_parts", "read_pa
 _EAN = "/" + xml_name(xml.RECEIVER, "ean")  # the UNB party ids become the EANIdentifier
 
 
-@dataclass(slots=True)
 class PartyParts:
     """What one S01 group held: its NAD (and, once read, the party id and names), address,
     phone and speciality."""
 
-    nad: Segment | None = None
-    read: bool = False
-    identifier: PartyId | None = None
-    names: tuple[str | None, str | None, str | None] = (None, None, None)
-    address: Address | None = None
-    telephone: str | None = None
-    speciality: MedicalSpeciality | None = None
+    __slots__ = ("address", "identifier", "nad", "names", "read", "speciality", "telephone")
+
+    def __init__(self) -> None:
+        self.nad: Segment | None = None
+        self.read = False
+        self.identifier: PartyId | None = None
+        self.names: tuple[str | None, str | None, str | None] = (None, None, None)
+        self.address: Address | None = None
+        self.telephone: str | None = None
+        self.speciality: MedicalSpeciality | None = None
 
     def read_nad(self, r: Reader, path: str) -> None:
         if self.nad is not None and not self.read:
@@ -153,49 +153,47 @@ def _speciality_code(speciality: MedicalSpeciality | str | None, path: str) -> s
     return found
 
 
-@dataclass(slots=True)
-class _PatientParts:
-    found: dict[str, Segment] = field(default_factory=dict)
-    phones: list[Telephone] = field(default_factory=list)
-
-
 _S07_ONCE = ("PNA", "RFF", "ADR", "EMP")
 
 
-def _patient_parts(r: Reader, group: Group, *, phones: bool, path: str) -> _PatientParts:
-    parts = _PatientParts()
+def _patient_parts(
+    r: Reader, group: Group, *, phones: bool, path: str
+) -> tuple[dict[str, Segment], list[Telephone]]:
+    """The S07 segments that occur once, by tag, and the coded phones (REF01)."""
+    found: dict[str, Segment] = {}
+    telephones: list[Telephone] = []
     for segment in group.segments:
         tag = segment.tag
         if tag == "CON" and phones:
-            index = len(parts.phones) + 1
+            index = len(telephones) + 1
             r.claim(f"S07/CON#{index}", segment)
             r.sources.record(f"{path}/TelephoneSubscriber[{index}]", segment, CON_PHONE_FIELDS)
             kind = r.code(TELEPHONE_KIND, segment, 1)
             if kind is not None:
-                parts.phones.append(Telephone(segment.value(2, 1), kind))
+                telephones.append(Telephone(segment.value(2, 1), kind))
         elif tag not in _S07_ONCE:
             r.unknown(segment, "the S07 patient group")
         elif r.once(f"S07/{tag}", segment, f"{tag} in S07"):
-            parts.found[tag] = segment
-    return parts
+            found[tag] = segment
+    return found, telephones
 
 
 def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool, path: str) -> Patient | None:
     """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
     and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
     title in EMP, where DIS01 puts the occupation."""
-    parts = _patient_parts(r, group, phones=title_in_emp, path=path)
-    pna = parts.found.get("PNA")
+    found, telephones = _patient_parts(r, group, phones=title_in_emp, path=path)
+    pna = found.get("PNA")
     if pna is None:
         r.missing("the patient (S07 PNA+PAT)", group.trigger)
         return None
-    patient = read_patient_pna(r, pna, parts.found.get("RFF"), path)
+    patient = read_patient_pna(r, pna, found.get("RFF"), path)
     if patient is None:
         return None
-    address = parts.found.get("ADR")
+    address = found.get("ADR")
     if address is not None:
         apply_address(patient, read_adr(r, address, path))
-    emp = parts.found.get("EMP")
+    emp = found.get("EMP")
     if emp is not None:
         r.sources.record_value(
             path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4
@@ -205,5 +203,5 @@ def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool, path: str
         else:
             patient.occupation = opt(emp.value(3, 4))
     if title_in_emp:
-        patient.telephones = parts.phones
+        patient.telephones = telephones
     return patient

@@ -13,7 +13,7 @@ by its ``Snn`` trigger. :func:`read_body` walks them the same way for every kind
 4. the kind's draft finishes what spans groups (:meth:`Draft.finish`), and each required unit
    that never appeared is reported missing, in the table's order.
 
-Inside a group, :func:`read_segments` dispatches each segment by ``(tag, qualifier)`` (the
+Inside a group, a :class:`SegmentTable` dispatches each segment by ``(tag, qualifier)`` (the
 qualifier being element 1; :data:`ANY` for any) to a small reader, the same table shape one level
 down. What really is code (S11 gathering values for four XML parents, S14 telling a diagnosis
 from a text from references) stays in the kind's module, small and named.
@@ -22,7 +22,6 @@ from a text from references) stays in the kind's module, small and named.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from medbridge.codecs.edifact.mapping import Reader
@@ -38,10 +37,10 @@ __all__ = [
     "Draft",
     "LetterTable",
     "PartyRole",
+    "SegmentTable",
     "XmlPaths",
     "claim_once",
     "read_body",
-    "read_segments",
 ]
 
 ANY = "*"
@@ -64,18 +63,26 @@ GroupReader = Callable[[Reader, Group, D], None]
 SegmentReader = Callable[[Reader, Segment, T], None]
 
 
-@dataclass(frozen=True, slots=True)
 class PartyRole:
     """One S01 role of a letter kind: the NAD qualifier, the XML path of the party (relative to
     the letter element), the segments its group may hold (a role with CON carries a phone, with
     SPR the speciality), the SEQ number MedCom writes for it, and the UNB element holding its
-    EAN (2 the sender S002, 3 the recipient S003, None)."""
+    EAN (2 the sender S002, 3 the recipient S003, None).
 
-    code: str
-    path: str
-    segments: frozenset[str]
-    seq: int
-    unb: int | None = None
+    (The table classes here are plain slotted classes, not dataclasses: a dataclass generates
+    and compiles its methods when its module is imported, and the EDIFACT codec is imported on
+    the first EDIFACT letter.)"""
+
+    __slots__ = ("code", "path", "segments", "seq", "unb")
+
+    def __init__(
+        self, code: str, path: str, segments: frozenset[str], seq: int, unb: int | None = None
+    ) -> None:
+        self.code = code
+        self.path = path
+        self.segments = segments
+        self.seq = seq
+        self.unb = unb
 
     @property
     def phone(self) -> bool:
@@ -86,21 +93,47 @@ class PartyRole:
         return "SPR" in self.segments
 
 
-@dataclass(frozen=True, slots=True)
 class LetterTable(Generic[D, L]):
     """How one letter kind's body is read: its draft and how the letter is made of it, its
     party roles and their reader, its groups by number, and the units a letter must hold (unit
     key, what is missing)."""
 
-    names: MessageNames
-    draft: Callable[[], D]
-    letter: Callable[[D, LetterHeader], L | None]
-    parties: tuple[PartyRole, ...]
-    party: Callable[[Reader, Group, PartyRole, LetterContext, D], None]
-    once: Mapping[str, GroupReader[D]]
-    repeated: Mapping[str, GroupReader[D]]
-    required: tuple[tuple[str, str], ...]
-    claim_unknown: bool = False
+    __slots__ = (
+        "claim_unknown",
+        "draft",
+        "letter",
+        "names",
+        "once",
+        "parties",
+        "party",
+        "repeated",
+        "required",
+        "roles",
+    )
+
+    def __init__(
+        self,
+        *,
+        names: MessageNames,
+        draft: Callable[[], D],
+        letter: Callable[[D, LetterHeader], L | None],
+        parties: tuple[PartyRole, ...],
+        party: Callable[[Reader, Group, PartyRole, LetterContext, D], None],
+        once: Mapping[str, GroupReader[D]],
+        repeated: Mapping[str, GroupReader[D]],
+        required: tuple[tuple[str, str], ...],
+        claim_unknown: bool = False,
+    ) -> None:
+        self.names = names
+        self.draft = draft
+        self.letter = letter
+        self.parties = parties
+        self.roles = {role.code: role for role in parties}
+        self.party = party
+        self.once = once
+        self.repeated = repeated
+        self.required = required
+        self.claim_unknown = claim_unknown
 
     @property
     def letter_type(self) -> str:
@@ -112,9 +145,6 @@ class LetterTable(Generic[D, L]):
         draft = self.draft()
         header = read_body(grouped, ctx, r, self, draft)
         return None if header is None else self.letter(draft, header)
-
-    def role(self, code: str) -> PartyRole | None:
-        return next((role for role in self.parties if role.code == code), None)
 
     def numbers(self) -> str:
         """The group numbers the kind knows, for the unknown-group finding."""
@@ -193,7 +223,7 @@ def _party_group(
         r.missing("a NAD segment in an S01 group", group.trigger)
         return
     code = nads[0].value(1)
-    role = table.role(code)
+    role = table.roles.get(code)
     if role is None:
         codes = ", ".join(role.code for role in table.parties)
         r.error(
@@ -212,22 +242,37 @@ def _party_group(
     table.party(r, group, role, ctx, draft)
 
 
-def read_segments(
-    r: Reader,
-    segments: list[Segment],
-    table: Mapping[tuple[str, str], SegmentReader[T]],
-    draft: T,
-    where: str,
-) -> None:
-    """Hand each segment to the reader of its ``(tag, element 1)`` row, else of its
-    ``(tag, ANY)`` row; a segment with no row is reported as having no place ``where``."""
-    for segment in segments:
-        tag = segment.tag
-        reader = table.get((tag, segment.value(1))) or table.get((tag, ANY))
-        if reader is None:
-            r.unknown(segment, where)
-        else:
-            reader(r, segment, draft)
+class SegmentTable(Generic[T]):
+    """Segment readers by ``(tag, element 1)``, with ``(tag, ANY)`` for any element 1: the rows
+    of one group. Built once per group kind; looked up by tag first, so a tag whose rows all
+    take ANY costs one dictionary lookup."""
+
+    __slots__ = ("_by_tag",)
+
+    def __init__(self, rows: Mapping[tuple[str, str], SegmentReader[T]]) -> None:
+        by_tag: dict[str, tuple[SegmentReader[T] | None, dict[str, SegmentReader[T]] | None]] = {}
+        for (tag, qualifier), reader in rows.items():
+            fallback, by_qualifier = by_tag.get(tag, (None, None))
+            if qualifier == ANY:
+                fallback = reader
+            else:
+                by_qualifier = {**(by_qualifier or {}), qualifier: reader}
+            by_tag[tag] = (fallback, by_qualifier)
+        self._by_tag = by_tag
+
+    def read(self, r: Reader, segments: list[Segment], draft: T, where: str) -> None:
+        """Hand each segment to the reader of its ``(tag, element 1)`` row, else of its
+        ``(tag, ANY)`` row; a segment with no row is reported as having no place ``where``."""
+        by_tag = self._by_tag
+        for segment in segments:
+            fallback, by_qualifier = by_tag.get(segment.tag, (None, None))
+            reader = fallback
+            if by_qualifier is not None:
+                reader = by_qualifier.get(segment.value(1), fallback)
+            if reader is None:
+                r.unknown(segment, where)
+            else:
+                reader(r, segment, draft)
 
 
 def claim_once(key: str, what: str) -> SegmentReader[object]:

@@ -32,6 +32,7 @@ from medbridge.letters.shared.edifact_groups import party_of, read_party_parts, 
 from medbridge.letters.shared.edifact_references import REFERENCE_QUALIFIERS, read_reference
 from medbridge.letters.shared.edifact_walk import (
     ANY,
+    LetterDraft,
     LetterTable,
     PartyRole,
     SegmentReader,
@@ -44,11 +45,7 @@ from medbridge.model.common import (
     Diagnosis,
     LetterHeader,
     Moment,
-    Party,
-    Patient,
-    Reference,
     Referral,
-    Relative,
 )
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 
@@ -66,24 +63,8 @@ MESSAGE_TYPE = NAMES.message_type
 VERSION = NAMES.version
 LETTER_TYPE = NAMES.letter_type
 
-#: XML paths (relative to the letter) of the fields this module reads or writes.
-_XML_ADMISSION = P("admission")
-_XML_DIAGNOSES_MAIN = P("diagnoses.main")
-_XML_DIAGNOSES_MAIN_ADDITIONAL = P("diagnoses.main_additional")
-_XML_DISCHARGE = P("discharge")
-_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
-_XML_HEADER_STATUS = P("header.status")
-_XML_PATIENT = P("patient")
-_XML_PATIENT_STATUS = P("patient.status")
-_XML_REFERENCES = P("references")
-_XML_REFERRAL_ADDITIONAL = P("referral.additional")
-_XML_REFERRAL_IDENTIFIER = P("referral.identifier")
-_XML_REFERRAL_RECEIVED = P("referral.received")
-_XML_REFERRAL_REFER = P("referral.refer")
-_XML_RELATIVES = P("relatives")
 
-
-class _Draft:
+class _Draft(LetterDraft):
     """What the groups of one DIS01 hold, collected while they are read."""
 
     __slots__ = (
@@ -91,28 +72,20 @@ class _Draft:
         "contact",
         "counts",
         "discharge",
-        "episode_id",
         "main",
         "main_additional",
         "others",
-        "parties",
-        "patient",
         "patient_status",
-        "references",
         "referral",
-        "relatives",
         "status",
         "texts",
     )
 
     def __init__(self) -> None:
-        self.parties: dict[str, Party] = {}
+        super().__init__()
         self.contact: Contact | None = None
         self.status: StatusCode | None = None
         self.referral: Referral | None = None
-        self.patient: Patient | None = None
-        self.relatives: list[Relative] = []
-        self.episode_id: str | None = None
         self.admission: Moment | None = None
         self.discharge: Moment | None = None
         self.patient_status: EpisodeOfCareStatus | None = None
@@ -120,11 +93,7 @@ class _Draft:
         self.main_additional: list[Diagnosis] = []
         self.others: list[Diagnosis] = []
         self.texts: list[ClinicalInformation] = []
-        self.references: list[Reference] = []
         self.counts: dict[str, int] = {"diag": 0, "text": 0, "refs": 0, "S09": 0}
-
-    def finish(self, r: Reader) -> None:
-        return None
 
     def letter(self, header: LetterHeader) -> DischargeLetter | None:
         patient, sender, receiver = self.patient, self.parties.get("SSP"), self.parties.get("PO")
@@ -169,7 +138,7 @@ def _s01(r: Reader, group: Group, role: PartyRole, ctx: LetterContext, d: _Draft
 
 def _letter_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/GIS", segment, "GIS in S02"):
-        r.sources.record_value(_XML_HEADER_STATUS, segment, 1, 1)
+        r.sources.record_value(P["header.status"], segment, 1, 1)
         d.status = r.code(LETTER_STATUS, segment, 1)
 
 
@@ -188,27 +157,27 @@ def _s02(r: Reader, group: Group, d: _Draft) -> None:
         r.missing("the letter status (S02 GIS)", group.trigger)
 
 
-_REFERRAL = P("referral")
+_REFERRAL = P["referral"]
 
 
 def _referral_id(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/RFF", segment, "RFF in S05"):
-        r.sources.record_value(_XML_REFERRAL_IDENTIFIER, segment, 1, 2)
+        r.sources.record_value(P["referral.identifier"], segment, 1, 2)
         referral.identifier = opt(segment.value(1, 2))
 
 
 def _received(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/DTM", segment, "DTM+8 in S05"):
-        referral.received = r.moment(segment, _XML_REFERRAL_RECEIVED)
+        referral.received = r.moment(segment, P["referral.received"])
 
 
 def _refer(r: Reader, segment: Segment, referral: Referral) -> None:
     if r.once("S05/CIN.DI", segment, "CIN+DI"):
-        referral.refer = read_cin(r, segment, kind=False, path=_XML_REFERRAL_REFER)
+        referral.refer = read_cin(r, segment, kind=False, path=P["referral.refer"])
 
 
 def _referral_additional(r: Reader, segment: Segment, referral: Referral) -> None:
-    path = _XML_REFERRAL_ADDITIONAL
+    path = P["referral.additional"]
     read_repeated_cin(r, segment, "S05/CIN.DM", path, referral.additional, kind=False)
 
 
@@ -237,7 +206,7 @@ def _s05(r: Reader, group: Group, d: _Draft) -> None:
 
 
 def _s07(r: Reader, group: Group, d: _Draft) -> None:
-    d.patient = read_patient_group(r, group, title_in_emp=False, path=_XML_PATIENT)
+    d.patient = read_patient_group(r, group, title_in_emp=False, path=P["patient"])
 
 
 _RELATION = P.name("relatives.relation", "relatives")
@@ -246,7 +215,7 @@ _RELATION = P.name("relatives.relation", "relatives")
 def _s09(r: Reader, group: Group, d: _Draft) -> None:
     d.counts["S09"] += 1
     index = d.counts["S09"]
-    key, path = f"S09#{index}", f"{_XML_RELATIVES}[{index}]"
+    key, path = f"S09#{index}", f"{P['relatives']}[{index}]"
     r.claim(key, group.trigger)
     relation = pna = address = None
     for segment in group.segments:
@@ -280,35 +249,35 @@ def _s09(r: Reader, group: Group, d: _Draft) -> None:
 
 def _episode_id(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/RFF.REI", segment, "RFF+REI in S11"):
-        r.sources.record_value(_XML_HEADER_EPISODE_OF_CARE_ID, segment, 1, 2)
+        r.sources.record_value(P["header.episode_of_care_id"], segment, 1, 2)
         d.episode_id = opt(segment.value(1, 2))
 
 
 def _admission(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/DTM.90", segment, "DTM+90 in S11"):
-        d.admission = r.moment(segment, _XML_ADMISSION)
+        d.admission = r.moment(segment, P["admission"])
 
 
 def _discharge(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/DTM.91", segment, "DTM+91 in S11"):
-        d.discharge = r.moment(segment, _XML_DISCHARGE)
+        d.discharge = r.moment(segment, P["discharge"])
 
 
 def _episode_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/PAS", segment, "PAS in S11"):
-        r.sources.record_value(_XML_PATIENT_STATUS, segment, 1, 1)
+        r.sources.record_value(P["patient.status"], segment, 1, 1)
         d.patient_status = r.code(EPISODE_STATUS, segment, 1)
 
 
 def _main(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
-        d.main = read_cin(r, segment, kind=False, path=_XML_DIAGNOSES_MAIN)
+        d.main = read_cin(r, segment, kind=False, path=P["diagnoses.main"])
         if d.main is not None:
             d.main.code_system = None
 
 
 def _main_additional(r: Reader, segment: Segment, d: _Draft) -> None:
-    path = _XML_DIAGNOSES_MAIN_ADDITIONAL
+    path = P["diagnoses.main_additional"]
     diagnosis = read_repeated_cin(r, segment, "S11/CIN.DM", path, d.main_additional, kind=False)
     if diagnosis is not None:
         diagnosis.code_system = None
@@ -366,7 +335,7 @@ class _S14:
 def _reference(r: Reader, segment: Segment, g: _S14) -> None:
     references = g.letter.references
     r.claim(f"ref#{len(references) + 1}", segment)
-    reference = read_reference(r, segment, f"{_XML_REFERENCES}[{len(references) + 1}]")
+    reference = read_reference(r, segment, f"{P['references']}[{len(references) + 1}]")
     if reference is not None:
         references.append(reference)
 
@@ -411,7 +380,7 @@ _S14_READERS: dict[str, SegmentTable[_S14]] = {
     "text": SegmentTable({**_REFERENCES, ("DTM", "CIC"): _signed, ("FTX", ANY): _text}),
     "refs": SegmentTable(_REFERENCES),
 }
-_S14_PATHS = {"diag": P("diagnoses.other"), "text": P("clinical_information"), "refs": ""}
+_S14_PATHS = {"diag": P["diagnoses.other"], "text": P["clinical_information"], "refs": ""}
 
 
 def _s14_kind(segments: list[Segment]) -> str | None:

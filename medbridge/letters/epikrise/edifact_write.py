@@ -21,12 +21,12 @@ from medbridge.letters.shared.edifact import (
     party_nad,
     patient_pna,
     relative_pna,
+    relative_rel,
 )
 from medbridge.letters.shared.edifact_codes import (
     DIAGNOSIS_KIND,
     EPISODE_STATUS,
     LETTER_STATUS,
-    RELATION,
 )
 from medbridge.letters.shared.edifact_groups import party_group
 from medbridge.letters.shared.edifact_references import reference_ftx
@@ -38,45 +38,29 @@ from medbridge.model.epikrise import DischargeLetter
 __all__ = ["NAMES", "ROLES", "P", "build_letter"]
 
 P = XmlPaths(MAPPING)
-"""Model path → XML path of XDIS01 (``P("sender.contact")`` is ``/Sender/Contact``)."""
-NAMES = MessageNames("MEDDIS", "D0133L", "DIS01", "EPI", P("header"))
+"""Model path → XML path of XDIS01 (``P["sender.contact"]`` is ``/Sender/Contact``)."""
+NAMES = MessageNames("MEDDIS", "D0133L", "DIS01", "EPI", P["header"])
 
-#: XML paths (relative to the letter) of the fields this module reads or writes.
-_XML_ADMISSION = P("admission")
-_XML_CC_RECEIVER = P("cc_receiver")
-_XML_DIAGNOSES_MAIN = P("diagnoses.main")
-_XML_DIAGNOSES_MAIN_ADDITIONAL = P("diagnoses.main_additional")
-_XML_DISCHARGE = P("discharge")
-_XML_HEADER_AUTHORISATION = P("header.authorisation")
-_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
-_XML_HEADER_IDENTIFIER = P("header.identifier")
-_XML_PATIENT_STATUS = P("patient.status")
-_XML_RECEIVER = P("receiver")
-_XML_REFERENCES = P("references")
-_XML_REFERRAL = P("referral")
-_XML_RELATIVES = P("relatives")
-_XML_SENDER = P("sender")
-_XML_SENDER_CONTACT = P("sender.contact")
 
 _S01_SEGMENTS = frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"})
 _ADDRESSED = frozenset({"NAD", "ADR", "SEQ"})
 ROLES = (
-    PartyRole("SSP", _XML_SENDER, _S01_SEGMENTS, 1, unb=2),
-    PartyRole("PO", _XML_RECEIVER, _ADDRESSED, 2, unb=3),
-    PartyRole("CCR", _XML_CC_RECEIVER, _ADDRESSED, 3),
-    PartyRole("RSP", _XML_SENDER_CONTACT, frozenset({"NAD", "SEQ"}), 3),  # SEQ 4 after a CCR
+    PartyRole("SSP", P["sender"], _S01_SEGMENTS, 1, unb=2),
+    PartyRole("PO", P["receiver"], _ADDRESSED, 2, unb=3),
+    PartyRole("CCR", P["cc_receiver"], _ADDRESSED, 3),
+    PartyRole("RSP", P["sender.contact"], frozenset({"NAD", "SEQ"}), 3),  # SEQ 4 after a CCR
 )
 """The S01 roles: NAD qualifier, party, the segments of its group, SEQ, the UNB element of its
 EAN. Note DIS01's ``SSP`` is the sender (REF01 swaps the roles)."""
 
-_HEADER = P("header")
+_HEADER = P["header"]
 _STREET_PLACEHOLDER = False  # DIS01 leaves a missing street empty
-_PATIENT = P("patient")
+_PATIENT = P["patient"]
 _OCCUPATION = P.name("patient.occupation", "patient")
 _RELATION = P.name("relatives.relation", "relatives")
-_OTHER = P("diagnoses.other")
+_OTHER = P["diagnoses.other"]
 _DIAGNOSED = P.name("diagnoses.other.moment", "diagnoses.other")
-_CLINICAL = P("clinical_information")
+_CLINICAL = P["clinical_information"]
 _TEXT01 = P.name("clinical_information.text", "clinical_information")
 _SIGNED = P.name("clinical_information.signed", "clinical_information")
 _REFERRAL_ID, _RECEIVED, _REFER, _ADDITIONAL = (
@@ -91,7 +75,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
     _s01(b, letter, base)
     _s02(b, letter, base)
     if letter.referral is not None:
-        _s05(b, letter.referral, base + _XML_REFERRAL)
+        _s05(b, letter.referral, base + P["referral"])
     _s07(b, letter.patient, base + _PATIENT)
     _s09(b, letter, base)
     _s11(b, letter, base)
@@ -101,7 +85,7 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         if (index - 1) % MAX_REFS_PER_S14 == 0:
             group = (index - 1) // MAX_REFS_PER_S14 + 1
             b.add(f"S14.refs#{group}", "S14", ("14",))
-        reference_ftx(b, f"ref#{index}", reference, f"{base}{_XML_REFERENCES}[{index}]")
+        reference_ftx(b, f"ref#{index}", reference, f"{base}{P['references']}[{index}]")
     if letter.local_elements is not None:
         b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
 
@@ -129,9 +113,9 @@ def _s02(b: Builder, letter: DischargeLetter, base: str) -> None:
         raise fail("convert.missing-required", "A DIS01 letter needs a StatusCode.", base + _HEADER)
     b.add("S02", "S02", ("02",))
     b.add("S02/GIS", "GIS", (LETTER_STATUS.encode(header.status) or "N",))
-    ident = b.value(header.identifier, base + _XML_HEADER_IDENTIFIER, "S02/RFF", "RFF", 1, 2)
+    ident = b.value(header.identifier, base + P["header.identifier"], "S02/RFF", "RFF", 1, 2)
     b.add("S02/RFF", "RFF", ("SRI", ident))
-    dtm(b, "S02/DTM", "182", header.authorisation, base + _XML_HEADER_AUTHORISATION)
+    dtm(b, "S02/DTM", "182", header.authorisation, base + P["header.authorisation"])
 
 
 def _s05(b: Builder, referral: Referral, path: str) -> None:
@@ -169,16 +153,9 @@ def _s07(b: Builder, patient: Patient, path: str) -> None:
 def _s09(b: Builder, letter: DischargeLetter, base: str) -> None:
     for index, relative in enumerate(letter.relatives, start=1):
         key = f"S09#{index}"
-        path = f"{base}{_XML_RELATIVES}[{index}]"
-        code = RELATION.encode(relative.relation)
-        if code is None:
-            raise fail(
-                "convert.unsupported-value",
-                f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code.",
-                path + _RELATION,
-            )
+        path = f"{base}{P['relatives']}[{index}]"
         b.add(key, "S09", ("09",))
-        b.add(key + "/REL", "REL", ("PER",), (code,))
+        relative_rel(b, key + "/REL", relative, path)
         relative_pna(b, key + "/PNA", relative, path, cpr_suffix=False)
         adr(b, key + "/ADR", relative, path)
 
@@ -188,31 +165,31 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
     b.add("S11/GIS", "GIS", ("N",))
     episode = letter.header.episode_of_care_id
     if episode is not None:
-        path = base + _XML_HEADER_EPISODE_OF_CARE_ID
+        path = base + P["header.episode_of_care_id"]
         b.add("S11/RFF.REI", "RFF", ("REI", b.value(episode, path, "S11/RFF.REI", "RFF", 1, 2)))
     else:
         b.add("S11/RFF.AHI", "RFF", ("AHI", "1"))
     b.add("S11/SEQ", "SEQ", ("",), ("1",))
     if letter.admission is not None:
-        dtm(b, "S11/DTM.90", "90", letter.admission, base + _XML_ADMISSION)
+        dtm(b, "S11/DTM.90", "90", letter.admission, base + P["admission"])
     if letter.discharge is not None:
-        dtm(b, "S11/DTM.91", "91", letter.discharge, base + _XML_DISCHARGE)
+        dtm(b, "S11/DTM.91", "91", letter.discharge, base + P["discharge"])
     status = letter.patient.status
     code = EPISODE_STATUS.encode(status) if status is not None else None
     if code is None:
         raise fail(
             "convert.missing-required",
             "A DIS01 patient needs an EpisodeOfCareStatusCode.",
-            base + _XML_PATIENT_STATUS,
+            base + P["patient.status"],
         )
     b.add("S11/PAS", "PAS", (code,))
     diagnoses = letter.diagnoses
     if diagnoses is None:
         return
     if diagnoses.main is not None:
-        path = base + _XML_DIAGNOSES_MAIN
+        path = base + P["diagnoses.main"]
         cin(b, "S11/CIN.A", "A", diagnoses.main, path, dis01_agency, system=CodeSystem.SKS)
-    additional = base + _XML_DIAGNOSES_MAIN_ADDITIONAL
+    additional = base + P["diagnoses.main_additional"]
     for index, diagnosis in enumerate(diagnoses.main_additional, start=1):
         key, path = f"S11/CIN.DM#{index}", f"{additional}[{index}]"
         cin(b, key, "DM", diagnosis, path, dis01_agency, system=CodeSystem.SKS)

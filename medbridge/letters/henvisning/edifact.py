@@ -48,6 +48,7 @@ from medbridge.letters.shared.edifact_groups import party_of, read_party_parts, 
 from medbridge.letters.shared.edifact_references import REFERENCE_QUALIFIERS, read_reference
 from medbridge.letters.shared.edifact_walk import (
     ANY,
+    LetterDraft,
     LetterTable,
     PartyRole,
     SegmentTable,
@@ -56,12 +57,9 @@ from medbridge.letters.shared.edifact_walk import (
 from medbridge.model.codes import StatusCode
 from medbridge.model.common import (
     LetterHeader,
-    Party,
-    Patient,
     Reference,
     Referral,
     Referrer,
-    Relative,
 )
 from medbridge.model.henvisning import (
     AdditionalInformation,
@@ -83,22 +81,8 @@ MESSAGE_TYPE = NAMES.message_type
 VERSION = NAMES.version
 LETTER_TYPE = NAMES.letter_type
 
-#: XML paths (relative to the letter) of the fields this module reads or writes.
-_XML_ADDITIONAL_INFORMATION_CLINICAL_REASON = P("additional_information.clinical_reason")
-_XML_ADDITIONAL_INFORMATION_PRIORITY = P("additional_information.priority")
-_XML_ADDITIONAL_INFORMATION_REFERRAL_STATUS = P("additional_information.referral_status")
-_XML_ADDITIONAL_INFORMATION_SUPPLEMENTARY = P("additional_information.supplementary")
-_XML_ADDITIONAL_INFORMATION_TRANSPORT = P("additional_information.transport")
-_XML_HEADER_EPISODE_OF_CARE_ID = P("header.episode_of_care_id")
-_XML_PATIENT = P("patient")
-_XML_PATIENT_EMAIL = P("patient.email")
-_XML_REFERENCES = P("references")
-_XML_REFERRAL_ADDITIONAL = P("referral.additional")
-_XML_REFERRAL_REFER = P("referral.refer")
-_XML_RELATIVES = P("relatives")
-_XML_RELATIVES_RELATION = P("relatives.relation")
 
-_REFERRER = P("sender.referrer")
+_REFERRER = P["sender.referrer"]
 #: Source map rows (path suffix, element, component) of NAD+BV and of an S18 FTX.
 _NAD_REFERRER_FIELDS: Fields = (
     ("", None, None),
@@ -112,7 +96,7 @@ _NAD_REFERRER_FIELDS: Fields = (
         )
     ),
 )
-_VISITATION = P("hospital_visitations")
+_VISITATION = P["hospital_visitations"]
 _VISITATION_FIELDS: Fields = (
     ("", None, None),
     (P.name("hospital_visitations.code", "hospital_visitations"), 1, 1),
@@ -120,18 +104,14 @@ _VISITATION_FIELDS: Fields = (
 _INFORMATION = P.name("hospital_visitations.information", "hospital_visitations")
 
 
-class _Draft:
+class _Draft(LetterDraft):
     """What the groups of one REF01 hold, collected while they are read."""
 
     __slots__ = (
         "additional",
-        "episode_id",
-        "parties",
-        "patient",
         "reason",
         "referral",
         "referrer",
-        "relatives",
         "remarks",
         "s12",
         "s12_texts",
@@ -139,13 +119,10 @@ class _Draft:
     )
 
     def __init__(self) -> None:
-        self.parties: dict[str, Party] = {}
+        super().__init__()
         self.referrer: Referrer | None = None
-        self.patient: Patient | None = None
-        self.relatives: list[Relative] = []
         self.referral: Referral = Referral()
         self.additional: AdditionalInformation = AdditionalInformation()
-        self.episode_id: str | None = None
         self.s12: list[Segment] = []
         self.visitations: list[HospitalVisitation] = []
         self.reason: list[tuple[Segment, FtxBlock]] = []
@@ -155,11 +132,12 @@ class _Draft:
     def finish(self, r: Reader) -> None:
         """S12 (collected across its groups) and the texts of S02 and S19."""
         self.s12_texts = _read_s12(r, self.s12)
+        self.references = self.s12_texts.references
         if self.reason:
-            path = _XML_ADDITIONAL_INFORMATION_CLINICAL_REASON
+            path = P["additional_information.clinical_reason"]
             self.additional.clinical_reason = r.text(self.reason, path)
         if self.remarks:
-            path = _XML_ADDITIONAL_INFORMATION_SUPPLEMENTARY
+            path = P["additional_information.supplementary"]
             self.additional.supplementary = r.text(self.remarks, path)
 
     def letter(self, header: LetterHeader) -> HospitalReferral | None:
@@ -184,7 +162,7 @@ class _Draft:
             additional_information=self.additional,
             referral=referral if has_referral else None,
             relevant_clinical_information=s12.clinical,
-            references=s12.references,
+            references=self.references,
             hospital_visitations=self.visitations,
         )
 
@@ -232,19 +210,19 @@ def _status(r: Reader, segment: Segment, d: _Draft) -> None:
 
 def _episode(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/RFF", segment, "RFF+ROI in S02"):
-        r.sources.record_value(_XML_HEADER_EPISODE_OF_CARE_ID, segment, 1, 2)
+        r.sources.record_value(P["header.episode_of_care_id"], segment, 1, 2)
         value = segment.value(1, 2)
         d.episode_id = None if value in ("", "_") else value
 
 
 def _refer(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S02/CIN.H", segment, "CIN+H (referral diagnosis)"):
-        d.referral.refer = read_cin(r, segment, kind=False, path=_XML_REFERRAL_REFER)
+        d.referral.refer = read_cin(r, segment, kind=False, path=P["referral.refer"])
 
 
 def _referral_additional(r: Reader, segment: Segment, d: _Draft) -> None:
     additional = d.referral.additional
-    read_repeated_cin(r, segment, "S02/CIN", _XML_REFERRAL_ADDITIONAL, additional, kind=True)
+    read_repeated_cin(r, segment, "S02/CIN", P["referral.additional"], additional, kind=True)
 
 
 def _reason(r: Reader, segment: Segment, d: _Draft) -> None:
@@ -276,7 +254,7 @@ def _s06(r: Reader, group: Group, d: _Draft) -> None:
 
 
 def _s07(r: Reader, group: Group, d: _Draft) -> None:
-    d.patient = read_patient_group(r, group, title_in_emp=True, path=_XML_PATIENT)
+    d.patient = read_patient_group(r, group, title_in_emp=True, path=P["patient"])
 
 
 def _s10(r: Reader, group: Group, d: _Draft) -> None:
@@ -288,7 +266,7 @@ def _s10(r: Reader, group: Group, d: _Draft) -> None:
         elif not r.once(f"S10/{tag}", segment, f"{tag} in S10"):
             continue
         elif tag == "REL":
-            r.sources.record_value(_XML_RELATIVES_RELATION, segment, 2, 1)
+            r.sources.record_value(P["relatives.relation"], segment, 2, 1)
             relation = r.code(RELATION, segment, 2)
         else:
             pna = segment
@@ -296,7 +274,7 @@ def _s10(r: Reader, group: Group, d: _Draft) -> None:
         r.missing("the relative's name (S10 PNA+PAS)", group.trigger)
         return
     if relation is not None:
-        relative = read_relative_pna(r, pna, relation, _XML_RELATIVES)
+        relative = read_relative_pna(r, pna, relation, P["relatives"])
         if relative is not None:
             d.relatives.append(relative)
 
@@ -340,13 +318,13 @@ class _S12:
                     setattr(self.clinical, field_name, text)
 
 
-_CLINICAL = P("relevant_clinical_information")
+_CLINICAL = P["relevant_clinical_information"]
 
 
 def _email(r: Reader, segment: Segment, s12: _S12) -> None:
     if s12.email is not None:
         r.duplicate(segment, "patient e-mail (FTX+IN)")
-    r.sources.record_value(_XML_PATIENT_EMAIL, segment, 4, 1)
+    r.sources.record_value(P["patient.email"], segment, 4, 1)
     s12.email = segment.value(4, 1) or None
 
 
@@ -355,7 +333,7 @@ def _clinical_text(r: Reader, segment: Segment, s12: _S12) -> None:
 
 
 def _reference(r: Reader, segment: Segment, s12: _S12) -> None:
-    path = f"{_XML_REFERENCES}[{len(s12.references) + 1}]"
+    path = f"{P['references']}[{len(s12.references) + 1}]"
     reference = read_reference(r, segment, path)
     if reference is not None:
         s12.references.append(reference)
@@ -411,13 +389,13 @@ def _read_s12(r: Reader, segments: list[Segment]) -> _S12:
 
 def _priority(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S18/PTY", segment, "PTY in S18"):
-        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_PRIORITY, segment, 2, 1)
+        r.sources.record_value(P["additional_information.priority"], segment, 2, 1)
         d.additional.priority = r.code(PRIORITY, segment, 2)
 
 
 def _referral_status(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S18/PAS", segment, "PAS in S18"):
-        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_REFERRAL_STATUS, segment, 1, 1)
+        r.sources.record_value(P["additional_information.referral_status"], segment, 1, 1)
         d.additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
 
 
@@ -448,7 +426,7 @@ def _s18(r: Reader, group: Group, d: _Draft) -> None:
 
 def _transport(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S19/TDT", segment, "TDT in S19"):
-        r.sources.record_value(_XML_ADDITIONAL_INFORMATION_TRANSPORT, segment, 3, 1)
+        r.sources.record_value(P["additional_information.transport"], segment, 3, 1)
         d.additional.transport = r.code(TRANSPORT, segment, 3)
 
 

@@ -22,6 +22,8 @@ from medbridge.letters.shared.edifact import (
     header_segments,
     patient_pna,
     relative_pna,
+    relative_rel,
+    wire_code,
 )
 from medbridge.letters.shared.edifact_codes import (
     DIAGNOSIS_KIND,
@@ -31,7 +33,6 @@ from medbridge.letters.shared.edifact_codes import (
     PARTY_AGENCY,
     PRIORITY,
     REFERRAL_STATUS,
-    RELATION,
     TELEPHONE_KIND,
     TRANSPORT,
 )
@@ -46,19 +47,9 @@ from medbridge.model.text import FormattedText
 __all__ = ["CLINICAL_QUALIFIERS", "FTX_PER_S12", "MAX_S12", "NAMES", "ROLES", "P", "build_letter"]
 
 P = XmlPaths(MAPPING)
-"""Model path → XML path of XREF01 (``P("sender.referrer")`` is ``/Sender/Referrer``)."""
-NAMES = MessageNames("MEDREF", "H0130R", "REF01", "HNV", P("header"))
+"""Model path → XML path of XREF01 (``P["sender.referrer"]`` is ``/Sender/Referrer``)."""
+NAMES = MessageNames("MEDREF", "H0130R", "REF01", "HNV", P["header"])
 
-#: XML paths (relative to the letter) of the fields this module reads or writes.
-_XML_ANSWER_CC_RECEIVER = P("answer_cc_receiver")
-_XML_HEADER_AUTHORISATION = P("header.authorisation")
-_XML_HEADER_STATUS = P("header.status")
-_XML_PATIENT = P("patient")
-_XML_RECEIVER = P("receiver")
-_XML_REFERRAL_REFER = P("referral.refer")
-_XML_RELATIVES = P("relatives")
-_XML_SENDER = P("sender")
-_XML_SENDER_REFERRER = P("sender.referrer")
 FTX_PER_S12 = 10
 MAX_S12 = 5
 #: S12 FTX qualifiers of the clinical texts, in writing order, with their model field.
@@ -78,31 +69,31 @@ CLINICAL_ELEMENTS = tuple(
     for qualifier, name in CLINICAL_QUALIFIERS
 )
 ROLES = (
-    PartyRole("PO", _XML_SENDER, frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"}), 1, unb=2),
-    PartyRole("SSP", _XML_RECEIVER, frozenset({"NAD", "ADR", "SEQ"}), 2, unb=3),
-    PartyRole("BV", _XML_SENDER_REFERRER, frozenset({"NAD", "RFF", "SEQ"}), 3),
-    PartyRole("PRH", _XML_ANSWER_CC_RECEIVER, frozenset({"NAD", "ADR", "CON", "SEQ"}), 4),
+    PartyRole("PO", P["sender"], frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"}), 1, unb=2),
+    PartyRole("SSP", P["receiver"], frozenset({"NAD", "ADR", "SEQ"}), 2, unb=3),
+    PartyRole("BV", P["sender.referrer"], frozenset({"NAD", "RFF", "SEQ"}), 3),
+    PartyRole("PRH", P["answer_cc_receiver"], frozenset({"NAD", "ADR", "CON", "SEQ"}), 4),
 )
 """The S01 roles. Note the swap against DIS01: ``PO`` is the sender (the GP), ``SSP`` the
 receiver (the hospital); ``BV`` is the sender's referrer."""
 
-_HEADER = P("header")
+_HEADER = P["header"]
 _STREET_PLACEHOLDER = True  # REF01 writes "_" for a missing street
-_EPISODE = P("header.episode_of_care_id")
+_EPISODE = P["header.episode_of_care_id"]
 _REFERRER_ID, _REFERRER_ID_CODE, _REFERRER_TITLE, _REFERRER_NAME = (
     P.name("sender.referrer." + name, "sender.referrer")
     for name in ("identifier", "identifier_code", "person_title", "person_name")
 )
-_ADDITIONAL = P("referral.additional")
+_ADDITIONAL = P["referral.additional"]
 _KIND = P.name("referral.additional.kind", "referral.additional")
-_REASON = P("additional_information.clinical_reason")
-_SUPPLEMENTARY = P("additional_information.supplementary")
+_REASON = P["additional_information.clinical_reason"]
+_SUPPLEMENTARY = P["additional_information.supplementary"]
 _TITLE = P.name("patient.title", "patient")
 _PHONE = P.name("patient.telephones", "patient")
-_EMAIL = P("patient.email")
-_CLINICAL = P("relevant_clinical_information")
-_REFERENCE = P("references")
-_VISITATION = P("hospital_visitations")
+_EMAIL = P["patient.email"]
+_CLINICAL = P["relevant_clinical_information"]
+_REFERENCE = P["references"]
+_VISITATION = P["hospital_visitations"]
 _INFORMATION_CODE = P.name("hospital_visitations.code", "hospital_visitations")
 _INFORMATION = P.name("hospital_visitations.information", "hospital_visitations")
 
@@ -126,7 +117,7 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
     _s02(b, letter, base)
     b.add("S06", "S06", ("06",))
     b.add("S06/STS", "STS", ("",), ("NR",))
-    _s07(b, letter.patient, base + _XML_PATIENT)
+    _s07(b, letter.patient, base + P["patient"])
     _s10(b, letter, base)
     _s12(b, letter, base)
     _s18(b, letter, base)
@@ -136,19 +127,12 @@ def build_letter(letter: HospitalReferral, b: Builder, base: str) -> None:
 
 
 def _s10(b: Builder, letter: HospitalReferral, base: str) -> None:
-    path = base + _XML_RELATIVES
+    path = base + P["relatives"]
     if len(letter.relatives) > 1:
         b.unmapped("REF01 carries one relative.", f"{path}[2]", "-")
     for relative in letter.relatives[:1]:
-        code = RELATION.encode(relative.relation)
-        if code is None:
-            raise fail(
-                "convert.unsupported-value",
-                f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code.",
-                path + P.name("relatives.relation", "relatives"),
-            )
         b.add("S10", "S10", ("10",))
-        b.add("S10/REL", "REL", ("PER",), (code,))
+        relative_rel(b, "S10/REL", relative, path)
         relative_pna(b, "S10/PNA", relative, path, cpr_suffix=True)
         if any(getattr(relative, name) is not None for name in _ADDRESS):
             b.unmapped(f"{path} address lines have no place in REF01.", path, "-")
@@ -208,7 +192,7 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
         b.unmapped(
             "A REF01 rettetbrev has no EDIFACT form (MedCom writes GIS+N, which says "
             "nytbrev); the status would be lost.",
-            base + _XML_HEADER_STATUS,
+            base + P["header.status"],
             "S02/GIS",
             "GIS",
             1,
@@ -220,11 +204,11 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
     episode = header.episode_of_care_id
     value = "_" if episode is None else b.value(episode, base + _EPISODE, "S02/RFF", "RFF", 1, 2)
     b.add("S02/RFF", "RFF", ("ROI", value or "_"))
-    dtm(b, "S02/DTM", "4", header.authorisation, base + _XML_HEADER_AUTHORISATION)
+    dtm(b, "S02/DTM", "4", header.authorisation, base + P["header.authorisation"])
     referral = letter.referral
     if referral is not None:
         if referral.refer is not None:
-            cin(b, "S02/CIN.H", "H", referral.refer, base + _XML_REFERRAL_REFER, _no_agency)
+            cin(b, "S02/CIN.H", "H", referral.refer, base + P["referral.refer"], _no_agency)
         for index, diagnosis in enumerate(referral.additional, start=1):
             path = f"{base}{_ADDITIONAL}[{index}]"
             key = f"S02/CIN#{index}"
@@ -269,13 +253,9 @@ def _s07(b: Builder, patient: Patient, path: str) -> None:
         b.unmapped("REF01 carries at most three patient phones.", path + _PHONE + "[4]", "-")
     for index, phone in enumerate(patient.telephones[:3], start=1):
         key = f"S07/CON#{index}"
-        kind = TELEPHONE_KIND.encode(phone.kind)
-        if kind is None:
-            raise fail(
-                "convert.unsupported-value",
-                f"TelephoneSubscriberCode {str(phone.kind)[:20]!r} has no EDIFACT code.",
-                f"{path}{_PHONE}[{index}]/TelephoneSubscriberCode",
-            )
+        message = f"TelephoneSubscriberCode {str(phone.kind)[:20]!r} has no EDIFACT code."
+        kind_path = f"{path}{_PHONE}[{index}]/TelephoneSubscriberCode"
+        kind = wire_code(TELEPHONE_KIND, phone.kind, message, kind_path)
         number = b.value(
             phone.number,
             f"{path}{_PHONE}[{index}]/TelephoneSubscriberIdentifier",
@@ -360,11 +340,8 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
     for index, visit in enumerate(letter.hospital_visitations, start=1):
         key = f"S18/FTX#{index}"
         vpath = f"{base}{_VISITATION}[{index}]"
-        code = INFORMATION_CODE.encode(visit.code)
-        if code is None:
-            raise fail(
-                "convert.unsupported-value", "Unknown InformationCode.", vpath + _INFORMATION_CODE
-            )
+        message = "Unknown InformationCode."
+        code = wire_code(INFORMATION_CODE, visit.code, message, vpath + _INFORMATION_CODE)
         blocks = b.text_blocks(visit.information, vpath + _INFORMATION, key, lost=vpath)
         if blocks is not None and len(blocks) > 1:
             b.unmapped(

@@ -14,9 +14,11 @@ is stated once; the EDIFACT places (element, component) are stated here.
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from medbridge.codecs.edifact.mapping import Builder, Reader, dtm_value, fail, opt
 from medbridge.codecs.edifact.sources import Fields
@@ -29,6 +31,8 @@ from medbridge.letters.shared.edifact_codes import (
     DIAGNOSIS_KIND,
     IDENTIFIER_TYPE,
     PARTY_AGENCY,
+    RELATION,
+    CodeTable,
 )
 from medbridge.model.codes import CodeSystem
 from medbridge.model.common import (
@@ -49,6 +53,7 @@ MAX_CLINICAL_FTX = 9
 MAX_REFS_PER_S14 = 9
 
 Row = tuple[str, int | None, int | None]
+E = TypeVar("E", bound=enum.Enum)
 
 
 def source_rows(struct: Struct, *rows: Row) -> Fields:
@@ -93,6 +98,7 @@ PNA_PATIENT_FIELDS: Fields = (
     (_GIVEN, 6, 2),
 )
 _PERSON_ID = "/PersonIdentifier"
+_RELATION = "/RelationCode"
 PNA_RELATIVE_FIELDS: Fields = (
     ("", None, None),
     (_PERSON_ID, 2, 1),
@@ -147,6 +153,16 @@ class LetterContext:
 # shared segment layouts (§5)
 
 
+def wire_code(table: CodeTable[E], value: object, message: str, path: str) -> str:
+    """The wire code of ``value`` in ``table``; a value with none is refused
+    (``convert.unsupported-value`` with ``message``, at ``path``): the writer never guesses a
+    code."""
+    code = table.encode(value)
+    if code is None:
+        raise fail("convert.unsupported-value", message, path)
+    return code
+
+
 def read_party_nad(
     r: Reader, nad: Segment, path: str
 ) -> tuple[PartyId | None, str | None, str | None, str | None]:
@@ -175,13 +191,8 @@ def party_nad(
     path: str,
 ) -> None:
     """``NAD+role+id:type:agency++org:dep:unit:::US`` (``_`` for a missing organisation, M1)."""
-    id_type = IDENTIFIER_TYPE.encode(identifier.code)
-    if id_type is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"IdentifierCode {str(identifier.code)[:30]!r} has no EDIFACT id type.",
-            path + _ID_CODE,
-        )
+    message = f"IdentifierCode {str(identifier.code)[:30]!r} has no EDIFACT id type."
+    id_type = wire_code(IDENTIFIER_TYPE, identifier.code, message, path + _ID_CODE)
     agency = PARTY_AGENCY[IDENTIFIER_TYPE.decode(id_type)]  # type: ignore[index]
     organisation, department, unit = names
     b.add(
@@ -330,6 +341,13 @@ def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suf
     )
 
 
+def relative_rel(b: Builder, key: str, relative: Relative, path: str) -> None:
+    """``REL+PER+code``: the relation of the relative at ``path``."""
+    message = f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code."
+    code = wire_code(RELATION, relative.relation, message, path + _RELATION)
+    b.add(key, "REL", ("PER",), (code,))
+
+
 def read_relative_pna(r: Reader, pna: Segment, relation: object, path: str) -> Relative | None:
     """PNA+PAS: the relative at ``path`` (its RelationCode comes from REL, read by the caller)."""
     r.sources.record(path, pna, PNA_RELATIVE_FIELDS)
@@ -400,13 +418,8 @@ def cin(
     code_system = diagnosis.code_system if system == "model" else system
     if code_system is None:
         code_system = CodeSystem.SKS
-    listed = CODE_SYSTEM.encode(code_system)
-    if listed is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"DiagnoseTypeCode {str(code_system)[:30]!r} has no EDIFACT code list.",
-            path + _CODE_SYSTEM,
-        )
+    message = f"DiagnoseTypeCode {str(code_system)[:30]!r} has no EDIFACT code list."
+    listed = wire_code(CODE_SYSTEM, code_system, message, path + _CODE_SYSTEM)
     b.add(
         key,
         "CIN",
@@ -424,21 +437,16 @@ def dis01_agency(system: CodeSystem | None) -> str:
     return "SST" if system is CodeSystem.SKS else ""
 
 
-class MessageNames:
+class MessageNames(NamedTuple):
     """What names one EDIFACT letter version: the UNH message type and version, the letter type
     (UNH element 3), the BGM document code, and the XML path of the letter header
     (``/Letter``, read off the kind's XML table)."""
 
-    __slots__ = ("document", "header", "letter_type", "message_type", "version")
-
-    def __init__(
-        self, message_type: str, version: str, letter_type: str, document: str, header: str
-    ) -> None:
-        self.message_type = message_type
-        self.version = version
-        self.letter_type = letter_type
-        self.document = document
-        self.header = header
+    message_type: str
+    version: str
+    letter_type: str
+    document: str
+    header: str
 
 
 def header_segments(b: Builder, header: LetterHeader, base: str, names: MessageNames) -> None:

@@ -7,7 +7,7 @@ rows), which roles carry a phone and the speciality, REF01's ``_`` street, and w
 
 from __future__ import annotations
 
-from medbridge.codecs.edifact.mapping import Builder, Reader, fail, opt
+from medbridge.codecs.edifact.mapping import Builder, Reader, opt
 from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
 from medbridge.letters.fields import xml_name
@@ -24,6 +24,7 @@ from medbridge.letters.shared.edifact import (
     read_adr,
     read_party_nad,
     read_patient_pna,
+    wire_code,
 )
 from medbridge.letters.shared.edifact_codes import SPECIALITY, TELEPHONE_KIND
 from medbridge.letters.shared.edifact_walk import PartyRole
@@ -143,14 +144,8 @@ def party_group(
 def _speciality_code(speciality: MedicalSpeciality | str | None, path: str) -> str:
     if speciality is None:
         return ""
-    found = SPECIALITY.encode(speciality)
-    if found is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"MedicalSpecialityCode {str(speciality)[:30]!r} has no AFSSPEC code.",
-            path + PARTY_SPECIALITY,
-        )
-    return found
+    message = f"MedicalSpecialityCode {str(speciality)[:30]!r} has no AFSSPEC code."
+    return wire_code(SPECIALITY, speciality, message, path + PARTY_SPECIALITY)
 
 
 _S07_ONCE = ("PNA", "RFF", "ADR", "EMP")

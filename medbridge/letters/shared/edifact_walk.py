@@ -22,7 +22,7 @@ from a text from references) stays in the kind's module, small and named.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from medbridge.codecs.edifact.mapping import Reader
 from medbridge.codecs.xml.mapping import LetterMapping
@@ -30,11 +30,12 @@ from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.segment import Segment
 from medbridge.letters.fields import field_table
 from medbridge.letters.shared.edifact import LetterContext, MessageNames, read_header
-from medbridge.model.common import LetterHeader
+from medbridge.model.common import LetterHeader, Party, Patient, Reference, Relative
 
 __all__ = [
     "ANY",
     "Draft",
+    "LetterDraft",
     "LetterTable",
     "PartyRole",
     "SegmentTable",
@@ -55,6 +56,23 @@ class Draft(Protocol):
         missing groups."""
 
 
+class LetterDraft:
+    """What every letter kind collects: its parties by role, patient, relatives, references and
+    episode-of-care id (a kind's draft adds its own)."""
+
+    __slots__ = ("episode_id", "parties", "patient", "references", "relatives")
+
+    def __init__(self) -> None:
+        self.parties: dict[str, Party] = {}
+        self.patient: Patient | None = None
+        self.relatives: list[Relative] = []
+        self.references: list[Reference] = []
+        self.episode_id: str | None = None
+
+    def finish(self, r: Reader) -> None:
+        """Nothing spans groups (override to read what does)."""
+
+
 D = TypeVar("D", bound=Draft)
 L = TypeVar("L")
 T = TypeVar("T")
@@ -63,26 +81,21 @@ GroupReader = Callable[[Reader, Group, D], None]
 SegmentReader = Callable[[Reader, Segment, T], None]
 
 
-class PartyRole:
+class PartyRole(NamedTuple):
     """One S01 role of a letter kind: the NAD qualifier, the XML path of the party (relative to
     the letter element), the segments its group may hold (a role with CON carries a phone, with
     SPR the speciality), the SEQ number MedCom writes for it, and the UNB element holding its
     EAN (2 the sender S002, 3 the recipient S003, None).
 
-    (The table classes here are plain slotted classes, not dataclasses: a dataclass generates
-    and compiles its methods when its module is imported, and the EDIFACT codec is imported on
-    the first EDIFACT letter.)"""
+    (The classes of these tables are named tuples and plain slotted classes, not dataclasses: a
+    dataclass compiles its methods when its module is imported, and the EDIFACT codec is
+    imported on the first EDIFACT letter.)"""
 
-    __slots__ = ("code", "path", "segments", "seq", "unb")
-
-    def __init__(
-        self, code: str, path: str, segments: frozenset[str], seq: int, unb: int | None = None
-    ) -> None:
-        self.code = code
-        self.path = path
-        self.segments = segments
-        self.seq = seq
-        self.unb = unb
+    code: str
+    path: str
+    segments: frozenset[str]
+    seq: int
+    unb: int | None = None
 
     @property
     def phone(self) -> bool:
@@ -151,23 +164,21 @@ class LetterTable(Generic[D, L]):
         return " ".join(sorted({"01", *self.once, *self.repeated}))
 
 
-class XmlPaths:
-    """Model path → XML path (``/Sender/Contact``, relative to the letter element, as the
-    source map and the builder's issues name it), read off the kind's XML table so every element
-    name is stated once, there."""
+class XmlPaths(dict[str, str]):
+    """Model path → XML path (``P["sender.contact"]`` is ``/Sender/Contact``, relative to the
+    letter element, as the source map and the builder's issues name it), read off the kind's
+    XML table so every element name is stated once, there. A plain dictionary, so that a look-up
+    while reading costs no call."""
 
-    __slots__ = ("_table",)
+    __slots__ = ()
 
     def __init__(self, mapping: LetterMapping) -> None:
-        self._table = field_table(mapping)
-
-    def __call__(self, model: str) -> str:
-        return "/" + self._table.xml(model)
+        super().__init__((row.model, "/" + row.xml) for row in field_table(mapping).rows)
 
     def name(self, model: str, parent: str) -> str:
         """The XML path of ``model`` relative to its ancestor ``parent`` (``/DiagnoseDateTime``
         of ``diagnoses.other.moment`` under ``diagnoses.other``), for indexed parents."""
-        return self(model)[len(self(parent)) :]
+        return self[model][len(self[parent]) :]
 
 
 def read_body(

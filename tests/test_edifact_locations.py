@@ -667,3 +667,46 @@ def test_any_unb_sender_gln_is_checked_at_unb_element_2(body: str, digit: int) -
             10,
         )
     assert any(f.code == "id.gln.check-digit" for f in glns) == (digit != gln_check_digit(body))
+
+
+@pytest.mark.parametrize(
+    ("data", "base", "kind", "mapping"),
+    [
+        (DIS01, DIS01_BASE, "epikrise", "MEDDIS"),
+        (DIS01_SOR, DIS01_BASE, "epikrise", "MEDDIS"),
+        (REF01, REF01_BASE, "henvisning", "MEDREF"),
+        (REF01_RELATIVE, REF01_BASE, "henvisning", "MEDREF"),
+    ],
+)
+def test_each_party_identifier_is_located_at_its_xml_path(
+    data: bytes, base: str, kind: str, mapping: str
+) -> None:
+    """The S01 roles name their parties by the XML table's paths (``/Sender/Contact``): the
+    identifier of each party found in the interchange is located in its own NAD, element 2."""
+    from importlib import import_module
+
+    from medbridge.letters.fields import field_table
+
+    table = import_module(f"medbridge.letters.{kind}.edifact").TABLE
+    xml_table = field_table(import_module(f"medbridge.letters.{kind}.xml").MAPPING)
+    sources = InterchangeSources()
+    read_interchange(data, sources=sources)
+    located = 0
+    for role in table.parties:
+        assert xml_table.by_xml(role.path.lstrip("/")) is not None, role.path
+        needle = b"NAD+" + role.code.encode() + b"+"
+        if needle not in data:
+            continue
+        path = f"{base}{role.path}/{xml_table.xml('sender.identifier.value').split('/')[-1]}"
+        finding = Finding("rule.value.blank", Severity.WARNING, "x", Location(path=path))
+        where = sources.locate([finding])[0].location
+        number, offset = _segment_at(data, needle)
+        assert (where.segment, where.tag, where.element, where.component, where.offset) == (
+            number,
+            "NAD",
+            2,
+            1,
+            offset,
+        ), (mapping, role.code)
+        located += 1
+    assert located >= 3

@@ -24,8 +24,8 @@ from strategies import messages
 
 import medbridge
 from medbridge.codecs.edifact.codec import read_interchange, write_interchange, xml_losses
+from medbridge.codecs.edifact.text import normalise_for_ftx
 from medbridge.codecs.xml.codec import write_xml
-from medbridge.edifact.ftx import normalise_for_ftx
 from medbridge.errors import ConversionError
 from medbridge.model import (
     AcknowledgementCode,
@@ -191,7 +191,7 @@ def test_edifact_xml_edifact_is_byte_identical_layout_aside(path: Path) -> None:
     back = medbridge.read(xml)
     written, _ = write_interchange(back, allow_nonstandard=True)
     # Centred and right-aligned blocks included: a block that already holds its own leading or
-    # trailing Break gets none added (medbridge's fixed-point rule in medbridge.edifact.ftx).
+    # trailing Break gets none added (the fixed-point rule in medbridge.codecs.edifact.text).
     assert written == data.replace(b"'\n", b"'")
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from medbridge.codecs.edifact.text import normalise_for_ftx, read_text, unrepresentable, write_text
 from medbridge.edifact.ftx import (
     FORMAT_CODES,
     WIRE_KEY,
     FtxBlock,
     FtxError,
-    normalise_for_ftx,
-    read_text,
-    unrepresentable,
-    write_text,
 )
 from medbridge.edifact.segment import Segment
 from medbridge.edifact.serialize import serialize_segment

@@ -9,15 +9,13 @@ from collections.abc import Sequence
 from hypothesis import given
 from hypothesis import strategies as st
 
+from medbridge.codecs.edifact.text import normalise_for_ftx, read_text, write_text
 from medbridge.edifact.ftx import (
     FORMAT_CODES,
     LINES_PER_FTX,
     MAX_COMPONENT,
     WIRE_KEY,
     FtxBlock,
-    normalise_for_ftx,
-    read_text,
-    write_text,
 )
 from medbridge.model.text import (
     Bold,

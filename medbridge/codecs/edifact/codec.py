@@ -4,7 +4,7 @@
   one :class:`Message` per UNH…UNT, all sharing the envelope, with that message's findings.
   :func:`read_interchange` collects them into one Message. Bad input raises
   :class:`~medbridge.errors.EdifactInputError` with located findings. (Both live in
-  :mod:`~medbridge.codecs.edifact.reader` and are re-exported here.)
+  :mod:`~medbridge.codecs.edifact.interchange` and are re-exported here.)
 * :func:`write_interchange` writes a Message MedCom's way (§2, §3, §6, §7). What EDIFACT cannot
   carry is refused (strict, :class:`~medbridge.errors.ConversionError` with
   ``convert.unrepresentable`` / ``convert.unmapped``) or, with ``allow_loss``, left out whole and
@@ -31,16 +31,7 @@ from medbridge.codecs.edifact.envelope_wire import (
     envelope_losses,
     trailer,
 )
-from medbridge.codecs.edifact.mapping import (
-    UNITS_KEY,
-    Builder,
-    Unit,
-    assemble,
-    deviations,
-    fail,
-    shape,
-)
-from medbridge.codecs.edifact.reader import (
+from medbridge.codecs.edifact.interchange import (
     LAYOUTS_KEY,
     NEWLINE_KEY,
     UNA_KEY,
@@ -55,9 +46,18 @@ from medbridge.codecs.edifact.reader import (
     read_interchange,
     read_message,
 )
+from medbridge.codecs.edifact.issues import Issue, refuse, required_losses
+from medbridge.codecs.edifact.mapping import (
+    UNITS_KEY,
+    Builder,
+    Unit,
+    assemble,
+    deviations,
+    fail,
+    shape,
+)
 from medbridge.edifact.envelope import InterchangeHeader
 from medbridge.edifact.groups import location_of
-from medbridge.edifact.issues import Issue, refuse, required_losses
 from medbridge.edifact.segment import Segment, new_segment
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
@@ -81,7 +81,8 @@ def write_interchange(
     ``convert.unrepresentable`` / ``convert.unmapped`` findings and nothing is written. With
     ``allow_loss`` those values are left out whole and returned as ``convert.loss`` warnings,
     except where that would leave out an element the letter requires: that is still a
-    :class:`ConversionError` (``convert.required-lost``, see :mod:`~medbridge.edifact.issues`).
+    :class:`ConversionError` (``convert.required-lost``, see
+    :mod:`~medbridge.codecs.edifact.issues`).
     ``allow_nonstandard`` writes texts over MedCom's FTX count limits (more than 9 FTX in a
     clinical S14, more than 50 in REF01 S12) as MedCom's writer does, with ``convert.nonstandard``
     warnings, instead of treating them as losses.

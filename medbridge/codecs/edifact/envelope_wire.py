@@ -32,9 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from medbridge.codecs.edifact.mapping import segment_from_wire, segment_to_wire, shape
+from medbridge.codecs.edifact.provenance import (
+    WireSegment,
+    segment_from_wire,
+    segment_to_wire,
+    shape,
+)
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment
 from medbridge.findings import Finding, Location, Severity
@@ -234,7 +238,7 @@ def _losses(segment: Segment, version: str, where: Location) -> Iterator[Finding
         )
 
 
-def raw_unb(wire: Mapping[str, Any]) -> Segment | None:
+def raw_unb(wire: Mapping[str, object]) -> Segment | None:
     """The UNB recorded in a message's wire, or None when there is none (or it is malformed)."""
     raw = wire.get(UNB_KEY)
     if not (isinstance(raw, (list, tuple)) and len(raw) == 2):
@@ -243,7 +247,7 @@ def raw_unb(wire: Mapping[str, Any]) -> Segment | None:
     return None if elements is None else Segment("UNB", elements, 1)
 
 
-def _elements(raw: Any) -> tuple[tuple[str, ...], ...] | None:
+def _elements(raw: object) -> tuple[tuple[str, ...], ...] | None:
     if not isinstance(raw, (list, tuple)) or not all(
         isinstance(element, (list, tuple)) and all(isinstance(c, str) for c in element)
         for element in raw
@@ -270,7 +274,7 @@ def envelope_losses(message: Message) -> list[Finding]:
     return findings
 
 
-def record_trailer(segment: Segment, count: int, reference: str) -> list[Any] | None:
+def record_trailer(segment: Segment, count: int, reference: str) -> WireSegment | None:
     """The wire record of a UNT or UNZ as read, or None when it is exactly what the writer
     computes from ``count`` and ``reference`` (trailing empties aside, normalisation E2)."""
     if shape(segment) == shape(Segment(segment.tag, ((str(count),), (reference,)))):
@@ -278,7 +282,7 @@ def record_trailer(segment: Segment, count: int, reference: str) -> list[Any] | 
     return segment_to_wire(segment)
 
 
-def _recorded(record: Any, tag: str) -> Segment | None:
+def _recorded(record: object, tag: str) -> Segment | None:
     if not isinstance(record, (list, tuple)) or len(record) != 5 or record[0] != tag:
         return None
     if _elements(record[1]) is None or not isinstance(record[2], str):
@@ -286,7 +290,7 @@ def _recorded(record: Any, tag: str) -> Segment | None:
     return segment_from_wire(record)
 
 
-def trailer(tag: str, record: Any, count: int, reference: str, layout: str) -> Segment:
+def trailer(tag: str, record: object, count: int, reference: str, layout: str) -> Segment:
     """The UNT or UNZ to write for ``count`` and ``reference``: the recorded one (wire) while it
     still states both, else the computed one."""
     recorded = _recorded(record, tag)

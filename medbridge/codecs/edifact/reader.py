@@ -1,392 +1,210 @@
-"""Reading EDIFACT interchanges: MEDDIS DIS01 / MEDREF REF01 → :class:`~medbridge.model.Message`.
+"""Reading one EDIFACT letter body into model values: the findings with their EDIFACT
+positions, the unit each input segment is filed under (see
+:mod:`~medbridge.codecs.edifact.provenance`), and the source map.
 
-:func:`iter_interchange` streams an interchange (bytes, or the chunks of a file being read): one
-:class:`Message` per UNH…UNT, all sharing the envelope, with that message's findings;
-:func:`read_interchange` collects them into one Message. Bad input raises
-:class:`~medbridge.errors.EdifactInputError` with located findings. Each UNH is looked up in the
-registry (:data:`medbridge.registry.REGISTRY`): a declared version is read with the mapping module
-its declaration names; a known newer version is refused. The ``edifact.`` wire keys recorded
-here are listed in :mod:`medbridge.codecs.edifact.codec`, which re-exports this module's API.
+**Sources.** The reader records where each model value came from (``Reader.sources``, a
+:class:`~medbridge.codecs.edifact.sources.SourceMap`), under the model paths the builder names in
+its issues, relative to the letter element (``/Sender/Identifier``); the API layer uses them to
+give rule and identifier findings their EDIFACT position.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any, Protocol, cast
+import datetime as _dt
+import enum
+import re
+from collections.abc import Sequence
+from typing import TypeVar
 
-from medbridge.codecs.edifact.envelope_wire import (
-    UNB_CANONICAL_KEY,
-    UNB_KEY,
-    UNT_KEY,
-    UNZ_KEY,
-    deviation_findings,
-    record_trailer,
-)
-from medbridge.codecs.edifact.mapping import (
-    UNITS_KEY,
-    Builder,
-    Reader,
-    fail,
-    record_provenance,
-)
-from medbridge.codecs.edifact.sources import Fields, InterchangeSources, SourceMap
-from medbridge.edifact.envelope import InterchangeHeader, InterchangeReader, unb_full_date
-from medbridge.edifact.groups import GroupedBody, location_of, split_groups
+from medbridge.codecs.edifact.sources import Fields, SourceMap
+from medbridge.codecs.edifact.text import read_text
+from medbridge.edifact.ftx import FtxBlock, FtxError
+from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment
-from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
-from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters.declaration import EdifactVersion
-from medbridge.letters.shared.edifact import LetterContext
-from medbridge.letters.shared.edifact_codes import ACKNOWLEDGEMENT
-from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.model.codes import AcknowledgementCode
-from medbridge.model.common import Envelope, Moment
-from medbridge.model.message import Letter, Message
-from medbridge.registry import REGISTRY, mapping_module
+from medbridge.letters.shared.edifact_codes import CodeTable
+from medbridge.model.common import Moment
+from medbridge.model.text import FormattedText
 
-__all__ = [
-    "LAYOUTS_KEY",
-    "NEWLINE_KEY",
-    "UNA_KEY",
-    "UNA_LAYOUT_KEY",
-    "UNB_RECIPIENT_KEY",
-    "UNB_SENDER_KEY",
-    "UNZ_LAYOUT_KEY",
-    "EdifactMapping",
-    "canonical_unb",
-    "element_name",
-    "envelope_of",
-    "iter_interchange",
-    "letter_mapping",
-    "read_interchange",
-    "read_message",
-]
+__all__ = ["DTM_FIELDS", "FTX_TEXT_FIELDS", "Reader", "real_moment"]
 
-UNA_KEY = "edifact.wire.una"
-UNA_LAYOUT_KEY = "edifact.wire.una-layout"
-NEWLINE_KEY = "edifact.wire.newline"
-UNB_SENDER_KEY = "edifact.unb.sender"
-UNB_RECIPIENT_KEY = "edifact.unb.recipient"
-UNZ_LAYOUT_KEY = "edifact.wire.unz-layout"
-LAYOUTS_KEY = "edifact.wire.layouts"
+E = TypeVar("E", bound=enum.Enum)
+
+_DTM_VALUE = re.compile(r"[0-9]{12}")
+
+#: Source map rows (:data:`~medbridge.codecs.edifact.sources.Fields`): a DateTime element and its
+#: Date and Time are DTM element 1, component 2; a text starts in element 4 of its first FTX.
+DTM_FIELDS: Fields = (("", 1, 2), ("/Date", 1, 2), ("/Time", 1, 2))
+FTX_TEXT_FIELDS: Fields = (("", 4, None),)
 
 
-def _wire_elements(segment: Segment) -> list[list[str]]:
-    return [list(element) for element in segment.elements]
+class Reader:
+    """Findings, the unit assignment and the source map of one letter being read."""
 
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.units: dict[str, list[Segment]] = {}
+        self.sources = SourceMap()
+        self.failed = False
 
-# ---------------------------------------------------------------------------------------------
-# reading
+    def claim(self, key: str, segment: Segment) -> None:
+        """File ``segment`` under unit ``key`` (in document order)."""
+        self.units.setdefault(key, []).append(segment)
 
+    def once(self, key: str, segment: Segment, what: str) -> bool:
+        """Claim a segment that may occur once under ``key``; a repeat is reported as a
+        duplicate and not claimed."""
+        if key in self.units:
+            self.duplicate(segment, what)
+            return False
+        self.claim(key, segment)
+        return True
 
-def _acknowledgement(header: InterchangeHeader, unb: Segment) -> AcknowledgementCode:
-    raw = header.acknowledgement
-    if raw in (None, ""):
-        return AcknowledgementCode.NO_POSITIVE
-    found = ACKNOWLEDGEMENT.decode(raw)
-    if found is None:
-        finding = Finding(
-            "edifact.mapping.value",
-            Severity.ERROR,
-            f"UNB acknowledgement request {raw[:4]!r} must be 0 or 1.",
-            location_of(unb, 9),
+    def report(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        segment: Segment | None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        where = location_of(segment, element, component) if segment is not None else Location()
+        self.findings.append(Finding(code, severity, message, where))
+        if severity is Severity.ERROR:
+            self.failed = True
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        segment: Segment | None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        self.report(Severity.ERROR, code, message, segment, element, component)
+
+    def warn(
+        self,
+        code: str,
+        message: str,
+        segment: Segment | None,
+        element: int | None = None,
+        component: int | None = None,
+    ) -> None:
+        self.report(Severity.WARNING, code, message, segment, element, component)
+
+    def unknown(self, segment: Segment, where: str) -> None:
+        self.error(
+            "edifact.mapping.unknown-segment",
+            f"Segment {segment.tag} has no place in {where}; medbridge never drops a segment "
+            "silently (MedCom's reader ignores it).",
+            segment,
         )
-        raise EdifactInputError(finding.format(), [finding])
-    return found
 
-
-def envelope_of(header: InterchangeHeader, unb: Segment) -> Envelope:
-    day = unb_full_date(header)
-    time = f"{header.time[:2]}:{header.time[2:]}"
-    return Envelope(Moment(day.isoformat(), time), header.reference, _acknowledgement(header, unb))
-
-
-#: Where the envelope's values come from in UNB (source map rows, paths below ``/Emessage``).
-_ENVELOPE_FIELDS: Fields = (
-    ("", None, None),
-    ("/Identifier", 5, 1),
-    ("/Sent", 4, None),
-    ("/Sent/Date", 4, 1),
-    ("/Sent/Time", 4, 2),
-    ("/AcknowledgementCode", 9, 1),
-)
-
-
-def canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
-    sent = envelope.sent
-    year = sent.date[:4]
-    if not (year.isdigit() and 1970 <= int(year) <= 2069) or sent.time is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"The envelope's Sent {str(sent)[:20]!r} needs a year 1970–2069 and a time to be "
-            "written as a UNB YYMMDD:HHMM.",
-            "/Emessage/Envelope/Sent",
+    def duplicate(self, segment: Segment, what: str) -> None:
+        self.error(
+            "edifact.mapping.duplicate",
+            f"A second {what}; the letter holds only one.",
+            segment,
         )
-    date = year[2:] + sent.date[5:7] + sent.date[8:10]
-    ack = ACKNOWLEDGEMENT.encode(envelope.acknowledgement) or "0"
-    return Segment(
-        "UNB",
-        (
-            ("UNOC", "3"),
-            (sender, "14"),
-            (recipient, "14"),
-            (date, sent.time.replace(":", "")),
-            (envelope.identifier,),
-            ("",),
-            ("",),
-            ("",),
-            (ack,),
-        ),
-    )
 
+    def missing(self, what: str, segment: Segment | None) -> None:
+        self.error("edifact.mapping.missing", f"The letter lacks {what}.", segment)
 
-def _message_findings(
-    tokenizer: Tokenizer, header: InterchangeHeader, unb: Segment
-) -> list[Finding]:
-    findings: list[Finding] = []
-    if tokenizer.una is None:
-        findings.append(
-            Finding(
-                "edifact.mapping.no-una",
-                Severity.INFO,
-                "The interchange has no UNA; the default service characters apply (MedCom's "
-                "reader warns, its writer always writes UNA:+.? ').",
-                Location(segment=1, tag="UNB", offset=0),
+    def code(
+        self,
+        table: CodeTable[E],
+        segment: Segment,
+        element: int,
+        component: int = 1,
+        *,
+        allow_empty: bool = False,
+    ) -> E | None:
+        """Decode a coded component with ``table``; unknown → ``edifact.mapping.value``."""
+        raw = segment.value(element, component)
+        if not raw and allow_empty:
+            return None
+        member = table.decode(raw)
+        if member is None:
+            known = ", ".join(table.wire_codes()[:12])
+            self.error(
+                "edifact.mapping.value",
+                f"{raw[:12]!r} is not a {table.name} code in this position (known: {known}"
+                f"{', …' if len(table.wire_codes()) > 12 else ''}).",
+                segment,
+                element,
+                component,
             )
-        )
-    elif tokenizer.chars != DEFAULT_CHARS:
-        findings.append(
-            Finding(
-                "edifact.mapping.custom-una",
-                Severity.WARNING,
-                f"The UNA announces non-default service characters ({tokenizer.una[3:]!r}); "
-                "medbridge honours them, MedCom's reader would misparse the file.",
-                Location(tag="UNA", offset=0),
+            return None
+        if table.is_read_only(raw):
+            self.warn(
+                "edifact.mapping.deviation",
+                f"{raw!r} is read as {member.value!r} (listed by MedCom as not approved); "
+                "it is kept for EDIFACT round trips.",
+                segment,
+                element,
+                component,
             )
-        )
-    if (header.syntax_identifier, header.syntax_version) != ("UNOC", "3"):
-        findings.append(
-            Finding(
-                "edifact.mapping.charset",
-                Severity.WARNING,
-                f"UNB declares {header.syntax_identifier}:{header.syntax_version}; MedCom "
-                "letters always use UNOC:3 (not MedCom's character set).",
-                location_of(unb, 1),
+        return member
+
+    def moment(self, segment: Segment, path: str) -> Moment | None:
+        """A DTM segment's value: format 203 only, a real date, hour 00–23, minute 00–59. The
+        model's ``path`` and its ``Date`` and ``Time`` come from element 1, component 2."""
+        self.sources.record(path, segment, DTM_FIELDS)
+        value, fmt = segment.value(1, 2), segment.value(1, 3)
+        if fmt != "203":
+            self.error(
+                "edifact.mapping.value",
+                f"DTM format {fmt[:6]!r} is not allowed here; DIS01/REF01 use only 203 "
+                "(CCYYMMDDHHMM).",
+                segment,
+                1,
+                3,
             )
-        )
-    findings += deviation_findings(unb, header.syntax_version, skip=_CHARSET_POSITIONS)
-    return findings
-
-
-#: UNB S001, reported by ``edifact.mapping.charset`` rather than as a deviation.
-_CHARSET_POSITIONS = frozenset({(1, 1), (1, 2)})
-
-
-def _dominant_layout(segments: list[Segment]) -> str:
-    counts = Counter(segment.layout for segment in segments)
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-def iter_interchange(
-    data: bytes | Iterable[bytes],
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    sources: InterchangeSources | None = None,
-) -> Iterator[tuple[Message, list[Finding]]]:
-    """Yield ``(message, findings)`` for each UNH…UNT of the interchange in ``data``, streaming.
-
-    ``data`` is the whole input (``bytes``) or its consecutive chunks (e.g. a file read a chunk
-    at a time), which are then read only as far as the messages yielded so far (and the next
-    one) need. Every message shares the envelope (and the ``edifact.`` wire facts of UNA, UNB
-    and layout). Raises :class:`EdifactInputError` at the first message (or envelope) that
-    cannot be read; a message is yielded once the next one has been read (UNZ errors therefore
-    come before the last message). Exceptions raised by the chunks pass through.
-    ``sources``, when given, receives the envelope's source map and one per letter read.
-    """
-    if isinstance(data, bytes | bytearray | memoryview):
-        tokenizer = Tokenizer(data, limits=limits)
-    else:
-        tokenizer = Tokenizer.from_chunks(data, limits=limits)
-    try:
-        reader = InterchangeReader(tokenizer)
-        header, unb = reader.header, reader.unb
-        envelope = envelope_of(header, unb)
-        if sources is not None:
-            sources.envelope.record("/Envelope", unb, _ENVELOPE_FIELDS)
-        shared: dict[str, Any] = {
-            UNA_KEY: tokenizer.una,
-            UNA_LAYOUT_KEY: tokenizer.una_layout,
-            UNB_KEY: [_wire_elements(unb), unb.layout],
-            UNB_SENDER_KEY: header.sender_id,
-            UNB_RECIPIENT_KEY: header.recipient_id,
-        }
-        canonical = canonical_unb(envelope, header.sender_id, header.recipient_id)
-        shared[UNB_CANONICAL_KEY] = _wire_elements(canonical)
-        first = True
-        count = 0
-        pending: list[tuple[Message, list[Finding]]] = []
-        for unh, body, unt in reader.messages():
-            count += 1
-            findings = _message_findings(tokenizer, header, unb) if first else []
-            first = False
-            layout = _dominant_layout([unb, unh, *body, unt])
-            message = Message(envelope, [], dict(shared))
-            message.wire[NEWLINE_KEY] = layout
-            letter, letter_findings, letter_sources = read_message(
-                unh, body, unt, header, layout, unb
+            return None
+        if _DTM_VALUE.fullmatch(value) is None or not real_moment(value):
+            self.error(
+                "edifact.mapping.value",
+                f"DTM value {value[:14]!r} is not a real date and time CCYYMMDDHHMM.",
+                segment,
+                1,
+                2,
             )
-            unt_record = record_trailer(unt, len(body) + 2, unh.value(1))
-            if unt_record is not None:
-                letter.wire[UNT_KEY] = unt_record
-                letter_findings += deviation_findings(unt, header.syntax_version)
-            if sources is not None:
-                sources.letters.append((element_name(letter), letter_sources))
-            message.letters.append(letter)
-            findings = [*tokenizer.findings, *findings, *letter_findings]
-            tokenizer.findings.clear()
-            if pending:
-                yield pending.pop()
-            pending.append((message, findings))
-        unz = reader.unz
-        for item in pending:
-            if unz is not None:
-                item[0].wire[UNZ_LAYOUT_KEY] = unz.layout
-                unz_record = record_trailer(unz, count, header.reference)
-                if unz_record is not None:
-                    item[0].wire[UNZ_KEY] = unz_record
-                    item[1].extend(deviation_findings(unz, header.syntax_version))
-            yield item
-    except EdifactInputError as exc:
-        known = {id(f) for f in exc.findings}
-        extra = [f for f in tokenizer.findings if id(f) not in known]
-        raise EdifactInputError(str(exc), [*extra, *exc.findings]) from None
+            return None
+        return Moment(f"{value[:4]}-{value[4:6]}-{value[6:8]}", f"{value[8:10]}:{value[10:12]}")
 
+    def text(self, blocks: Sequence[tuple[Segment, FtxBlock]], path: str) -> FormattedText | None:
+        """Read one field's FTX blocks (§9.2) with located findings; the text at ``path``
+        starts in element 4 of the first FTX."""
+        if blocks:
+            self.sources.record(path, blocks[0][0], FTX_TEXT_FIELDS)
+        try:
+            return read_text([block for _, block in blocks])
+        except FtxError as exc:
+            segment = blocks[exc.block][0] if exc.block is not None else blocks[0][0]
+            element = 2 if exc.code == "edifact.mapping.format-code" else 4
+            self.error(exc.code, exc.message, segment, element)
+            return None
 
-class EdifactMapping(Protocol):
-    """What a letter version's EDIFACT mapping module provides (``letters/<kind>/edifact.py``)."""
-
-    def read_letter(self, grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Any: ...
-
-    def build_letter(self, letter: Any, b: Builder, base: str) -> None: ...
-
-
-def _mapping(message_type: str, version: str) -> tuple[EdifactVersion, EdifactMapping] | None:
-    declared = REGISTRY.edifact(message_type, version)
-    if declared is None:
-        return None
-    return declared, cast(EdifactMapping, mapping_module(declared.mapping))
-
-
-def _unsupported(unh: Segment, message_type: str, version: str) -> EdifactInputError:
-    if REGISTRY.edifact_unsupported(message_type, version):
-        code, text = (
-            "edifact.mapping.unsupported-version",
-            f"{message_type} version {version} is a known MedCom version that medbridge does "
-            f"not support yet; it is never read with the {REGISTRY.edifact_version_codes()} "
-            "mapping.",
-        )
-    else:
-        code, text = (
-            "edifact.mapping.unsupported-letter",
-            f"Message {message_type[:8]}:{version[:8]} is not a supported letter; medbridge "
-            f"reads {REGISTRY.describe_edifact()}.",
-        )
-    finding = Finding(code, Severity.ERROR, text, location_of(unh, 2))
-    return EdifactInputError(finding.format(), [finding])
-
-
-def read_message(
-    unh: Segment,
-    body: list[Segment],
-    unt: Segment,
-    header: InterchangeHeader,
-    layout: str,
-    unb: Segment,
-) -> tuple[Letter, list[Finding], SourceMap]:
-    message_type, version, letter_type = unh.value(2, 1), unh.value(2, 5), unh.value(3)
-    found = _mapping(message_type, version)
-    if found is None:
-        raise _unsupported(unh, message_type, version)
-    declared, module = found
-    if letter_type != declared.letter_type:
-        finding = Finding(
-            "edifact.mapping.letter-type",
-            Severity.ERROR,
-            f"UNH element 3 says {letter_type[:8]!r}, but {message_type} {version} is "
-            f"{declared.letter_type}.",
-            location_of(unh, 3),
-        )
-        raise EdifactInputError(finding.format(), [finding])
-    grouped = split_groups(body)
-    reader = Reader()
-    context = LetterContext(unh, header.sender_id, header.recipient_id, unb)
-    letter = module.read_letter(grouped, context, reader)
-    findings = [*grouped.findings, *reader.findings]
-    if letter is None or reader.failed:
-        if not any(f.is_error for f in findings):  # pragma: no cover - defensive
-            findings.append(
-                Finding(
-                    "edifact.mapping.missing",
-                    Severity.ERROR,
-                    "The letter is incomplete.",
-                    location_of(unh),
+    def ftx_block(self, segment: Segment) -> FtxBlock:
+        """An FTX's format code and text lines; reports a non-empty E3 or E5 (§9.1)."""
+        for position in (3, 5):
+            if any(segment.element(position)):
+                self.warn(
+                    "edifact.mapping.deviation",
+                    f"FTX element {position} is not used by MedCom letters; it is kept for "
+                    "EDIFACT round trips but XML cannot carry it.",
+                    segment,
+                    position,
                 )
-            )
-        raise EdifactInputError.from_findings(findings)  # type: ignore[misc]
-    builder = Builder(nonstandard=True)
-    module.build_letter(letter, builder, "/Emessage/" + element_name(letter))
-    record, deviation_findings = record_provenance(
-        reader.units, builder.finish(), builder.over_limit_scopes
-    )
-    findings.extend(deviation_findings)
-    if record is not None:
-        letter.wire[UNITS_KEY] = record
-    layouts = [unh.layout, *(s.layout for s in body), unt.layout]
-    if any(item != layout for item in layouts):
-        letter.wire[LAYOUTS_KEY] = layouts
-    return letter, findings, reader.sources
+        return FtxBlock(segment.value(2), tuple(segment.element(4)))
 
 
-def element_name(letter: Letter) -> str:
-    """The letter's XML element name, which the model paths of findings start with."""
-    return REGISTRY.element_of(getattr(letter, "kind", ""))
-
-
-def letter_mapping(letter: Letter) -> EdifactMapping | None:
-    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version)."""
-    declared = REGISTRY.edifact_of(getattr(letter, "kind", ""))
-    if declared is None:
-        return None
-    return cast(EdifactMapping, mapping_module(declared.mapping))
-
-
-def read_interchange(
-    data: bytes,
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    sources: InterchangeSources | None = None,
-) -> tuple[Message, list[Finding]]:
-    """Read a whole interchange: one Message holding every letter, and all findings
-    (``sources`` as for :func:`iter_interchange`)."""
-    message: Message | None = None
-    findings: list[Finding] = []
-    for item, item_findings in iter_interchange(data, limits=limits, sources=sources):
-        findings.extend(item_findings)
-        if message is None:
-            message = item
-        else:
-            message.letters.extend(item.letters)
-            message.wire.update(
-                {k: v for k, v in item.wire.items() if k in (UNZ_LAYOUT_KEY, UNZ_KEY)}
-            )
-    if message is None:
-        finding = Finding(
-            "edifact.mapping.missing",
-            Severity.ERROR,
-            "The interchange holds no message (UNH … UNT).",
-            Location(tag="UNZ"),
-        )
-        raise EdifactInputError(finding.format(), [finding])
-    return message, findings
+def real_moment(value: str) -> bool:
+    """True when ``CCYYMMDDHHMM`` names a real date, hour 00–23 and minute 00–59."""
+    try:
+        _dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        return False
+    return int(value[8:10]) <= 23 and int(value[10:12]) <= 59

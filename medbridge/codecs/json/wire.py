@@ -141,7 +141,7 @@ _SEGMENTS = _list_of(_SEGMENT)
 def wire_shapes() -> dict[str, dict[str, Shape]]:
     """Owner (``Message``, ``Letter``, ``FormattedText``) → key → shape, for every wire key a
     codec writes."""
-    from medbridge.codecs.edifact import envelope_wire, mapping, reader
+    from medbridge.codecs.edifact import envelope_wire, interchange, mapping
     from medbridge.codecs.xml import codec as xml_codec
     from medbridge.edifact import ftx
 
@@ -153,14 +153,14 @@ def wire_shapes() -> dict[str, dict[str, Shape]]:
         "xml.bom": _boolean,
         "xml.namespaces": _list_of(_PAIR_OF_STRINGS),
         "xml.root_attributes": _list_of(_PAIR_OF_STRINGS),
-        reader.UNA_KEY: _optional(_string),  # whether it is a valid UNA is the writer's check
-        reader.UNA_LAYOUT_KEY: _layout,
-        reader.NEWLINE_KEY: _layout,
-        reader.UNZ_LAYOUT_KEY: _layout,
+        interchange.UNA_KEY: _optional(_string),  # whether it is a valid UNA is the writer's check
+        interchange.UNA_LAYOUT_KEY: _layout,
+        interchange.NEWLINE_KEY: _layout,
+        interchange.UNZ_LAYOUT_KEY: _layout,
         envelope_wire.UNB_KEY: _tuple(_ELEMENTS, _layout),
         envelope_wire.UNB_CANONICAL_KEY: _ELEMENTS,
-        reader.UNB_SENDER_KEY: _string,
-        reader.UNB_RECIPIENT_KEY: _string,
+        interchange.UNB_SENDER_KEY: _string,
+        interchange.UNB_RECIPIENT_KEY: _string,
         envelope_wire.UNZ_KEY: _SEGMENT,
     }
     unit = _record({"original": _SEGMENTS, "canonical": _optional(_SEGMENTS)})
@@ -168,7 +168,7 @@ def wire_shapes() -> dict[str, dict[str, Shape]]:
         mapping.UNITS_KEY: _record(
             {"order": _list_of(_string), "keys": _list_of(_string), "units": _mapping_of(unit)}
         ),
-        reader.LAYOUTS_KEY: _list_of(_layout),
+        interchange.LAYOUTS_KEY: _list_of(_layout),
         xml_codec.LETTER_PATH_KEY: _string,
         envelope_wire.UNT_KEY: _SEGMENT,
     }

@@ -1,36 +1,41 @@
-"""EDIFACT segment layouts shared by MEDDIS DIS01 and MEDREF REF01: NAD, ADR, PNA, CIN, DTM,
-reference FTX, the letter header (UNH, BGM, DTM+137) and the S01 party group, each as a reader and
-a builder. edifact-messages.md §5 describes the layouts; the per-letter tables are in
+"""EDIFACT segment layouts shared by MEDDIS DIS01 and MEDREF REF01: NAD, ADR, PNA, CIN, DTM and
+the letter header (UNH, BGM, DTM+137), each as a reader and a builder. edifact-messages.md §5
+describes the layouts; the groups built from them are in
+:mod:`~medbridge.letters.shared.edifact_groups`, references in
+:mod:`~medbridge.letters.shared.edifact_references`, and the per-letter tables in
 :mod:`~medbridge.letters.epikrise.edifact` and :mod:`~medbridge.letters.henvisning.edifact`.
 
 Readers and builders take the same model ``path`` of what they read or write: builders name it in
 their issues, readers record each value's source under it (``Reader.sources``), with the
-``*_FIELDS`` tables below saying which component holds which value.
+``*_FIELDS`` tables below saying which component holds which value. The XML element names in
+those rows are read off the shared XML tables (:mod:`medbridge.letters.shared.xml`), where each
+is stated once; the EDIFACT places (element, component) are stated here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import enum
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from medbridge.codecs.edifact.mapping import Builder, Reader, dtm_value, fail, opt
-from medbridge.codecs.edifact.sources import WHOLE_SEGMENT, Fields
-from medbridge.edifact.ftx import FtxBlock
-from medbridge.edifact.groups import Group
+from medbridge.codecs.edifact.sources import Fields
+from medbridge.codecs.xml.mapping import Struct
 from medbridge.edifact.segment import Segment
+from medbridge.letters.fields import xml_name
+from medbridge.letters.shared import xml
 from medbridge.letters.shared.edifact_codes import (
     CODE_SYSTEM,
     DIAGNOSIS_KIND,
     IDENTIFIER_TYPE,
-    OBJECT_CODE,
-    OBJECT_EXTENSION,
     PARTY_AGENCY,
-    SPECIALITY,
-    TELEPHONE_KIND,
+    RELATION,
+    CodeTable,
 )
 from medbridge.model.codes import CodeSystem
 from medbridge.model.common import (
-    BinaryObject,
     Diagnosis,
     LetterHeader,
     Moment,
@@ -39,83 +44,99 @@ from medbridge.model.common import (
     Patient,
     PatientId,
     PatientIdKind,
-    Reference,
     Relative,
-    Telephone,
 )
-from medbridge.model.epikrise import DischargeLetter
-from medbridge.model.text import FormattedText
-from medbridge.numbers import MAX_DIGITS, MAX_NATURAL, parse_natural
 
 #: UNH S009 after the message type: version, release, agency.
 S009_CONSTANT = ("D", "93A", "UN")
-REFERENCE_QUALIFIERS = frozenset({"URL", "SUP", "BIN"})
-URL_PIECE = 69
-URL_PIECES = 4
 MAX_CLINICAL_FTX = 9
 MAX_REFS_PER_S14 = 9
 
+Row = tuple[str, int | None, int | None]
+E = TypeVar("E", bound=enum.Enum)
 
-# Source map rows (path suffix, element, component) of the layouts: the builders below write the
-# same components.
-NAD_PARTY_FIELDS: Fields = (
+
+def source_rows(struct: Struct, *rows: Row) -> Fields:
+    """Source map rows ``(path suffix, element, component)`` from ``(field, element,
+    component)`` rows: each field's XML element name is read off ``struct`` ("" is the recorded
+    path itself)."""
+    return tuple(
+        ("/" + xml_name(struct, attr) if attr else "", element, component)
+        for attr, element, component in rows
+    )
+
+
+_CPR, _ALTERNATIVE = (name for name, _, _ in xml.PATIENT_ID.options)
+_SURNAME, _GIVEN = "/PersonSurnameName", "/PersonGivenName"  # per kind in the XML tables
+#: Model path suffixes of a party's phone and speciality (a Sender's, in each kind's table).
+PARTY_PHONE = "/TelephoneSubscriberIdentifier"
+PARTY_SPECIALITY = "/MedicalSpecialityCode"
+
+# Source map rows of the layouts: the builders below write the same components.
+NAD_PARTY_FIELDS: Fields = source_rows(
+    xml.RECEIVER,
     ("", None, None),
-    ("/Identifier", 2, 1),
-    ("/IdentifierCode", 2, 2),
-    ("/OrganisationName", 4, 1),
-    ("/DepartmentName", 4, 2),
-    ("/UnitName", 4, 3),
+    ("value", 2, 1),
+    ("code", 2, 2),
+    ("organisation", 4, 1),
+    ("department", 4, 2),
+    ("unit", 4, 3),
 )
-ADR_FIELDS: Fields = (
-    ("/StreetName", 2, 2),
-    ("/SuburbName", 2, 3),
-    ("/DistrictName", 3, 1),
-    ("/PostCodeIdentifier", 4, 1),
+_ADDRESS_ROWS: tuple[Row, ...] = (
+    ("street", 2, 2),
+    ("suburb", 2, 3),
+    ("district", 3, 1),
+    ("postcode", 4, 1),
 )
+ADR_FIELDS: Fields = source_rows(xml.RECEIVER, *_ADDRESS_ROWS)
+_STREET, _SUBURB, _DISTRICT, _POSTCODE = (suffix for suffix, _, _ in ADR_FIELDS)
+_ID, _ID_CODE, _ORGANISATION, _DEPARTMENT, _UNIT = (suffix for suffix, _, _ in NAD_PARTY_FIELDS[1:])
 PNA_PATIENT_FIELDS: Fields = (
     ("", None, None),
-    ("/CivilRegistrationNumber", 2, 1),
-    ("/PersonSurnameName", 5, 2),
-    ("/PersonGivenName", 6, 2),
+    ("/" + _CPR, 2, 1),
+    (_SURNAME, 5, 2),
+    (_GIVEN, 6, 2),
 )
+_PERSON_ID = "/PersonIdentifier"
+_RELATION = "/RelationCode"
 PNA_RELATIVE_FIELDS: Fields = (
     ("", None, None),
-    ("/PersonIdentifier", 2, 1),
-    ("/PersonSurnameName", 5, 2),
-    ("/PersonGivenName", 6, 2),
+    (_PERSON_ID, 2, 1),
+    (_SURNAME, 5, 2),
+    (_GIVEN, 6, 2),
 )
 CON_PHONE_FIELDS: Fields = (
     ("", None, None),
     ("/TelephoneSubscriberIdentifier", 2, 1),
     ("/TelephoneSubscriberCode", 1, 1),
 )
-CIN_FIELDS: Fields = (
+CIN_FIELDS: Fields = source_rows(
+    xml.FULL_QUALIFIED_DIAGNOSE,
     ("", None, None),
-    ("/DiagnoseCode", 2, 1),
-    ("/DiagnoseTypeCode", 2, 2),
-    ("/DiagnoseText", 2, 4),
+    ("code", 2, 1),
+    ("code_system", 2, 2),
+    ("text", 2, 4),
 )
-CIN_KIND_FIELDS: Fields = (*CIN_FIELDS, ("/DiagnoseDescriptionCode", 1, 1))
-REFERENCE_FIELDS: dict[str, Fields] = {
-    "URL": (("", None, None), ("/RefDescription", 4, 1), ("/URL", 4, 2)),
-    "SUP": (("", None, None), ("/RefDescription", 4, 1), ("/SUP", 1, 1)),
-    "BIN": (
+CIN_KIND_FIELDS: Fields = (*CIN_FIELDS, *source_rows(xml.FULL_QUALIFIED_DIAGNOSE, ("kind", 1, 1)))
+_CODE, _CODE_SYSTEM, _TEXT = (suffix for suffix, _, _ in CIN_FIELDS[1:])
+_HEADER = xml.letter_header("", "")
+_IDENTIFIER, _AUTHORISATION, _STATISTICAL = (
+    "/" + xml_name(_HEADER, name) for name in ("identifier", "authorisation", "statistical_code")
+)
+
+
+@functools.cache
+def unh_fields(header: str) -> Fields:
+    """The letter element itself and what comes from UNH, the header at path ``header``
+    (``/Letter``; StatisticalCode is derived from E3, M2). VersionCode and TypeCode are fixed in
+    the XML tables, so they have no field row to name them."""
+    return (
         ("", None, None),
-        ("/RefDescription", 4, 1),
-        ("/BIN/ObjectIdentifier", 4, 2),
-        ("/BIN/ObjectCode", 4, 3),
-        ("/BIN/ObjectExtensionCode", 4, 4),
-        ("/BIN/OriginalObjectSize", 4, 5),
-    ),
-}
-#: The letter element itself and what comes from UNH (StatisticalCode is derived from E3, M2).
-UNH_FIELDS: Fields = (
-    ("", None, None),
-    ("/Letter/Identifier", 1, 1),
-    ("/Letter/TypeCode", 3, 1),
-    ("/Letter/VersionCode", 2, 5),
-    ("/Letter/StatisticalCode", 3, 1),
-)
+        (header + _IDENTIFIER, 1, 1),
+        (header + "/TypeCode", 3, 1),
+        (header + "/VersionCode", 2, 5),
+        (header + _STATISTICAL, 3, 1),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +151,16 @@ class LetterContext:
 
 # ---------------------------------------------------------------------------------------------
 # shared segment layouts (§5)
+
+
+def wire_code(table: CodeTable[E], value: object, message: str, path: str) -> str:
+    """The wire code of ``value`` in ``table``; a value with none is refused
+    (``convert.unsupported-value`` with ``message``, at ``path``): the writer never guesses a
+    code."""
+    code = table.encode(value)
+    if code is None:
+        raise fail("convert.unsupported-value", message, path)
+    return code
 
 
 def read_party_nad(
@@ -160,25 +191,20 @@ def party_nad(
     path: str,
 ) -> None:
     """``NAD+role+id:type:agency++org:dep:unit:::US`` (``_`` for a missing organisation, M1)."""
-    id_type = IDENTIFIER_TYPE.encode(identifier.code)
-    if id_type is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"IdentifierCode {str(identifier.code)[:30]!r} has no EDIFACT id type.",
-            path + "/IdentifierCode",
-        )
+    message = f"IdentifierCode {str(identifier.code)[:30]!r} has no EDIFACT id type."
+    id_type = wire_code(IDENTIFIER_TYPE, identifier.code, message, path + _ID_CODE)
     agency = PARTY_AGENCY[IDENTIFIER_TYPE.decode(id_type)]  # type: ignore[index]
     organisation, department, unit = names
     b.add(
         key,
         "NAD",
         (role,),
-        (b.value(identifier.value, path + "/Identifier", key, "NAD", 2), id_type, agency),
+        (b.value(identifier.value, path + _ID, key, "NAD", 2), id_type, agency),
         ("",),
         (
-            b.value(organisation or "_", path + "/OrganisationName", key, "NAD", 4, 1),
-            b.value(department, path + "/DepartmentName", key, "NAD", 4, 2),
-            b.value(unit, path + "/UnitName", key, "NAD", 4, 3),
+            b.value(organisation or "_", path + _ORGANISATION, key, "NAD", 4, 1),
+            b.value(department, path + _DEPARTMENT, key, "NAD", 4, 2),
+            b.value(unit, path + _UNIT, key, "NAD", 4, 3),
             "",
             "",
             "US",
@@ -186,15 +212,14 @@ def party_nad(
     )
 
 
-def read_adr(r: Reader, adr: Segment, path: str) -> dict[str, str | None]:
+#: The four address lines of an ADR: street, suburb, district, postcode.
+Address = tuple[str | None, str | None, str | None, str | None]
+
+
+def read_adr(r: Reader, adr: Segment, path: str) -> Address:
     """ADR E2.2 street, E2.3 suburb, E3.1 district, E4.1 postcode of the holder at ``path``."""
     r.sources.record(path, adr, ADR_FIELDS)
-    return {
-        "street": opt(adr.value(2, 2)),
-        "suburb": opt(adr.value(2, 3)),
-        "district": opt(adr.value(3, 1)),
-        "postcode": opt(adr.value(4, 1)),
-    }
+    return opt(adr.value(2, 2)), opt(adr.value(2, 3)), opt(adr.value(3, 1)), opt(adr.value(4, 1))
 
 
 def adr(
@@ -215,9 +240,8 @@ def adr(
     )
     if postcode == "":
         b.unmapped(
-            f"{path}/PostCodeIdentifier is present but empty; EDIFACT cannot tell empty from "
-            "absent.",
-            path + "/PostCodeIdentifier",
+            f"{path}{_POSTCODE} is present but empty; EDIFACT cannot tell empty from absent.",
+            path + _POSTCODE,
             "-",
             "ADR",
             4,
@@ -233,26 +257,23 @@ def adr(
         ("",),
         (
             "US",
-            b.value(street, path + "/StreetName", key, "ADR", 2, 2),
-            b.value(suburb, path + "/SuburbName", key, "ADR", 2, 3),
+            b.value(street, path + _STREET, key, "ADR", 2, 2),
+            b.value(suburb, path + _SUBURB, key, "ADR", 2, 3),
         ),
-        (b.value(district, path + "/DistrictName", key, "ADR", 3),),
-        (b.value(postcode, path + "/PostCodeIdentifier", key, "ADR", 4),),
+        (b.value(district, path + _DISTRICT, key, "ADR", 3),),
+        (b.value(postcode, path + _POSTCODE, key, "ADR", 4),),
     )
 
 
-def apply_address(target: Party | Patient | Relative, values: dict[str, str | None]) -> None:
-    target.street = values["street"]
-    target.suburb = values["suburb"]
-    target.district = values["district"]
-    target.postcode = values["postcode"]
+def apply_address(target: Party | Patient | Relative, address: Address) -> None:
+    target.street, target.suburb, target.district, target.postcode = address
 
 
 def read_patient_pna(r: Reader, pna: Segment, rff: Segment | None, path: str) -> Patient | None:
     """S07 PNA (+ RFF): the patient's CPR or replacement id, surname and given names."""
     r.sources.record(path, pna, PNA_PATIENT_FIELDS)
     if rff is not None:
-        r.sources.record_value(path + "/AlternativeIdentifier", rff, 1, 2)
+        r.sources.record_value(path + "/" + _ALTERNATIVE, rff, 1, 2)
     cpr = pna.value(2, 1)
     if cpr and rff is not None:
         r.error(
@@ -280,7 +301,7 @@ def patient_pna(b: Builder, key: str, patient: Patient, path: str) -> None:
     """``PNA+PAT+cpr:::CPR:IM+++SU:surname+FO:given`` and ``RFF+XPI:id`` for a replacement id."""
     ident = patient.identifier
     cpr = ident.kind is PatientIdKind.CPR
-    id_path = path + ("/CivilRegistrationNumber" if cpr else "/AlternativeIdentifier")
+    id_path = path + "/" + (_CPR if cpr else _ALTERNATIVE)
     value = b.value(ident.value, id_path, key + "/PNA" if cpr else key + "/RFF", "PNA", 2)
     b.add(
         key + "/PNA",
@@ -289,7 +310,7 @@ def patient_pna(b: Builder, key: str, patient: Patient, path: str) -> None:
         (value, "", "", "CPR", "IM") if cpr else ("",),
         ("",),
         ("",),
-        ("SU", b.value(patient.surname, path + "/PersonSurnameName", key + "/PNA", "PNA", 5, 2)),
+        ("SU", b.value(patient.surname, path + _SURNAME, key + "/PNA", "PNA", 5, 2)),
         _given(b, patient.given_name, path, key + "/PNA"),
     )
     if not cpr:
@@ -301,12 +322,12 @@ def patient_pna(b: Builder, key: str, patient: Patient, path: str) -> None:
 def _given(b: Builder, given: str | None, path: str, key: str) -> tuple[str, ...]:
     if given is None:
         return ("",)
-    return ("FO", b.value(given, path + "/PersonGivenName", key, "PNA", 6, 2))
+    return ("FO", b.value(given, path + _GIVEN, key, "PNA", 6, 2))
 
 
 def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suffix: bool) -> None:
     """``PNA+PAS+id[:::CPR:IM]+++SU:surname+FO:given`` (REF01 adds ``CPR:IM`` to an id)."""
-    ident = b.value(relative.person_identifier, path + "/PersonIdentifier", key, "PNA", 2)
+    ident = b.value(relative.person_identifier, path + _PERSON_ID, key, "PNA", 2)
     id_element: tuple[str, ...] = (ident, "", "", "CPR", "IM") if ident and cpr_suffix else (ident,)
     b.add(
         key,
@@ -315,9 +336,16 @@ def relative_pna(b: Builder, key: str, relative: Relative, path: str, *, cpr_suf
         id_element,
         ("",),
         ("",),
-        ("SU", b.value(relative.surname, path + "/PersonSurnameName", key, "PNA", 5, 2)),
+        ("SU", b.value(relative.surname, path + _SURNAME, key, "PNA", 5, 2)),
         _given(b, relative.given_name, path, key),
     )
+
+
+def relative_rel(b: Builder, key: str, relative: Relative, path: str) -> None:
+    """``REL+PER+code``: the relation of the relative at ``path``."""
+    message = f"RelationCode {str(relative.relation)[:20]!r} has no EDIFACT code."
+    code = wire_code(RELATION, relative.relation, message, path + _RELATION)
+    b.add(key, "REL", ("PER",), (code,))
 
 
 def read_relative_pna(r: Reader, pna: Segment, relation: object, path: str) -> Relative | None:
@@ -363,6 +391,19 @@ def read_cin(r: Reader, cin: Segment, *, kind: bool, path: str) -> Diagnosis | N
     return diagnosis
 
 
+def read_repeated_cin(
+    r: Reader, cin: Segment, key: str, path: str, into: list[Diagnosis], *, kind: bool
+) -> Diagnosis | None:
+    """One of a repeated CIN: claimed as unit ``key#n`` and read as ``path[n]`` (n counts the
+    diagnoses already in ``into``); appended to ``into`` when it reads."""
+    index = len(into) + 1
+    r.claim(f"{key}#{index}", cin)
+    diagnosis = read_cin(r, cin, kind=kind, path=f"{path}[{index}]")
+    if diagnosis is not None:
+        into.append(diagnosis)
+    return diagnosis
+
+
 def cin(
     b: Builder,
     key: str,
@@ -377,22 +418,17 @@ def cin(
     code_system = diagnosis.code_system if system == "model" else system
     if code_system is None:
         code_system = CodeSystem.SKS
-    listed = CODE_SYSTEM.encode(code_system)
-    if listed is None:
-        raise fail(
-            "convert.unsupported-value",
-            f"DiagnoseTypeCode {str(code_system)[:30]!r} has no EDIFACT code list.",
-            path + "/DiagnoseTypeCode",
-        )
+    message = f"DiagnoseTypeCode {str(code_system)[:30]!r} has no EDIFACT code list."
+    listed = wire_code(CODE_SYSTEM, code_system, message, path + _CODE_SYSTEM)
     b.add(
         key,
         "CIN",
         (qualifier,),
         (
-            b.value(diagnosis.code, path + "/DiagnoseCode", key, "CIN", 2, 1),
+            b.value(diagnosis.code, path + _CODE, key, "CIN", 2, 1),
             listed,
             agency(CODE_SYSTEM.decode(listed)),
-            b.value(diagnosis.text, path + "/DiagnoseText", key, "CIN", 2, 4),
+            b.value(diagnosis.text, path + _TEXT, key, "CIN", 2, 4),
         ),
     )
 
@@ -401,153 +437,46 @@ def dis01_agency(system: CodeSystem | None) -> str:
     return "SST" if system is CodeSystem.SKS else ""
 
 
-def read_reference(r: Reader, ftx: Segment, path: str) -> Reference | None:
-    """A reference FTX (§9.7): ``URL``, ``SUP`` or ``BIN``, one FTX each."""
-    qualifier = ftx.value(1)
-    r.sources.record(path, ftx, REFERENCE_FIELDS.get(qualifier, WHOLE_SEGMENT))
-    description = ftx.value(4, 1)
-    if not description:
-        r.missing("a reference description (FTX element 4, component 1)", ftx)
-        return None
-    if qualifier == "SUP":
-        return Reference(description, supplementary=True)
-    if qualifier == "URL":
-        pieces = [ftx.value(4, i) for i in range(2, 6)]
-        url = "".join("" if p == "." else (p[:-1] if p.endswith("\\") else p) for p in pieces)
-        if not url:
-            r.missing("the URL (FTX element 4, component 2)", ftx)
-            return None
-        return Reference(description, url=url)
-    identifier = ftx.value(4, 2)
-    object_code = r.code(OBJECT_CODE, ftx, 4, 3)
-    extension = r.code(OBJECT_EXTENSION, ftx, 4, 4)
-    size_text = ftx.value(4, 5)
-    size = parse_natural(size_text)
-    if size is None or size < 1:
-        r.error(
-            "edifact.mapping.value",
-            f"The original size {size_text[:20]!r} is not a positive whole number of at most "
-            f"{MAX_DIGITS} digits.",
-            ftx,
-            4,
-            5,
-        )
-        return None
-    if not identifier:
-        r.missing("the binary object's identifier (FTX element 4, component 2)", ftx)
-        return None
-    if object_code is None or extension is None:
-        return None
-    return Reference(description, binary=BinaryObject(identifier, object_code, extension, size))
+class MessageNames(NamedTuple):
+    """What names one EDIFACT letter version: the UNH message type and version, the letter type
+    (UNH element 3), the BGM document code, and the XML path of the letter header
+    (``/Letter``, read off the kind's XML table)."""
+
+    message_type: str
+    version: str
+    letter_type: str
+    document: str
+    header: str
 
 
-def url_pieces(url: str) -> list[str] | None:
-    """The URL over E4.2–E4.5: 69 characters + ``\\`` per piece but the last; None when it
-    does not fit (over 276 characters) or would not read back the same."""
-    pieces = [url[i : i + URL_PIECE] for i in range(0, len(url), URL_PIECE)] or [""]
-    if len(pieces) > URL_PIECES:
-        return None
-    written = [p + "\\" for p in pieces[:-1]] + [pieces[-1]]
-    back = "".join("" if p == "." else (p[:-1] if p.endswith("\\") else p) for p in written)
-    return written if back == url else None
-
-
-def reference_ftx(b: Builder, key: str, reference: Reference, path: str) -> None:
-    """One FTX per reference, E4.1 the description unwrapped (§9.7 [POL])."""
-    description = b.value(reference.description, path + "/RefDescription", key, "FTX", 4, 1)
-    if reference.url is not None:
-        pieces = url_pieces(reference.url)
-        if pieces is None:
-            b.unmapped(
-                f"{path}/URL has {len(reference.url)} characters; EDIFACT carries at most "
-                f"{URL_PIECE * URL_PIECES} (FTX element 4, components 2–5).",
-                path + "/URL",
-                key,
-                "FTX",
-                4,
-                lost=path,  # a reference needs its URL: the whole reference is left out
-            )
-            if b.lossy:
-                return
-            pieces = [reference.url]
-        pieces = [
-            b.value(p, path + "/URL", key, "FTX", 4, i, lost=path)
-            for i, p in enumerate(pieces, start=2)
-        ]
-        if b.lossy and not all(pieces):
-            return
-        b.add(key, "FTX", ("URL",), ("P00",), ("",), (description, *pieces))
-    elif reference.supplementary:
-        b.add(key, "FTX", ("SUP",), ("P00",), ("",), (description,))
-    elif reference.binary is not None:
-        binary = reference.binary
-        object_code = OBJECT_CODE.encode(binary.object_code)
-        extension = OBJECT_EXTENSION.encode(binary.extension)
-        if object_code is None or extension is None or not 1 <= binary.original_size <= MAX_NATURAL:
-            raise fail(
-                "convert.unsupported-value",
-                f"{path}/BIN holds a code or size EDIFACT cannot carry.",
-                path + "/BIN",
-            )
-        b.add(
-            key,
-            "FTX",
-            ("BIN",),
-            ("P00",),
-            ("",),
-            (
-                description,
-                b.value(binary.identifier, path + "/BIN/ObjectIdentifier", key, "FTX", 4, 2),
-                object_code,
-                extension,
-                str(binary.original_size),
-            ),
-        )
-
-
-def text_ftx(
-    b: Builder, key: str, qualifier: str, text: FormattedText, path: str, scope: str
-) -> list[FtxBlock] | None:
-    """The FTX segments of one text field under unit ``key`` (qualifier, format, empty E3)."""
-    blocks = b.text_blocks(text, path, scope)
-    if blocks is None:
-        return None
-    for block in blocks:
-        b.add(key, "FTX", (qualifier,), (block.format_code,), ("",), block.lines)
-    return blocks
-
-
-def header_segments(
-    b: Builder,
-    letter: DischargeLetter | object,
-    header: LetterHeader,
-    base: str,
-    names: tuple[str, str, str, str],
-) -> None:
-    """UNH, BGM and DTM+137 (``names``: message type, version, letter type, document code)."""
-    message_type, version, letter_type, document = names
-    ident = b.value(header.identifier, base + "/Letter/Identifier", "UNH", "UNH", 1)
+def header_segments(b: Builder, header: LetterHeader, base: str, names: MessageNames) -> None:
+    """UNH, BGM and DTM+137."""
+    path = base + names.header
+    letter_type = names.letter_type
+    ident = b.value(header.identifier, path + _IDENTIFIER, "UNH", "UNH", 1)
     if not header.identifier:
-        raise fail("convert.missing-required", "The letter has no Identifier.", base + "/Letter")
-    b.add("UNH", "UNH", (ident,), (message_type, *S009_CONSTANT, version), (letter_type,))
+        raise fail("convert.missing-required", "The letter has no Identifier.", path)
+    b.add(
+        "UNH", "UNH", (ident,), (names.message_type, *S009_CONSTANT, names.version), (letter_type,)
+    )
     if header.statistical_code != "X" + letter_type:
         b.unmapped(
             f"StatisticalCode {header.statistical_code[:20]!r} differs from the TypeCode "
             f"X{letter_type}; EDIFACT regenerates it from UNH element 3 (M2).",
-            base + "/Letter/StatisticalCode",
+            path + _STATISTICAL,
             "-",
             lost=None,  # the TypeCode is written in its place
         )
-    b.add("BGM", "BGM", (document,), ("",), ("9",), ("NA",))
-    dtm(b, "DTM.137", "137", header.authorisation, base + "/Letter/Authorisation")
+    b.add("BGM", "BGM", (names.document,), ("",), ("9",), ("NA",))
+    dtm(b, "DTM.137", "137", header.authorisation, path + _AUTHORISATION)
 
 
 def read_header(
-    r: Reader, ctx: LetterContext, top: list[Segment], letter_type: str
+    r: Reader, ctx: LetterContext, top: list[Segment], names: MessageNames
 ) -> LetterHeader | None:
     """The message-level segments: BGM (constant) and DTM+137. The letter's identifier and
     statistical code come from UNH (elements 1 and 3)."""
-    r.sources.record("", ctx.unh, UNH_FIELDS)
+    r.sources.record("", ctx.unh, unh_fields(names.header))
     authorisation: Moment | None = None
     seen_bgm = False
     for segment in top:
@@ -556,7 +485,7 @@ def read_header(
             r.claim("BGM", segment)
         elif segment.tag == "DTM" and segment.value(1) == "137" and "DTM.137" not in r.units:
             r.claim("DTM.137", segment)
-            authorisation = r.moment(segment, "/Letter/Authorisation")
+            authorisation = r.moment(segment, names.header + _AUTHORISATION)
         else:
             r.unknown(segment, "the message level (before the first group)")
     if not seen_bgm:
@@ -568,140 +497,5 @@ def read_header(
     return LetterHeader(
         identifier=ctx.unh.value(1),
         authorisation=authorisation,
-        statistical_code="X" + letter_type,
+        statistical_code="X" + names.letter_type,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# reading DIS01 (§6.4)
-
-
-def party_group(
-    b: Builder,
-    role: str,
-    party: Party,
-    path: str,
-    seq: int,
-    *,
-    letter_type: str,
-    phone_roles: tuple[str, ...],
-    speciality_role: str,
-    street_placeholder: bool,
-) -> None:
-    """One S01 party group (NAD, ADR, CON, SEQ, SPR), shared by DIS01 and REF01; the letters
-    differ only in which roles carry a phone and the speciality, and REF01's `_` street."""
-    key = "S01." + role
-    b.add(key, "S01", ("01",))
-    names = (party.organisation, party.department, party.unit)
-    party_nad(b, key + "/NAD", role, party.identifier, names, path)
-    adr(b, key + "/ADR", party, path, street_placeholder=street_placeholder)
-    if party.telephone is not None:
-        if role in phone_roles:
-            number = b.value(
-                party.telephone, path + "/TelephoneSubscriberIdentifier", key + "/CON", "CON", 2
-            )
-            b.add(key + "/CON", "CON", ("",), (number, "TE"))
-        else:
-            b.unmapped(
-                f"{path}/TelephoneSubscriberIdentifier has no place in {letter_type}.",
-                path + "/TelephoneSubscriberIdentifier",
-                "-",
-            )
-    b.add(key + "/SEQ", "SEQ", ("",), (str(seq),))
-    if role == speciality_role:
-        speciality = ""
-        if party.speciality is not None:
-            found = SPECIALITY.encode(party.speciality)
-            if found is None:
-                raise fail(
-                    "convert.unsupported-value",
-                    f"MedicalSpecialityCode {str(party.speciality)[:30]!r} has no AFSSPEC code.",
-                    path + "/MedicalSpecialityCode",
-                )
-            speciality = found
-        b.add(
-            key + "/SPR", "SPR", ("ORG",), (speciality, "SKS", "SST"), (letter_type, "SKS", "SST")
-        )
-    elif party.speciality is not None:
-        b.unmapped(
-            f"{path}/MedicalSpecialityCode has no place here in {letter_type}.",
-            path + "/MedicalSpecialityCode",
-            "-",
-        )
-
-
-def read_patient_group(r: Reader, group: Group, *, title_in_emp: bool, path: str) -> Patient | None:
-    """The S07 patient group of DIS01 and REF01: PNA+PAT, an optional RFF (replacement id), ADR
-    and EMP, each at most once. REF01 also has coded phones (CON, 0..3) and puts the patient's
-    title in EMP, where DIS01 puts the occupation."""
-    pna = rff = address_segment = emp = None
-    phones: list[Telephone] = []
-    for segment in group.segments:
-        tag = segment.tag
-        if tag == "CON" and title_in_emp:
-            r.claim(f"S07/CON#{len(phones) + 1}", segment)
-            phone_path = f"{path}/TelephoneSubscriber[{len(phones) + 1}]"
-            r.sources.record(phone_path, segment, CON_PHONE_FIELDS)
-            kind = r.code(TELEPHONE_KIND, segment, 1)
-            if kind is not None:
-                phones.append(Telephone(segment.value(2, 1), kind))
-            continue
-        if tag not in ("PNA", "RFF", "ADR", "EMP"):
-            r.unknown(segment, "the S07 patient group")
-            continue
-        if not r.once(f"S07/{tag}", segment, f"{tag} in S07"):
-            continue
-        if tag == "PNA":
-            pna = segment
-        elif tag == "RFF":
-            rff = segment
-        elif tag == "ADR":
-            address_segment = segment
-        else:
-            emp = segment
-    if pna is None:
-        r.missing("the patient (S07 PNA+PAT)", group.trigger)
-        return None
-    patient = read_patient_pna(r, pna, rff, path)
-    if patient is None:
-        return None
-    if address_segment is not None:
-        apply_address(patient, read_adr(r, address_segment, path))
-    if emp is not None:
-        r.sources.record_value(
-            path + ("/PersonTitle" if title_in_emp else "/OccupancyText"), emp, 3, 4
-        )
-        if title_in_emp:
-            patient.title = opt(emp.value(3, 4))
-        else:
-            patient.occupation = opt(emp.value(3, 4))
-    if title_in_emp:
-        patient.telephones = phones
-    return patient
-
-
-def claim_party_group(
-    r: Reader, group: Group, seen: set[str], roles: Collection[str], letter_type: str
-) -> tuple[str, str] | None:
-    """Check and claim an S01 group by its NAD role (once per role): ``(unit key, role)``, or
-    None after reporting a missing NAD, a role the letter does not use, or a repeated role."""
-    nads = group.tagged("NAD")
-    if not nads:
-        r.missing("a NAD segment in an S01 group", group.trigger)
-        return None
-    role = nads[0].value(1)
-    if role not in roles:
-        r.error(
-            "edifact.mapping.value",
-            f"NAD role {role[:6]!r} is not used in {letter_type} ({', '.join(roles)}).",
-            nads[0],
-            1,
-        )
-        return None
-    key = "S01." + role
-    if key in seen:
-        r.duplicate(group.trigger, f"S01 group for role {role}")
-        return None
-    seen.add(key)
-    r.claim(key, group.trigger)
-    return key, role

@@ -1,4 +1,5 @@
-"""What the EDIFACT writer cannot carry, and what allow-loss may leave out.
+"""What the EDIFACT writer cannot carry, and what allow-loss may leave out (the mapping layer:
+the required check reads the letter's XSD, so this is not part of the syntax layer ``edifact/``).
 
 An :class:`Issue` is one value the target cannot carry as it is (a character outside ISO 8859-1,
 a field with no slot, a text over MedCom's FTX limits). Strict writing refuses it

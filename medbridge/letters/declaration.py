@@ -49,8 +49,12 @@ LetterVersion = XmlVersion | EdifactVersion
 @dataclass(frozen=True, slots=True)
 class LetterKind:
     """A letter kind (``epikrise``…) and its versions: ``supported`` are mapped, ``unsupported``
-    are newer MedCom versions that are recognised and refused (never read with an older map)."""
+    are newer MedCom versions that are recognised and refused (never read with an older map);
+    ``rules`` names the module of the kind's own semantic rules."""
 
     name: str
     supported: tuple[LetterVersion, ...]
     unsupported: tuple[LetterVersion, ...] = ()
+    #: The module whose ``RULES`` (:class:`~medbridge.validation.kinds.LetterRules`) checks
+    #: letters of this kind; empty for a kind with no rules of its own.
+    rules: str = ""

@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Mapping
+from importlib import import_module
 from types import MappingProxyType
 
 from medbridge.findings import Finding, Severity
@@ -73,11 +74,12 @@ def check_message(message: Message) -> list[Finding]:
 @functools.cache
 def kind_rules() -> Mapping[type, LetterRules]:
     """Each letter class's :class:`LetterRules` (the dispatch table of the rule run)."""
-    from medbridge.letters.epikrise.rules import RULES as EPIKRISE
-    from medbridge.letters.henvisning.rules import RULES as HENVISNING
-    from medbridge.letters.plejeforloebsplan.rules import RULES as PLEJEFORLOEBSPLAN
+    from medbridge.registry import REGISTRY
 
-    return MappingProxyType({r.cls: r for r in (EPIKRISE, HENVISNING, PLEJEFORLOEBSPLAN)})
+    found: list[LetterRules] = [
+        import_module(kind.rules).RULES for kind in REGISTRY.kinds if kind.rules
+    ]
+    return MappingProxyType({r.cls: r for r in found})
 
 
 def _run(c: Checker) -> None:

@@ -35,10 +35,10 @@ import typing
 from functools import cache
 from typing import Any, Union
 
+import medbridge.model
 from medbridge.codecs.json.wire import check_wire
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.model import codes, common, epikrise, henvisning, plejeforloebsplan, text
 from medbridge.model.message import Message
 
 __all__ = ["FORMAT_VERSION", "MAX_DEPTH", "decode_json", "from_json", "to_json"]
@@ -47,17 +47,15 @@ FORMAT_VERSION = 1
 #: Arrays and objects a medbridge JSON document may nest (the fixtures need at most 13).
 MAX_DEPTH = 64
 
-_MODULES = (codes, common, text, epikrise, henvisning, plejeforloebsplan)
-
 
 @cache
 def _classes() -> dict[str, type]:
+    """Every model dataclass by name: the model package's exports, whatever the letter kinds."""
     found: dict[str, type] = {"Message": Message}
-    for module in _MODULES:
-        for name in getattr(module, "__all__", []):
-            obj = getattr(module, name)
-            if isinstance(obj, type) and dataclasses.is_dataclass(obj):
-                found[name] = obj
+    for name in medbridge.model.__all__:
+        obj = getattr(medbridge.model, name)
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj):
+            found[name] = obj
     return found
 
 

@@ -6,4 +6,4 @@ from medbridge.xml.namespaces import M103
 __all__ = ["KIND", "XD2134C"]
 
 XD2134C = XmlVersion("XD2134C", "ProgressOfCarePlan", "XDIS21", M103, f"{__package__}.xml")
-KIND = LetterKind("plejeforloebsplan", supported=(XD2134C,))
+KIND = LetterKind("plejeforloebsplan", supported=(XD2134C,), rules=f"{__package__}.rules")

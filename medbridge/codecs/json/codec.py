@@ -40,6 +40,7 @@ from medbridge.codecs.json.wire import check_wire
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.message import Message
+from medbridge.model.text import FormattedText
 
 __all__ = ["FORMAT_VERSION", "MAX_DEPTH", "decode_json", "from_json", "to_json"]
 
@@ -227,7 +228,7 @@ class _Decoder:
 
 def _wire_owner(cls: type) -> str:
     """The :func:`~medbridge.codecs.json.wire.wire_shapes` table for ``cls``'s ``wire``."""
-    if cls is Message or cls is text.FormattedText:
+    if cls is Message or cls is FormattedText:
         return cls.__name__
     return "Letter"
 

@@ -112,7 +112,7 @@ CLINICAL_INFORMATION = struct(
 
 LETTER = struct(
     DischargeLetter,
-    Leaf("Letter", "header", letter_header("XD0133L", "XDIS01"), required=True),
+    Leaf("Letter", "header", letter_header(XD0133L), required=True),
     Leaf("Sender", "sender", SENDER, required=True),
     Leaf("Receiver", "receiver", RECEIVER, required=True),
     Leaf("CCReceiver", "cc_receiver", CC_RECEIVER),

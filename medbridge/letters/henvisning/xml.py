@@ -153,7 +153,7 @@ HOSPITAL_VISITATION = struct(
 
 LETTER = struct(
     HospitalReferral,
-    Leaf("Letter", "header", letter_header("XH0130R", "XREF01"), required=True),
+    Leaf("Letter", "header", letter_header(XH0130R), required=True),
     Leaf("Sender", "sender", SENDER, required=True),
     Leaf("Receiver", "receiver", RECEIVER, required=True),
     Leaf("AnswerCCReceiver", "answer_cc_receiver", ANSWER_CC_RECEIVER),

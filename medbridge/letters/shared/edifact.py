@@ -24,6 +24,7 @@ from medbridge.codecs.edifact.mapping import Builder, Reader, dtm_value, fail, o
 from medbridge.codecs.edifact.sources import Fields
 from medbridge.codecs.xml.mapping import Struct
 from medbridge.edifact.segment import Segment
+from medbridge.letters.declaration import XmlVersion
 from medbridge.letters.fields import xml_name
 from medbridge.letters.shared import xml
 from medbridge.letters.shared.edifact_codes import (
@@ -119,7 +120,7 @@ CIN_FIELDS: Fields = source_rows(
 )
 CIN_KIND_FIELDS: Fields = (*CIN_FIELDS, *source_rows(xml.FULL_QUALIFIED_DIAGNOSE, ("kind", 1, 1)))
 _CODE, _CODE_SYSTEM, _TEXT = (suffix for suffix, _, _ in CIN_FIELDS[1:])
-_HEADER = xml.letter_header("", "")
+_HEADER = xml.letter_header(XmlVersion("", ""))
 _IDENTIFIER, _AUTHORISATION, _STATISTICAL = (
     "/" + xml_name(_HEADER, name) for name in ("identifier", "authorisation", "statistical_code")
 )

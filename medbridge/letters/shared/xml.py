@@ -27,6 +27,7 @@ from medbridge.codecs.xml.mapping import (
     Struct,
     struct,
 )
+from medbridge.letters.declaration import XmlVersion
 from medbridge.model.codes import (
     AcknowledgementCode,
     CodeSystem,
@@ -90,8 +91,10 @@ PARTY_ID = struct(
 )
 
 
-def letter_header(version_code: str, type_code: str) -> Struct:
-    """The ``Letter`` block of a 2005 letter with its pinned VersionCode and TypeCode."""
+def letter_header(version: XmlVersion) -> Struct:
+    """The ``Letter`` block of a 2005 letter with the VersionCode and TypeCode its declaration
+    pins."""
+    version_code, type_code = version.version, version.type_code
     return struct(
         LetterHeader,
         Leaf("Identifier", "identifier", required=True),

@@ -26,7 +26,7 @@ from medbridge.edifact.charset import (
     unwritable_pattern,
 )
 from medbridge.edifact.segment import Segment, trim_elements
-from medbridge.edifact.syntax import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
+from medbridge.edifact.una import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 

@@ -308,31 +308,11 @@ class InterchangeReader:
                 break
             tag = segment.tag
             self._last_number = segment.number
-            if self.unz is not None:
-                self._raise(
-                    _error(
-                        "edifact.envelope.trailing-data",
-                        f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
-                        "the interchange.",
-                        _where(segment),
-                    ),
-                    fatal=True,
-                )
-            if tag in ("UNG", "UNE"):
-                self._raise(
-                    _error(
-                        "edifact.envelope.unsupported-group",
-                        f"Functional groups ({tag}) are not supported; send the messages "
-                        "directly between UNB and UNZ.",
-                        _where(segment),
-                    ),
-                    fatal=True,
-                )
+            if self.unz is not None or tag in ("UNG", "UNE"):
+                self._unexpected(segment)
             if tag == "UNH":
-                if open_unh is not None:
-                    self._unt_missing(open_unh, segment)
+                self._check_unh(segment, references, open_unh)
                 message_count += 1
-                self._check_unh(segment, references)
                 open_unh, body = segment, []
             elif tag == "UNT":
                 if open_unh is None:
@@ -342,30 +322,61 @@ class InterchangeReader:
                     yield MessageSegments(open_unh, body, segment)
                 open_unh, body = None, []
             elif tag == "UNZ":
-                if open_unh is not None:
-                    self._unt_missing(open_unh, segment)
-                    open_unh, body = None, []
-                self.unz = segment
-                self._check_unz(segment, message_count)
+                self._close(segment, open_unh, message_count)
+                open_unh, body = None, []
             elif open_unh is not None:
                 body.append(segment)
             else:
                 self._orphan(segment)
         if self.unz is None:
-            if open_unh is not None:
-                self._unt_missing(open_unh, None)
+            self._unz_missing(open_unh)
+
+    def _unexpected(self, segment: Segment) -> None:
+        """Fatal: a segment after UNZ, or a functional group (UNG, UNE)."""
+        tag = segment.tag
+        if self.unz is not None:
             self._raise(
                 _error(
-                    "edifact.envelope.unz-missing",
-                    "The interchange has no UNZ trailer (truncated file?); medbridge never "
-                    "invents one.",
-                    Location(
-                        segment=self._last_number + 1,
-                        tag="UNZ",
-                        offset=None if self._tokenizer is None else self._tokenizer.bytes_seen,
-                    ),
-                )
+                    "edifact.envelope.trailing-data",
+                    f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
+                    "the interchange.",
+                    _where(segment),
+                ),
+                fatal=True,
             )
+        self._raise(
+            _error(
+                "edifact.envelope.unsupported-group",
+                f"Functional groups ({tag}) are not supported; send the messages "
+                "directly between UNB and UNZ.",
+                _where(segment),
+            ),
+            fatal=True,
+        )
+
+    def _close(self, unz: Segment, open_unh: Segment | None, message_count: int) -> None:
+        """UNZ: the message still open lacks its UNT; check the counts and reference."""
+        if open_unh is not None:
+            self._unt_missing(open_unh, unz)
+        self.unz = unz
+        self._check_unz(unz, message_count)
+
+    def _unz_missing(self, open_unh: Segment | None) -> None:
+        """The input ended without UNZ (and maybe inside a message)."""
+        if open_unh is not None:
+            self._unt_missing(open_unh, None)
+        self._raise(
+            _error(
+                "edifact.envelope.unz-missing",
+                "The interchange has no UNZ trailer (truncated file?); medbridge never "
+                "invents one.",
+                Location(
+                    segment=self._last_number + 1,
+                    tag="UNZ",
+                    offset=None if self._tokenizer is None else self._tokenizer.bytes_seen,
+                ),
+            )
+        )
 
     def _orphan(self, segment: Segment) -> None:
         self._raise(
@@ -388,7 +399,11 @@ class InterchangeReader:
             )
         )
 
-    def _check_unh(self, unh: Segment, references: dict[str, int]) -> None:
+    def _check_unh(
+        self, unh: Segment, references: dict[str, int], open_unh: Segment | None
+    ) -> None:
+        if open_unh is not None:
+            self._unt_missing(open_unh, unh)
         reference = unh.value(1)
         first = references.get(reference) if reference else None
         if reference and first is None:

@@ -8,7 +8,7 @@ info findings found so far attached.
 
 from __future__ import annotations
 
-from medbridge.edifact.charset import Charset, CharsetProblem, decode_checked, lookup_charset
+from medbridge.edifact.charset import Charset, CharsetProblem, lookup_charset
 from medbridge.edifact.stream import ChunkBuffer
 from medbridge.edifact.una import (
     DEFAULT_CHARS,
@@ -127,15 +127,6 @@ class SyntaxChecks(ChunkBuffer):
         if tag not in CAREFUL_TAGS and len(raw) > 3:
             text_tags[raw[:4].decode("latin-1")] = tag
         return tag
-
-    def _decode(
-        self, raw: bytes, charset: Charset, service: str, number: int, tag: str, start: int
-    ) -> str:
-        """Decode a segment holding bytes outside the plain ASCII repertoire, exactly."""
-        try:
-            return decode_checked(raw, charset, service)
-        except CharsetProblem as problem:
-            raise self._charset_failure(problem, raw, number, tag, start) from None
 
     def _far_terminator(self, start: int, bound: int, number: int, rel: bytes) -> int:
         """The terminator of a segment not yet found in the buffer: read on (a stream may hold

@@ -46,7 +46,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from operator import add, getitem, sub
 
-from medbridge.edifact.charset import Charset, good_bytes
+from medbridge.edifact.charset import Charset, CharsetProblem, decode_checked, good_bytes
 from medbridge.edifact.checks import CAREFUL_TAGS, SyntaxChecks, looks_utf8
 from medbridge.edifact.segment import SEGMENT_SETTERS, Segment, new_segment
 from medbridge.edifact.stream import LAYOUT
@@ -210,14 +210,14 @@ class Tokenizer(SyntaxChecks):
             layout = ""
         tag = scan.tags.get(raw[:4])
         if tag is None:
-            tag = self._new_tag(raw, number, offset, last_tag, scan.text_tags)
-            scan.tags[raw[:4]] = tag
+            tag = self._learn(scan, raw, number, offset, last_tag)
         charset = scan.charset
-        if charset is None:
-            charset = scan.charset = self._read_syntax(raw, number, offset)
-            scan.good = good_bytes(charset, scan.service)
+        assert charset is not None  # read from UNB, the first segment, by _learn
         if raw.translate(None, scan.good) or not raw.isascii():
-            text = self._decode(raw, charset, scan.service, number, tag, offset)
+            try:
+                text = decode_checked(raw, charset, scan.service)
+            except CharsetProblem as problem:
+                raise self._charset_failure(problem, raw, number, tag, offset) from None
         else:
             text = raw.decode("ascii")
         comp_c = scan.comp_c
@@ -233,6 +233,16 @@ class Tokenizer(SyntaxChecks):
         if self._components > self._limits.max_components:
             raise self._too_many_components(number, tag, offset)
         return new_segment(tag, elements, number, offset, layout), layout_end
+
+    def _learn(self, scan: _Scan, raw: bytes, number: int, offset: int, last_tag: str) -> str:
+        """A tag not seen before: check it and remember it; on the first segment (UNB, the
+        first new tag) read the syntax identifier as well."""
+        tag = self._new_tag(raw, number, offset, last_tag, scan.text_tags)
+        scan.tags[raw[:4]] = tag
+        if scan.charset is None:
+            scan.charset = self._read_syntax(raw, number, offset)
+            scan.good = good_bytes(scan.charset, scan.service)
+        return tag
 
     def _window(
         self,

@@ -205,24 +205,18 @@ class InterchangeReader:
         self._started = False
         first = self._next()
         if first is None:
-            self._raise(
-                _error(
-                    "edifact.envelope.no-interchange",
-                    "The input holds no segments; expected UNB … UNZ.",
-                    Location(),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.no-interchange",
+                "The input holds no segments; expected UNB … UNZ.",
+                Location(),
             )
             raise AssertionError  # pragma: no cover - _raise(fatal=True) always raises
         if first.tag != "UNB":
-            self._raise(
-                _error(
-                    "edifact.envelope.unb-missing",
-                    f"The interchange must start with UNB (after an optional UNA), but the first "
-                    f"segment is {first.tag}.",
-                    _where(first),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.unb-missing",
+                f"The interchange must start with UNB (after an optional UNA), but the first "
+                f"segment is {first.tag}.",
+                _where(first),
             )
         self.unb: Segment = first
         self._last_number = first.number
@@ -246,6 +240,10 @@ class InterchangeReader:
         if fatal or not self._collect:
             raise EdifactInputError(finding.format(), list(self.findings))
 
+    def _fatal(self, code: str, message: str, location: Location) -> None:
+        """Record and raise an error that ends the reading even when collecting."""
+        self._raise(_error(code, message, location), fatal=True)
+
     def _check_unb(self) -> None:
         header, unb = self.header, self.unb
         missing = [
@@ -262,31 +260,22 @@ class InterchangeReader:
             if not value
         ]
         if missing:
-            self._raise(
-                _error(
-                    "edifact.envelope.unb-incomplete",
-                    f"UNB lacks its {', '.join(missing)}.",
-                    _where(unb),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.unb-incomplete",
+                f"UNB lacks its {', '.join(missing)}.",
+                _where(unb),
             )
         if lookup_charset(header.syntax_identifier) is None:
-            self._raise(
-                _error(
-                    "edifact.charset.unsupported",
-                    f"Syntax identifier {header.syntax_identifier!r} is not supported.",
-                    _where(unb, 1, 1),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.charset.unsupported",
+                f"Syntax identifier {header.syntax_identifier!r} is not supported.",
+                _where(unb, 1, 1),
             )
         if header.syntax_version not in ("1", "2", "3", "4"):
-            self._raise(
-                _error(
-                    "edifact.envelope.syntax-version",
-                    f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
-                    _where(unb, 1, 2),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.syntax-version",
+                f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
+                _where(unb, 1, 2),
             )
         problem = check_unb_date(header, unb)
         if problem is not None:
@@ -335,23 +324,17 @@ class InterchangeReader:
         """Fatal: a segment after UNZ, or a functional group (UNG, UNE)."""
         tag = segment.tag
         if self.unz is not None:
-            self._raise(
-                _error(
-                    "edifact.envelope.trailing-data",
-                    f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
-                    "the interchange.",
-                    _where(segment),
-                ),
-                fatal=True,
-            )
-        self._raise(
-            _error(
-                "edifact.envelope.unsupported-group",
-                f"Functional groups ({tag}) are not supported; send the messages "
-                "directly between UNB and UNZ.",
+            self._fatal(
+                "edifact.envelope.trailing-data",
+                f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
+                "the interchange.",
                 _where(segment),
-            ),
-            fatal=True,
+            )
+        self._fatal(
+            "edifact.envelope.unsupported-group",
+            f"Functional groups ({tag}) are not supported; send the messages "
+            "directly between UNB and UNZ.",
+            _where(segment),
         )
 
     def _close(self, unz: Segment, open_unh: Segment | None, message_count: int) -> None:

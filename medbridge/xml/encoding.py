@@ -53,12 +53,12 @@ _PSEUDO_ATTRIBUTE = re.compile(
 )
 _NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf]")
-_C1 = re.compile("[\u0080-\u009f]")
+C1_CONTROLS = re.compile("[\u0080-\u009f]")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 @dataclass(slots=True)
-class _Decision:
+class Decision:
     """The outcome of §1.7 steps 1–4 for one input."""
 
     encoding: str
@@ -158,7 +158,7 @@ class _Declaration(NamedTuple):
     label_index: int  # where the encoding label starts in the head
 
 
-def _decide(data: bytes, strict_encoding: bool) -> _Decision:
+def _decide(data: bytes, strict_encoding: bool) -> Decision:
     """§1.7 steps 1–4: BOM, label, BOM versus declaration, the undeclared case."""
     bom_codec, bom_length = _bom(data)
     head, char_width = _head(data, bom_codec, bom_length)
@@ -167,7 +167,7 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
         return _declared(declaration, head, bom_codec, bom_length, char_width)
     if bom_codec is not None:
         canonical = "utf-8" if bom_codec == "utf-8" else "utf-16"
-        return _Decision(
+        return Decision(
             canonical,
             bom_codec,
             None,
@@ -245,7 +245,7 @@ def _read_declaration(head: str) -> _Declaration:
 
 def _declared(
     declaration: _Declaration, head: str, bom_codec: str | None, bom_length: int, char_width: int
-) -> _Decision:
+) -> Decision:
     """Steps 2–3 with an encoding label: a supported one, agreeing with the BOM."""
     declared = declaration.encoding
     assert declared is not None
@@ -290,7 +290,7 @@ def _declared(
             ),
         )
     codec = bom_codec if canonical == "utf-16" and bom_codec else _CODECS[canonical]
-    return _Decision(
+    return Decision(
         canonical,
         codec,
         declared,
@@ -301,7 +301,7 @@ def _declared(
     )
 
 
-def _undeclared(data: bytes, strict_encoding: bool, declaration: _Declaration) -> _Decision:
+def _undeclared(data: bytes, strict_encoding: bool, declaration: _Declaration) -> Decision:
     """Step 4: no BOM and no declared encoding: UTF-8, or ISO-8859-1 with a finding."""
     has_declaration, standalone = declaration.present, declaration.standalone
     findings: list[Finding] = []
@@ -323,10 +323,10 @@ def _undeclared(data: bytes, strict_encoding: bool, declaration: _Declaration) -
         )
         if strict_encoding:
             _fail(findings)
-        return _Decision(
+        return Decision(
             "iso-8859-1", "latin-1", None, has_declaration, 0, standalone, "iso-8859-1", findings
         )
-    return _Decision("utf-8", "utf-8", None, has_declaration, 0, standalone, None)
+    return Decision("utf-8", "utf-8", None, has_declaration, 0, standalone, None)
 
 
 def _declaration_text(head: str) -> str:
@@ -334,7 +334,7 @@ def _declaration_text(head: str) -> str:
     return head[: end + 2] if end >= 0 else head[:80]
 
 
-def _decode(data: bytes, decision: _Decision) -> _Document:
+def _decode(data: bytes, decision: Decision) -> _Document:
     """§1.7 step 5: decode the whole input strictly, or report the first bad byte."""
     body = data[decision.bom_length :]
     try:
@@ -365,7 +365,7 @@ def _decode(data: bytes, decision: _Decision) -> _Document:
     return _Document(text, decision.codec, decision.bom_length)
 
 
-def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
+def _check_text(data: bytes, decision: Decision, doc: _Document) -> None:
     """§1.7 steps 6 and 7: UTF-8 read under a single-byte label; C1 control characters."""
     if decision.encoding in _SINGLE_BYTE:
         body = data[decision.bom_length :]
@@ -396,14 +396,14 @@ def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
                     doc.excerpt(location.line or 1, location.column),
                 ),
             )
-    c1 = _C1.search(doc.text) if _may_hold_c1(data, decision.codec) else None
+    c1 = C1_CONTROLS.search(doc.text) if may_hold_c1(data, decision.codec) else None
     if c1 is not None:
         location = doc.location(c1.start())
         excerpt = doc.excerpt(location.line or 1, location.column)
         _fail(decision.findings, _c1_finding(ord(c1.group()), decision, location, excerpt))
 
 
-def _may_hold_c1(data: bytes, codec: str) -> bool:
+def may_hold_c1(data: bytes, codec: str) -> bool:
     """False when the decoded text cannot hold a C1 control, told without scanning the text.
 
     Strict windows-1252 and ASCII decoding never yield U+0080–U+009F, and UTF-8 encodes them
@@ -417,7 +417,7 @@ def _may_hold_c1(data: bytes, codec: str) -> bool:
 
 
 def _c1_finding(
-    code_point: int, decision: _Decision, location: Location, excerpt: str | None
+    code_point: int, decision: Decision, location: Location, excerpt: str | None
 ) -> Finding:
     hint = (
         " If the sender meant windows-1252 characters such as € or curly quotes, the "

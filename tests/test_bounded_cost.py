@@ -316,12 +316,12 @@ def test_attribute_and_prefix_limits_are_located() -> None:
 
 
 def test_every_valid_fixture_passes_the_limits_without_an_exact_count() -> None:
-    from medbridge.xml.budget import _bounds_within
+    from medbridge.xml.budget import bounds_within
 
     for path in sorted(VALID.rglob("*.xml")):
         data = path.read_bytes()
         text = data.decode(parse_xml(data).encoding)
-        assert _bounds_within(text, Limits()), path.name
+        assert bounds_within(text, Limits()), path.name
 
 
 def test_limits_reach_validate_read_and_detect() -> None:

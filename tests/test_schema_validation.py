@@ -26,12 +26,11 @@ from medbridge.xml.schema import (
     MUNICIPALITY,
     SCHEMA_CODES,
     SchemaSet,
-    _compile_fast,
-    _compile_rich,
     compiled_validators,
     schema_for_namespace,
     validate_tree,
 )
+from medbridge.xml.schema_sets import compile_fast, compile_rich
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SENTINEL = "Zebrafinke"  # a marker that must never appear in a message
@@ -454,9 +453,9 @@ def test_a_broken_packaged_schema_is_an_internal_error() -> None:
         description="nothing",
     )
     with pytest.raises(InternalError):
-        _compile_fast(missing)
+        compile_fast(missing)
     with pytest.raises(InternalError):
-        _compile_rich(missing)
+        compile_rich(missing)
     incomplete = SchemaSet(
         name="incomplete",
         entry="2005-08-07/medcom.xsd",
@@ -466,4 +465,4 @@ def test_a_broken_packaged_schema_is_an_internal_error() -> None:
         description="2005 only",
     )
     with pytest.raises(InternalError):
-        _compile_rich(incomplete)
+        compile_rich(incomplete)

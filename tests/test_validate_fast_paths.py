@@ -1,14 +1,17 @@
-"""The quick forms of the identifier and rule checks give exactly what the plain forms give.
+"""The identifier digit checks (done with python-stdnum) and the quick forms of the rule checks
+give exactly what the plain forms give.
 
-Performance issue #6, second round: the GS1 and modulus-11 digit sums are computed with ``map``
-over slices instead of generator expressions; each is checked here against the straightforward
-formula from the spec (identifiers §3.1 and §3.3) written out digit by digit. The semantic rules
-join element paths only when they add a finding; blanking each text element of a fixture in turn
-checks those paths against the element's path computed by lxml.
+Issue #12 moved the GS1 check digit, modulus 11 and Verhoeff to python-stdnum; the CPR birth date
+keeps its quick form beside stdnum's ``get_birth_date`` (three times dearer). The hand-written
+functions stay here as the plain references (identifiers §3.1 and §3.3, Verhoeff's dihedral-group
+tables) and are compared with stdnum and through the public ``check_*`` functions.
+The semantic rules join element paths only when they add a finding; blanking each text element of a
+fixture in turn checks those paths against the element's path computed by lxml.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +22,21 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import medbridge
-from medbridge.validation import identifiers
-from medbridge.validation.identifiers import gln_check_digit
+from medbridge.findings import Location
+from medbridge.validation.identifiers import (
+    check_cpr,
+    check_sor,
+    cpr_birth_date,
+    gln_check_digit,
+    stdnum_cpr_birth_date,
+    verhoeff_check_digit,
+    verhoeff_valid,
+)
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.paths import element_path, local_name
 
 _PATH_FIXTURES = ("apopleksi.xml", "hoste.xml", "hlr-smitte.xml")
+_LOC = Location(path="/x")
 
 
 def _reference_gln_check_digit(body12: str) -> int:
@@ -40,6 +52,54 @@ def _reference_mod11_ok(cpr: str) -> bool:
     return sum(int(cpr[i]) * weights[i] for i in range(10)) % 11 == 0
 
 
+def _reference_cpr_birth_date(cpr: str) -> dt.date | None:
+    """The CPR office's century table (§3.1) written out: digit 7 and YY give the century."""
+    digit7, yy = int(cpr[6]), int(cpr[4:6])
+    if digit7 <= 3:
+        century = 1900
+    elif digit7 in (4, 9):
+        century = 2000 if yy <= 36 else 1900
+    else:
+        century = 2000 if yy <= 57 else 1800
+    try:
+        return dt.date(century + yy, int(cpr[2:4]), int(cpr[0:2]))
+    except ValueError:
+        return None
+
+
+_VERHOEFF_MULTIPLY = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_VERHOEFF_PERMUTE = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+_VERHOEFF_INVERSE = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+
+
+def _reference_verhoeff_check_digit(body: str) -> int:
+    """Verhoeff in the dihedral group D5: multiply, permute by position (period 8), invert."""
+    check = 0
+    for position, digit in enumerate(reversed(body), start=1):
+        check = _VERHOEFF_MULTIPLY[check][_VERHOEFF_PERMUTE[position % 8][int(digit)]]
+    return _VERHOEFF_INVERSE[check]
+
+
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12))
 def test_gln_check_digit_matches_the_gs1_formula(body: str) -> None:
     assert gln_check_digit(body) == _reference_gln_check_digit(body)
@@ -52,13 +112,38 @@ def test_gln_check_digit_of_known_numbers() -> None:
 
 
 @given(st.text(alphabet="0123456789", min_size=10, max_size=10))
-def test_mod11_matches_the_weighted_sum(cpr: str) -> None:
-    assert identifiers._mod11_ok(cpr) == _reference_mod11_ok(cpr)
+def test_cpr_birth_date_and_mod11_match_the_references(cpr: str) -> None:
+    born = _reference_cpr_birth_date(cpr)
+    assert cpr_birth_date(cpr) == born
+    assert stdnum_cpr_birth_date(cpr) == born
+    codes = [finding.code for finding in check_cpr(cpr, _LOC)]
+    if born is None:
+        assert codes == ["id.cpr.date"]
+    else:
+        assert codes == ([] if _reference_mod11_ok(cpr) else ["id.cpr.mod11"])
+
+
+@given(st.dates(), st.integers(0, 9999))
+def test_cpr_of_every_real_date_matches_the_references(birth: dt.date, tail: int) -> None:
+    cpr = f"{birth:%d%m%y}{tail:04d}"
+    assert cpr_birth_date(cpr) == _reference_cpr_birth_date(cpr) == stdnum_cpr_birth_date(cpr)
+    assert (not check_cpr(cpr, _LOC)) is _reference_mod11_ok(cpr)
 
 
 def test_mod11_known_numbers() -> None:
-    assert identifiers._mod11_ok("0707614285")  # weighted sum 154 = 14 × 11
-    assert not identifiers._mod11_ok("0707614286")
+    assert check_cpr("0707614285", _LOC) == []  # weighted sum 154 = 14 × 11
+    assert [f.code for f in check_cpr("0707614286", _LOC)] == ["id.cpr.mod11"]
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=19))
+def test_verhoeff_matches_the_reference(body: str) -> None:
+    digit = _reference_verhoeff_check_digit(body)
+    assert verhoeff_check_digit(body) == digit
+    for last in range(10):
+        assert verhoeff_valid(body + str(last)) is (last == digit)
+    if 10 <= len(body) <= 17:
+        sor = body + str((digit + 1) % 10)
+        assert [f.code for f in check_sor(sor, _LOC, check_digit=True)] == ["id.sor.check-digit"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import pytest
 
 from medbridge.errors import XmlInputError
 from medbridge.findings import Severity
-from medbridge.xml.parse import ParsedXml, _Decision, _encoding_findings, parse_xml
+from medbridge.xml.encoding import Decision
+from medbridge.xml.parse import ParsedXml, encoding_findings, parse_xml
 
 DANISH = "æøåÆØÅ"
 NAME = "Søren Ærø Ålborg"
@@ -302,12 +303,12 @@ class TestConsistency:
 
     def test_lxml_disagreeing_with_the_decision_is_an_error(self) -> None:
         root = ok(declared("ISO-8859-1", "x", "ascii")).root
-        wrong = _Decision("utf-8", "utf-8", "UTF-8", True, 0, None, None)
-        [finding] = _encoding_findings(root, wrong)
+        wrong = Decision("utf-8", "utf-8", "UTF-8", True, 0, None, None)
+        [finding] = encoding_findings(root, wrong)
         assert finding.code == "xml.encoding.conflict"
         assert "ISO-8859-1" in finding.message
 
     def test_agreeing_is_quiet(self) -> None:
         root = ok(declared("windows-1252", "x", "ascii")).root
-        right = _Decision("windows-1252", "cp1252", "windows-1252", True, 0, None, None)
-        assert _encoding_findings(root, right) == []
+        right = Decision("windows-1252", "cp1252", "windows-1252", True, 0, None, None)
+        assert encoding_findings(root, right) == []

@@ -127,7 +127,7 @@ def test_declared_namespaces_match_the_nsmap_walk(node: Any) -> None:
 @given(_nodes)
 def test_location_hint_precheck_finds_what_a_full_scan_finds(node: Any) -> None:
     root = _document(node)
-    findings = schema._location_hints(root)
+    findings = schema.location_hint_findings(root)
     expected = _reference_hint(root)
     if expected is None:
         assert findings == []
@@ -141,7 +141,7 @@ def test_location_hint_precheck_finds_what_a_full_scan_finds(node: Any) -> None:
 def test_fixture_namespaces_and_hints_match_the_references(path: Any) -> None:
     root = parse_xml(path.read_bytes()).root
     assert codec.declared_namespaces(root) == _reference_declared_namespaces(root)
-    hint = schema._location_hints(root)
+    hint = schema.location_hint_findings(root)
     expected = _reference_hint(root)
     assert [(f.location.path, f.location.line) for f in hint] == ([expected] if expected else [])
 
@@ -151,7 +151,7 @@ def test_a_hint_inside_local_elements_is_still_found() -> None:
         f'<Emessage xmlns="{MC2005}"><Local_Elements xmlns:xsi="{XSI}">'
         '<X xsi:schemaLocation="urn:x x.xsd"/></Local_Elements></Emessage>'.encode()
     ).root
-    findings = schema._location_hints(root)
+    findings = schema.location_hint_findings(root)
     assert [f.location.path for f in findings] == ["/Emessage/Local_Elements/X"]
     # ... while Local_Elements' content does not add to the recorded prefix map.
     assert codec.declared_namespaces(root) == [["", MC2005], ["xsi", XSI]]
@@ -303,8 +303,8 @@ def test_c1_precheck_never_hides_a_c1_control(codec_name: str, text: str) -> Non
     except UnicodeEncodeError:
         return
     decoded = data.decode(codec_name)
-    if encoding._C1.search(decoded):
-        assert encoding._may_hold_c1(data, codec_name)
+    if encoding.C1_CONTROLS.search(decoded):
+        assert encoding.may_hold_c1(data, codec_name)
 
 
 def test_c1_controls_are_still_reported_for_each_encoding() -> None:

@@ -205,24 +205,18 @@ class InterchangeReader:
         self._started = False
         first = self._next()
         if first is None:
-            self._raise(
-                _error(
-                    "edifact.envelope.no-interchange",
-                    "The input holds no segments; expected UNB … UNZ.",
-                    Location(),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.no-interchange",
+                "The input holds no segments; expected UNB … UNZ.",
+                Location(),
             )
             raise AssertionError  # pragma: no cover - _raise(fatal=True) always raises
         if first.tag != "UNB":
-            self._raise(
-                _error(
-                    "edifact.envelope.unb-missing",
-                    f"The interchange must start with UNB (after an optional UNA), but the first "
-                    f"segment is {first.tag}.",
-                    _where(first),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.unb-missing",
+                f"The interchange must start with UNB (after an optional UNA), but the first "
+                f"segment is {first.tag}.",
+                _where(first),
             )
         self.unb: Segment = first
         self._last_number = first.number
@@ -246,6 +240,10 @@ class InterchangeReader:
         if fatal or not self._collect:
             raise EdifactInputError(finding.format(), list(self.findings))
 
+    def _fatal(self, code: str, message: str, location: Location) -> None:
+        """Record and raise an error that ends the reading even when collecting."""
+        self._raise(_error(code, message, location), fatal=True)
+
     def _check_unb(self) -> None:
         header, unb = self.header, self.unb
         missing = [
@@ -262,31 +260,22 @@ class InterchangeReader:
             if not value
         ]
         if missing:
-            self._raise(
-                _error(
-                    "edifact.envelope.unb-incomplete",
-                    f"UNB lacks its {', '.join(missing)}.",
-                    _where(unb),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.unb-incomplete",
+                f"UNB lacks its {', '.join(missing)}.",
+                _where(unb),
             )
         if lookup_charset(header.syntax_identifier) is None:
-            self._raise(
-                _error(
-                    "edifact.charset.unsupported",
-                    f"Syntax identifier {header.syntax_identifier!r} is not supported.",
-                    _where(unb, 1, 1),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.charset.unsupported",
+                f"Syntax identifier {header.syntax_identifier!r} is not supported.",
+                _where(unb, 1, 1),
             )
         if header.syntax_version not in ("1", "2", "3", "4"):
-            self._raise(
-                _error(
-                    "edifact.envelope.syntax-version",
-                    f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
-                    _where(unb, 1, 2),
-                ),
-                fatal=True,
+            self._fatal(
+                "edifact.envelope.syntax-version",
+                f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
+                _where(unb, 1, 2),
             )
         problem = check_unb_date(header, unb)
         if problem is not None:
@@ -308,31 +297,11 @@ class InterchangeReader:
                 break
             tag = segment.tag
             self._last_number = segment.number
-            if self.unz is not None:
-                self._raise(
-                    _error(
-                        "edifact.envelope.trailing-data",
-                        f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
-                        "the interchange.",
-                        _where(segment),
-                    ),
-                    fatal=True,
-                )
-            if tag in ("UNG", "UNE"):
-                self._raise(
-                    _error(
-                        "edifact.envelope.unsupported-group",
-                        f"Functional groups ({tag}) are not supported; send the messages "
-                        "directly between UNB and UNZ.",
-                        _where(segment),
-                    ),
-                    fatal=True,
-                )
+            if self.unz is not None or tag in ("UNG", "UNE"):
+                self._unexpected(segment)
             if tag == "UNH":
-                if open_unh is not None:
-                    self._unt_missing(open_unh, segment)
+                self._check_unh(segment, references, open_unh)
                 message_count += 1
-                self._check_unh(segment, references)
                 open_unh, body = segment, []
             elif tag == "UNT":
                 if open_unh is None:
@@ -342,30 +311,55 @@ class InterchangeReader:
                     yield MessageSegments(open_unh, body, segment)
                 open_unh, body = None, []
             elif tag == "UNZ":
-                if open_unh is not None:
-                    self._unt_missing(open_unh, segment)
-                    open_unh, body = None, []
-                self.unz = segment
-                self._check_unz(segment, message_count)
+                self._close(segment, open_unh, message_count)
+                open_unh, body = None, []
             elif open_unh is not None:
                 body.append(segment)
             else:
                 self._orphan(segment)
         if self.unz is None:
-            if open_unh is not None:
-                self._unt_missing(open_unh, None)
-            self._raise(
-                _error(
-                    "edifact.envelope.unz-missing",
-                    "The interchange has no UNZ trailer (truncated file?); medbridge never "
-                    "invents one.",
-                    Location(
-                        segment=self._last_number + 1,
-                        tag="UNZ",
-                        offset=None if self._tokenizer is None else self._tokenizer.bytes_seen,
-                    ),
-                )
+            self._unz_missing(open_unh)
+
+    def _unexpected(self, segment: Segment) -> None:
+        """Fatal: a segment after UNZ, or a functional group (UNG, UNE)."""
+        tag = segment.tag
+        if self.unz is not None:
+            self._fatal(
+                "edifact.envelope.trailing-data",
+                f"Segment {tag} follows UNZ; nothing but layout may follow the end of "
+                "the interchange.",
+                _where(segment),
             )
+        self._fatal(
+            "edifact.envelope.unsupported-group",
+            f"Functional groups ({tag}) are not supported; send the messages "
+            "directly between UNB and UNZ.",
+            _where(segment),
+        )
+
+    def _close(self, unz: Segment, open_unh: Segment | None, message_count: int) -> None:
+        """UNZ: the message still open lacks its UNT; check the counts and reference."""
+        if open_unh is not None:
+            self._unt_missing(open_unh, unz)
+        self.unz = unz
+        self._check_unz(unz, message_count)
+
+    def _unz_missing(self, open_unh: Segment | None) -> None:
+        """The input ended without UNZ (and maybe inside a message)."""
+        if open_unh is not None:
+            self._unt_missing(open_unh, None)
+        self._raise(
+            _error(
+                "edifact.envelope.unz-missing",
+                "The interchange has no UNZ trailer (truncated file?); medbridge never "
+                "invents one.",
+                Location(
+                    segment=self._last_number + 1,
+                    tag="UNZ",
+                    offset=None if self._tokenizer is None else self._tokenizer.bytes_seen,
+                ),
+            )
+        )
 
     def _orphan(self, segment: Segment) -> None:
         self._raise(
@@ -388,7 +382,11 @@ class InterchangeReader:
             )
         )
 
-    def _check_unh(self, unh: Segment, references: dict[str, int]) -> None:
+    def _check_unh(
+        self, unh: Segment, references: dict[str, int], open_unh: Segment | None
+    ) -> None:
+        if open_unh is not None:
+            self._unt_missing(open_unh, unh)
         reference = unh.value(1)
         first = references.get(reference) if reference else None
         if reference and first is None:

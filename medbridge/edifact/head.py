@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from medbridge.edifact.syntax import DEFAULT_CHARS, parse_una
+from medbridge.edifact.una import DEFAULT_CHARS, parse_una
 from medbridge.errors import EdifactInputError
 from medbridge.limits import DEFAULT_LIMITS, Limits
 

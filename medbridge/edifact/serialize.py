@@ -26,7 +26,7 @@ from medbridge.edifact.charset import (
     unwritable_pattern,
 )
 from medbridge.edifact.segment import Segment, trim_elements
-from medbridge.edifact.syntax import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
+from medbridge.edifact.una import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
 from medbridge.errors import ConversionError
 from medbridge.findings import Finding, Location, Severity
 
@@ -318,22 +318,52 @@ def _encode_default(
     releases them all. Then the stand-ins become the separators. The trailing empties of
     normalisation E2 are stand-in pairs, removed by ``replace`` too. Tags, layouts and the
     repertoire are checked on all segments at once, with the same rules as one by one."""
+    charset = _default_charset(segments, newline)
+    if charset is None:
+        return None
+    una_text = _default_una(una_layout, newline, fallback) if una else ""
+    if una_text is None:
+        return None
+    joined = _joined(segments, newline)
+    if joined is None:
+        return None
+    text, layouts = joined
+    text = _released(text + _TERM)
+    # Tags, separators and release characters are writable in every repertoire, so a match is
+    # in a value.
+    closed = text.replace(_TERM, _DEFAULT_TERMINATOR)
+    if unwritable_pattern(charset, _DEFAULT_SERVICE).search(closed) is not None:
+        return None
+    laid_out = _laid_out(text, closed, layouts, segments)
+    if laid_out is None:
+        return None
+    return _encode(una_text, fallback.codec) + _encode(laid_out, charset.codec)
+
+
+def _default_charset(segments: list[Segment], newline: str | None) -> Charset | None:
+    """The charset named by a first UNB segment, or None when the quick way does not apply."""
     if not segments or (newline is not None and newline not in _NEWLINE_SET):
         return None
     first = segments[0]
     if not (isinstance(first, Segment) and first.tag == "UNB"):
         return None
-    charset = lookup_charset(first.value(1, 1))
-    if charset is None:
+    return lookup_charset(first.value(1, 1))
+
+
+def _default_una(una_layout: str, newline: str | None, fallback: Charset) -> str | None:
+    """The default UNA and its layout, or None when the layout is not writable as such."""
+    una_text = _DEFAULT_UNA + (una_layout if newline is None else newline)
+    if (
+        _LAYOUT_TEXT.fullmatch(una_text[9:]) is None
+        or first_unwritable(una_text.rstrip(" \t\r\n"), fallback, _DEFAULT_ESCAPED) is not None
+    ):
         return None
-    una_text = ""
-    if una:
-        una_text = _DEFAULT_UNA + (una_layout if newline is None else newline)
-        if (
-            _LAYOUT_TEXT.fullmatch(una_text[9:]) is None
-            or first_unwritable(una_text.rstrip(" \t\r\n"), fallback, _DEFAULT_ESCAPED) is not None
-        ):
-            return None
+    return una_text
+
+
+def _joined(segments: list[Segment], newline: str | None) -> tuple[str, set[str]] | None:
+    """The segments joined with stand-ins (no terminator after the last) and the set of their
+    layouts; None for a bad tag, a value holding a stand-in or anything not a string."""
     try:
         if not _good_tags(frozenset(map(_TAG_OF, segments))):
             return None
@@ -348,30 +378,33 @@ def _encode_default(
     # text means a value holds one (or an element has no component at all).
     if text.count(_COMP) + text.count(_DATA) + text.count(_TERM) != len(segments) - 1 + components:
         return None
-    text += _TERM
+    return text, layouts
+
+
+def _released(text: str) -> str:
+    """The joined text without the trailing empties of E2, its service characters released
+    and the component and data stand-ins made separators (terminators stay stand-ins)."""
     if _COMP + _DATA in text or _COMP + _TERM in text or _DATA + _TERM in text:
         text = _drop_trailing_empties(text, _COMP, _DATA, _TERM)
     for special in _DEFAULT_ESCAPED:  # the release character first
         if special in text:
             text = text.replace(special, _DEFAULT_RELEASE + special)
-    text = text.replace(_COMP, _DEFAULT_COMPONENT).replace(_DATA, _DEFAULT_DATA)
-    # Tags, separators and release characters are writable in every repertoire, so a match is
-    # in a value.
-    closed = text.replace(_TERM, _DEFAULT_TERMINATOR)
-    if unwritable_pattern(charset, _DEFAULT_SERVICE).search(closed) is not None:
-        return None
+    return text.replace(_COMP, _DEFAULT_COMPONENT).replace(_DATA, _DEFAULT_DATA)
+
+
+def _laid_out(text: str, closed: str, layouts: set[str], segments: list[Segment]) -> str | None:
+    """The text with each terminator stand-in made a terminator and its segment's layout
+    (``closed`` is the text with bare terminators); None for a layout other than a newline."""
     if len(layouts) == 1:
         layout = layouts.pop()
         if layout not in _NEWLINE_SET:
             return None
-        text = text.replace(_TERM, _DEFAULT_TERMINATOR + layout) if layout else closed
-    else:
-        try:
-            ends = list(map(_SEGMENT_ENDS.__getitem__, map(_LAYOUT_OF, segments)))
-        except (KeyError, TypeError):  # a layout other than a newline
-            return None
-        text = "".join(map(add, text.split(_TERM), ends))
-    return _encode(una_text, fallback.codec) + _encode(text, charset.codec)
+        return text.replace(_TERM, _DEFAULT_TERMINATOR + layout) if layout else closed
+    try:
+        ends = list(map(_SEGMENT_ENDS.__getitem__, map(_LAYOUT_OF, segments)))
+    except (KeyError, TypeError):  # a layout other than a newline
+        return None
+    return "".join(map(add, text.split(_TERM), ends))
 
 
 def _encode(text: str, codec: str) -> bytes:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from medbridge.edifact.segment import Segment, trim_elements
-from medbridge.edifact.syntax import DEFAULT_CHARS, ServiceChars, parse_una
+from medbridge.edifact.una import DEFAULT_CHARS, ServiceChars, parse_una
 from medbridge.errors import MedbridgeError
 from medbridge.findings import Finding, Location, Severity
 

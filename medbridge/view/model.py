@@ -194,11 +194,20 @@ def _relative(relative: Relative) -> str:
 
 
 def _rows(letter: Letter) -> list[Row]:
-    header = letter.header
-    patient = letter.patient
+    """The header table: status, patient, parties, relatives, dates, the letter's id."""
+    rows = _status_rows(letter)
+    rows += _patient_rows(letter.patient)
+    rows += _party_rows(letter)
+    rows += [Row("Pårørende", _relative(relative)) for relative in _relatives(letter)]
+    rows += _moment_rows(letter)
+    rows.append(Row("Brev-id", letter.header.identifier))
+    return rows
+
+
+def _status_rows(letter: Letter) -> list[Row]:
     rows = []
-    if header.status is not None:
-        rows.append(Row("Status", code_label(header.status)))
+    if letter.header.status is not None:
+        rows.append(Row("Status", code_label(letter.header.status)))
     if isinstance(letter, HospitalReferral) and letter.additional_information is not None:
         info = letter.additional_information
         if info.priority is not None:
@@ -207,8 +216,11 @@ def _rows(letter: Letter) -> list[Row]:
             rows.append(Row("Henvist til", code_label(info.referral_status)))
         if info.transport is not None:
             rows.append(Row("Transport", code_label(info.transport)))
-    line = _patient_line(patient)
-    rows.append(Row("Patient", line.describe()))
+    return rows
+
+
+def _patient_rows(patient: Patient) -> list[Row]:
+    rows = [Row("Patient", _patient_line(patient).describe())]
     address = ", ".join(
         p for p in (patient.street, patient.suburb, patient.postcode, patient.district) if p
     )
@@ -221,7 +233,11 @@ def _rows(letter: Letter) -> list[Row]:
         rows.append(Row("Telefon", ", ".join(phones)))
     if patient.status is not None:
         rows.append(Row("Patientstatus", code_label(patient.status)))
-    rows.append(Row("Fra", _party(letter.sender)))
+    return rows
+
+
+def _party_rows(letter: Letter) -> list[Row]:
+    rows = [Row("Fra", _party(letter.sender))]
     if letter.sender.referrer is not None:
         referrer = letter.sender.referrer
         rows.append(
@@ -241,9 +257,11 @@ def _rows(letter: Letter) -> list[Row]:
             p for p in (gp.person_name, f"ydernummer {gp.identifier.value}", gp.telephone) if p
         )
         rows.append(Row("Egen læge", value))
-    for relative in _relatives(letter):
-        rows.append(Row("Pårørende", _relative(relative)))
-    rows.append(Row("Godkendt", danish_moment(header.authorisation)))
+    return rows
+
+
+def _moment_rows(letter: Letter) -> list[Row]:
+    rows = [Row("Godkendt", danish_moment(letter.header.authorisation))]
     if isinstance(letter, DischargeLetter | CarePlan):
         rows.append(Row("Indlagt", danish_moment(letter.admission)))
     if isinstance(letter, DischargeLetter):
@@ -252,7 +270,6 @@ def _rows(letter: Letter) -> list[Row]:
         if letter.expected_end_of_treatment is not None:
             rows.append(Row("Forventet afsluttet", danish_moment(letter.expected_end_of_treatment)))
         rows.append(Row("Aftalt udskrivning", danish_moment(letter.agreed_discharge)))
-    rows.append(Row("Brev-id", header.identifier))
     return rows
 
 

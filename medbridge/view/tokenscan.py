@@ -116,17 +116,9 @@ class TokenScan:
         no_typo: list[tuple[int, int]] = []  # multi-word not_typos occurrences
         first, size, chunk = 0, len(norm), self.chunk
         while True:
-            last = norm.rfind(" ", first, first + chunk) if first + chunk < size else size
-            if last < first:
-                last = norm.find(" ", first + chunk)
-                last = size if last < 0 else last
+            last = _chunk_end(norm, first, chunk, size)
             words = norm[first:last].split(" ")
-            if len(memo) > self.memo_limit:
-                memo.clear()
-            new = [w for w in dict.fromkeys(words) if w not in memo]
-            if new:
-                self._learn(new, counts, memo)
-            infos = list(map(memo.__getitem__, words))
+            infos = self._infos(words, counts, memo)
             before_each = accumulate(map(len, words), initial=first)  # letters before a word
             places = zip(count(), before_each, infos, strict=False)
             check, add, add_typo = self._check, exact.append, typos.append
@@ -154,22 +146,42 @@ class TokenScan:
                 break
             first = last + 1
         if cancel or no_typo:
-            cancel.sort()
-            no_typo.sort()
-            longest = self.longest_phrase
-            exact = [h for h in exact if not _hits(cancel, h[0], h[1], longest)]
-            typos = [
-                h
-                for h in typos
-                if not _hits(cancel, h[0], h[1], longest)
-                and not _hits(no_typo, h[0], h[1], longest)
-            ]
+            exact, typos = self._cancelled(exact, typos, cancel, no_typo)
         # three sorted runs (words in order, each word's hits sorted) and a few checked ones;
         # in-word and checked hits are of different terms, so only ``checked`` repeats itself
         exact += typos
         exact += sorted(checked)
         exact.sort()
         return exact
+
+    def _infos(self, words: list[str], counts: ScanWork, memo: Memo) -> list[_Info | None]:
+        """What the memo knows of each word, learning the new ones first (the memo is cleared
+        when it has grown past its limit)."""
+        if len(memo) > self.memo_limit:
+            memo.clear()
+        new = [w for w in dict.fromkeys(words) if w not in memo]
+        if new:
+            self._learn(new, counts, memo)
+        return list(map(memo.__getitem__, words))
+
+    def _cancelled(
+        self,
+        exact: list[_Span],
+        typos: list[_Span],
+        cancel: list[tuple[int, int]],
+        no_typo: list[tuple[int, int]],
+    ) -> tuple[list[_Span], list[_Span]]:
+        """The hits not inside a multi-word exclude phrase (typo hits: nor a not_typos one)."""
+        cancel.sort()
+        no_typo.sort()
+        longest = self.longest_phrase
+        exact = [h for h in exact if not _hits(cancel, h[0], h[1], longest)]
+        typos = [
+            h
+            for h in typos
+            if not _hits(cancel, h[0], h[1], longest) and not _hits(no_typo, h[0], h[1], longest)
+        ]
+        return exact, typos
 
     def _check(
         self,
@@ -267,3 +279,13 @@ def _hits(spans: list[tuple[int, int]], start: int, end: int, longest: int) -> b
             return True
         at += 1
     return False
+
+
+def _chunk_end(norm: str, first: int, chunk: int, size: int) -> int:
+    """Where the chunk of ``norm`` starting at ``first`` ends: at the last blank within
+    ``chunk`` characters, or the first blank after them for a longer word, or the text's end."""
+    last = norm.rfind(" ", first, first + chunk) if first + chunk < size else size
+    if last < first:
+        last = norm.find(" ", first + chunk)
+        last = size if last < 0 else last
+    return last

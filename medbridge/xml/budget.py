@@ -32,7 +32,15 @@ from dataclasses import dataclass
 from medbridge.findings import Finding, Location, Severity
 from medbridge.limits import Limits
 
-__all__ = ["ATTRIBUTES", "NAMESPACES", "NODES", "Budget", "check_budget", "count_nodes"]
+__all__ = [
+    "ATTRIBUTES",
+    "NAMESPACES",
+    "NODES",
+    "Budget",
+    "bounds_within",
+    "check_budget",
+    "count_nodes",
+]
 
 NODES = "xml.limit.nodes"
 ATTRIBUTES = "xml.limit.attributes"
@@ -55,7 +63,7 @@ class Budget:
     over: str | None = None
 
 
-def _bounds_within(text: str, limits: Limits) -> bool:
+def bounds_within(text: str, limits: Limits) -> bool:
     """True when cheap upper bounds already prove every limit holds (one pass for a letter).
 
     Every attribute and namespace declaration holds a ``=``; every node takes at least four
@@ -185,7 +193,7 @@ def check_budget(
 
     ``locate`` turns a character index into the finding's location and excerpt.
     """
-    if _bounds_within(text, limits):
+    if bounds_within(text, limits):
         return None
     budget = count_nodes(text, limits)
     if budget.over is None or budget.over_at is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from medbridge.errors import XmlInputError
 from medbridge.findings import Finding, Location, Severity, mask_identifiers
@@ -53,12 +53,12 @@ _PSEUDO_ATTRIBUTE = re.compile(
 )
 _NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf]")
-_C1 = re.compile("[\u0080-\u009f]")
+C1_CONTROLS = re.compile("[\u0080-\u009f]")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 @dataclass(slots=True)
-class _Decision:
+class Decision:
     """The outcome of §1.7 steps 1–4 for one input."""
 
     encoding: str
@@ -149,8 +149,39 @@ def _error(code: str, message: str, location: Location, excerpt: str | None = No
     return Finding(code, Severity.ERROR, message, location, excerpt)
 
 
-def _decide(data: bytes, strict_encoding: bool) -> _Decision:
+class _Declaration(NamedTuple):
+    """What the XML declaration says (all None / False without one)."""
+
+    present: bool
+    encoding: str | None
+    standalone: str | None
+    label_index: int  # where the encoding label starts in the head
+
+
+def _decide(data: bytes, strict_encoding: bool) -> Decision:
     """§1.7 steps 1–4: BOM, label, BOM versus declaration, the undeclared case."""
+    bom_codec, bom_length = _bom(data)
+    head, char_width = _head(data, bom_codec, bom_length)
+    declaration = _read_declaration(head)
+    if declaration.encoding is not None:
+        return _declared(declaration, head, bom_codec, bom_length, char_width)
+    if bom_codec is not None:
+        canonical = "utf-8" if bom_codec == "utf-8" else "utf-16"
+        return Decision(
+            canonical,
+            bom_codec,
+            None,
+            declaration.present,
+            bom_length,
+            declaration.standalone,
+            None,
+        )
+    return _undeclared(data, strict_encoding, declaration)
+
+
+def _bom(data: bytes) -> tuple[str | None, int]:
+    """Step 1: the codec and length of a byte order mark (None, 0 without one); refuses UTF-32
+    and UTF-16 or UTF-32 without one."""
     if data.startswith(_UTF32_BOMS):
         _fail(
             [],
@@ -177,16 +208,22 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 Location(line=1, column=1, offset=0),
             ),
         )
+    return bom_codec, bom_length
+
+
+def _head(data: bytes, bom_codec: str | None, bom_length: int) -> tuple[str, int]:
+    """The text up to the first ">" (the declaration, if any) and the width of a character."""
     # The declaration ends at the first ">" (its pseudo-attributes cannot hold one).
     if bom_codec in ("utf-16-le", "utf-16-be"):
         body = data[bom_length : len(data) - (len(data) - bom_length) % 2]
         head = body.decode(bom_codec, "replace")
-        head = head[: head.find(">") + 1] if ">" in head else head
-        char_width = 2
-    else:
-        end = data.find(b">", bom_length)
-        head = data[bom_length : end + 1 if end >= 0 else len(data)].decode("latin-1")
-        char_width = 1
+        return (head[: head.find(">") + 1] if ">" in head else head), 2
+    end = data.find(b">", bom_length)
+    return data[bom_length : end + 1 if end >= 0 else len(data)].decode("latin-1"), 1
+
+
+def _read_declaration(head: str) -> _Declaration:
+    """Step 2: the encoding label and standalone of the XML declaration at the start of head."""
     declared: str | None = None
     standalone: str | None = None
     label_index = 0
@@ -203,56 +240,71 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
                 )
             elif attr.group("name") == "standalone" and standalone is None:
                 standalone = value
+    return _Declaration(has_declaration, declared, standalone, label_index)
+
+
+def _declared(
+    declaration: _Declaration, head: str, bom_codec: str | None, bom_length: int, char_width: int
+) -> Decision:
+    """Steps 2–3 with an encoding label: a supported one, agreeing with the BOM."""
+    declared = declaration.encoding
+    assert declared is not None
 
     def label_location() -> Location:  # only a refusal needs it: not computed otherwise
-        line, column = _Document(head, "latin-1", 0).position(label_index)
-        return Location(line=line, column=column, offset=bom_length + label_index * char_width)
+        line, column = _Document(head, "latin-1", 0).position(declaration.label_index)
+        offset = bom_length + declaration.label_index * char_width
+        return Location(line=line, column=column, offset=offset)
 
-    findings: list[Finding] = []
-    if declared is not None:
-        canonical = _LABELS.get(declared.lower())
-        if canonical is None:
-            _fail(
-                [],
-                _error(
-                    "xml.encoding.unsupported",
-                    f"The declared encoding {declared[:40]!r} is not supported; "
-                    f"use {_ALLOWED_TEXT}.",
-                    label_location(),
-                    _declaration_text(head),
-                ),
-            )
-        bom_name = {"utf-8": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(
-            bom_codec or ""
+    canonical = _LABELS.get(declared.lower())
+    if canonical is None:
+        _fail(
+            [],
+            _error(
+                "xml.encoding.unsupported",
+                f"The declared encoding {declared[:40]!r} is not supported; use {_ALLOWED_TEXT}.",
+                label_location(),
+                _declaration_text(head),
+            ),
         )
-        if bom_name is not None and bom_name != canonical:
-            _fail(
-                [],
-                _error(
-                    "xml.encoding.bom-conflict",
-                    f"The byte order mark says {bom_name.upper()} but the declaration says "
-                    f"{declared!r}; remove the byte order mark or correct the declaration.",
-                    label_location(),
-                    _declaration_text(head),
-                ),
-            )
-        if canonical == "utf-16" and bom_codec is None:
-            _fail(
-                [],
-                _error(
-                    "xml.encoding.unsupported",
-                    "UTF-16 is only accepted with a byte order mark; add one or re-encode "
-                    "the message as UTF-8.",
-                    label_location(),
-                    _declaration_text(head),
-                ),
-            )
-        codec = bom_codec if canonical == "utf-16" and bom_codec else _CODECS[canonical]
-        return _Decision(canonical, codec, declared, has_declaration, bom_length, standalone, None)
-    if bom_codec is not None:
-        canonical = "utf-8" if bom_codec == "utf-8" else "utf-16"
-        return _Decision(canonical, bom_codec, None, has_declaration, bom_length, standalone, None)
-    # Step 4: no BOM and no declared encoding.
+    bom_name = {"utf-8": "utf-8", "utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(bom_codec or "")
+    if bom_name is not None and bom_name != canonical:
+        _fail(
+            [],
+            _error(
+                "xml.encoding.bom-conflict",
+                f"The byte order mark says {bom_name.upper()} but the declaration says "
+                f"{declared!r}; remove the byte order mark or correct the declaration.",
+                label_location(),
+                _declaration_text(head),
+            ),
+        )
+    if canonical == "utf-16" and bom_codec is None:
+        _fail(
+            [],
+            _error(
+                "xml.encoding.unsupported",
+                "UTF-16 is only accepted with a byte order mark; add one or re-encode "
+                "the message as UTF-8.",
+                label_location(),
+                _declaration_text(head),
+            ),
+        )
+    codec = bom_codec if canonical == "utf-16" and bom_codec else _CODECS[canonical]
+    return Decision(
+        canonical,
+        codec,
+        declared,
+        declaration.present,
+        bom_length,
+        declaration.standalone,
+        None,
+    )
+
+
+def _undeclared(data: bytes, strict_encoding: bool, declaration: _Declaration) -> Decision:
+    """Step 4: no BOM and no declared encoding: UTF-8, or ISO-8859-1 with a finding."""
+    has_declaration, standalone = declaration.present, declaration.standalone
+    findings: list[Finding] = []
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -271,10 +323,10 @@ def _decide(data: bytes, strict_encoding: bool) -> _Decision:
         )
         if strict_encoding:
             _fail(findings)
-        return _Decision(
+        return Decision(
             "iso-8859-1", "latin-1", None, has_declaration, 0, standalone, "iso-8859-1", findings
         )
-    return _Decision("utf-8", "utf-8", None, has_declaration, 0, standalone, None)
+    return Decision("utf-8", "utf-8", None, has_declaration, 0, standalone, None)
 
 
 def _declaration_text(head: str) -> str:
@@ -282,7 +334,7 @@ def _declaration_text(head: str) -> str:
     return head[: end + 2] if end >= 0 else head[:80]
 
 
-def _decode(data: bytes, decision: _Decision) -> _Document:
+def _decode(data: bytes, decision: Decision) -> _Document:
     """§1.7 step 5: decode the whole input strictly, or report the first bad byte."""
     body = data[decision.bom_length :]
     try:
@@ -313,7 +365,7 @@ def _decode(data: bytes, decision: _Decision) -> _Document:
     return _Document(text, decision.codec, decision.bom_length)
 
 
-def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
+def _check_text(data: bytes, decision: Decision, doc: _Document) -> None:
     """§1.7 steps 6 and 7: UTF-8 read under a single-byte label; C1 control characters."""
     if decision.encoding in _SINGLE_BYTE:
         body = data[decision.bom_length :]
@@ -344,14 +396,14 @@ def _check_text(data: bytes, decision: _Decision, doc: _Document) -> None:
                     doc.excerpt(location.line or 1, location.column),
                 ),
             )
-    c1 = _C1.search(doc.text) if _may_hold_c1(data, decision.codec) else None
+    c1 = C1_CONTROLS.search(doc.text) if may_hold_c1(data, decision.codec) else None
     if c1 is not None:
         location = doc.location(c1.start())
         excerpt = doc.excerpt(location.line or 1, location.column)
         _fail(decision.findings, _c1_finding(ord(c1.group()), decision, location, excerpt))
 
 
-def _may_hold_c1(data: bytes, codec: str) -> bool:
+def may_hold_c1(data: bytes, codec: str) -> bool:
     """False when the decoded text cannot hold a C1 control, told without scanning the text.
 
     Strict windows-1252 and ASCII decoding never yield U+0080–U+009F, and UTF-8 encodes them
@@ -365,7 +417,7 @@ def _may_hold_c1(data: bytes, codec: str) -> bool:
 
 
 def _c1_finding(
-    code_point: int, decision: _Decision, location: Location, excerpt: str | None
+    code_point: int, decision: Decision, location: Location, excerpt: str | None
 ) -> Finding:
     hint = (
         " If the sender meant windows-1252 characters such as € or curly quotes, the "

@@ -36,13 +36,13 @@ from medbridge.findings import Finding, Location
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.xml.budget import check_budget
 from medbridge.xml.encoding import (
-    _C1,
     _LABELS,
     _UTF8_BOM,
+    C1_CONTROLS,
+    Decision,
     _c1_finding,
     _check_text,
     _decide,
-    _Decision,
     _decode,
     _Document,
     _error,
@@ -50,7 +50,14 @@ from medbridge.xml.encoding import (
 )
 from medbridge.xml.namespaces import XINCLUDE
 
-__all__ = ["SAFE_OPTIONS", "ParsedXml", "new_parser", "parse_trusted", "parse_xml"]
+__all__ = [
+    "SAFE_OPTIONS",
+    "ParsedXml",
+    "encoding_findings",
+    "new_parser",
+    "parse_trusted",
+    "parse_xml",
+]
 
 SAFE_OPTIONS: dict[str, Any] = dict(
     resolve_entities=False,
@@ -296,7 +303,7 @@ def _parent_line(node: Any) -> int | None:
     return parent.sourceline if parent is not None else None
 
 
-def _c1_after_parse(root: Any, decision: _Decision, doc: _Document) -> Finding | None:
+def _c1_after_parse(root: Any, decision: Decision, doc: _Document) -> Finding | None:
     """A C1 control that arrived as a character reference (raw ones were caught before)."""
     if not _C1_REFERENCE.search(doc.text):
         return None  # no such reference anywhere: nothing to walk for (hot path)
@@ -310,8 +317,8 @@ def _c1_after_parse(root: Any, decision: _Decision, doc: _Document) -> Finding |
         else:  # comments and processing instructions
             values.append(node.text)
         for value in values:
-            if value and _C1.search(value):
-                code_point = ord(_C1.search(value).group())  # type: ignore[union-attr]
+            if value and C1_CONTROLS.search(value):
+                code_point = ord(C1_CONTROLS.search(value).group())  # type: ignore[union-attr]
                 line = node.sourceline or _parent_line(node)
                 location = _reference_location(doc, line)
                 excerpt = doc.excerpt(location.line, location.column) if location.line else None
@@ -332,7 +339,7 @@ def _reference_location(doc: _Document, line: int | None) -> Location:
     return Location(line=line)
 
 
-def _encoding_findings(root: Any, decision: _Decision) -> list[Finding]:
+def encoding_findings(root: Any, decision: Decision) -> list[Finding]:
     """§1.7 step 8: lxml must have used the encoding we decided."""
     # For undeclared input lxml reports its default, UTF-8 (a UTF-16 BOM included).
     undeclared = decision.override or "utf-8"
@@ -399,7 +406,7 @@ def parse_xml(
     c1 = _c1_after_parse(root, decision, doc)
     if c1 is not None:
         after.append(c1)
-    after.extend(_encoding_findings(root, decision))
+    after.extend(encoding_findings(root, decision))
     if after:
         _fail(decision.findings, *after)
     return ParsedXml(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from medbridge.codecs.xml.mapping import (
     Code,
-    Flat,
     Formatted,
     Leaf,
     LetterMapping,
@@ -21,7 +20,6 @@ from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
-    PARTY_ID,
     PATIENT_ID,
     QUALIFIED_DIAGNOSE,
     RECEIVER,
@@ -30,9 +28,12 @@ from medbridge.letters.shared.xml import (
     SIMPLE_DIAGNOSE,
     address_lines,
     letter_header,
+    organisation_lines,
+    party,
+    sender,
 )
 from medbridge.model.codes import EpisodeOfCareStatus
-from medbridge.model.common import Contact, Party, Patient, Referral, Relative
+from medbridge.model.common import Contact, Patient, Referral, Relative
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 from medbridge.xml.namespaces import MC2005
 
@@ -40,35 +41,14 @@ __all__ = ["MAPPING"]
 
 DATETIME = MomentOf()
 
-CONTACT = struct(
-    Contact,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-)
+CONTACT = struct(Contact, *organisation_lines())
 
-SENDER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation", required=True),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+SENDER = sender(
     Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
     Leaf("Contact", "contact", CONTACT),
 )
 
-CC_RECEIVER = struct(
-    Party,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-)
+CC_RECEIVER = party(ean=False)
 
 PATIENT = struct(
     Patient,

@@ -8,20 +8,21 @@ The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01'
 
 from __future__ import annotations
 
-from medbridge.codecs.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
+from medbridge.codecs.xml.mapping import Code, Formatted, Leaf, LetterMapping, struct
 from medbridge.letters.henvisning.versions import XH0130R
 from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
     ENVELOPE,
     IDENTIFIER_CODE,
     MEDICAL_SPECIALITY,
-    PARTY_ID,
     PATIENT_ID,
     RECEIVER,
     REFERENCE,
     RELATION,
     address_lines,
     letter_header,
+    party,
+    sender,
 )
 from medbridge.model.codes import (
     CodeSystem,
@@ -33,7 +34,6 @@ from medbridge.model.codes import (
 )
 from medbridge.model.common import (
     Diagnosis,
-    Party,
     Patient,
     Referral,
     Referrer,
@@ -60,28 +60,12 @@ REFERRER = struct(
     Leaf("PersonTitle", "person_title"),
 )
 
-SENDER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation", required=True),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+SENDER = sender(
     Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
     Leaf("Referrer", "referrer", REFERRER, required=True),
 )
 
-ANSWER_CC_RECEIVER = struct(
-    Party,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
-)
+ANSWER_CC_RECEIVER = party(Leaf("TelephoneSubscriberIdentifier", "telephone"), ean=False)
 
 TELEPHONE = struct(
     Telephone,

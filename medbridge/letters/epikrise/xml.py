@@ -20,20 +20,20 @@ from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
-    PATIENT_ID,
     QUALIFIED_DIAGNOSE,
     RECEIVER,
     REFERENCE,
-    RELATION,
     SIMPLE_DIAGNOSE,
     address_lines,
     letter_header,
     organisation_lines,
     party,
+    patient,
+    relative,
     sender,
 )
 from medbridge.model.codes import EpisodeOfCareStatus
-from medbridge.model.common import Contact, Patient, Referral, Relative
+from medbridge.model.common import Contact, Referral
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 from medbridge.xml.namespaces import MC2005
 
@@ -50,24 +50,12 @@ SENDER = sender(
 
 CC_RECEIVER = party(ean=False)
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *address_lines(),
+PATIENT = patient(
     Leaf("OccupancyText", "occupation"),
     Leaf("EpisodeOfCareStatusCode", "status", Code(EpisodeOfCareStatus), required=True),
 )
 
-RELATIVE = struct(
-    Relative,
-    Leaf("RelationCode", "relation", RELATION, required=True),
-    Leaf("PersonIdentifier", "person_identifier"),
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *address_lines(),
-)
+RELATIVE = relative(*address_lines())
 
 REFERRAL = struct(
     Referral,

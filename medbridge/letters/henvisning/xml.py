@@ -15,13 +15,12 @@ from medbridge.letters.shared.xml import (
     ENVELOPE,
     IDENTIFIER_CODE,
     MEDICAL_SPECIALITY,
-    PATIENT_ID,
     RECEIVER,
     REFERENCE,
-    RELATION,
-    address_lines,
     letter_header,
     party,
+    patient,
+    relative,
     sender,
 )
 from medbridge.model.codes import (
@@ -34,10 +33,8 @@ from medbridge.model.codes import (
 )
 from medbridge.model.common import (
     Diagnosis,
-    Patient,
     Referral,
     Referrer,
-    Relative,
     Telephone,
 )
 from medbridge.model.henvisning import (
@@ -73,24 +70,13 @@ TELEPHONE = struct(
     Leaf("TelephoneSubscriberCode", "kind", Code(TelephoneKind), required=True),
 )
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    Leaf("PersonTitle", "title"),
-    *address_lines(),
+PATIENT = patient(
     Leaf("TelephoneSubscriber", "telephones", TELEPHONE, many=True, max=3),
     Leaf("EmailIdentifier", "email"),
+    title=True,
 )
 
-RELATIVE = struct(
-    Relative,
-    Leaf("RelationCode", "relation", RELATION, required=True),
-    Leaf("PersonIdentifier", "person_identifier"),
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-)
+RELATIVE = relative()
 
 ADDITIONAL_INFORMATION = struct(
     AdditionalInformation,

@@ -30,10 +30,9 @@ from medbridge.codecs.xml.mapping import (
 from medbridge.letters.plejeforloebsplan.versions import XD2134C
 from medbridge.letters.shared.xml import (
     ENVELOPE,
-    PATIENT_ID,
-    address_lines,
     party,
     party_id,
+    patient,
     sender,
 )
 from medbridge.model.codes import (
@@ -45,7 +44,6 @@ from medbridge.model.codes import (
 from medbridge.model.common import (
     ContactInformation,
     LetterHeader,
-    Patient,
     Relative,
     SignedBy,
     Telephone,
@@ -115,12 +113,7 @@ PRACTITIONER = struct(
     Leaf("TelephoneSubscriberIdentifier", "telephone"),
 )
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *address_lines(),
+PATIENT = patient(
     Leaf("Occupation", "occupation"),
     Leaf("TelephoneSubscriberIdentifier", "telephone"),
 )

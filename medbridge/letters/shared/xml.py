@@ -47,9 +47,11 @@ from medbridge.model.common import (
     LetterHeader,
     Party,
     PartyId,
+    Patient,
     PatientId,
     PatientIdKind,
     Reference,
+    Relative,
 )
 
 __all__ = [
@@ -71,6 +73,8 @@ __all__ = [
     "organisation_lines",
     "party",
     "party_id",
+    "patient",
+    "relative",
     "sender",
 ]
 
@@ -161,6 +165,33 @@ def sender(*tail: Entry, party_id: Struct = PARTY_ID) -> Struct:
 
 
 RECEIVER = party()
+
+
+def patient(*tail: Entry, title: bool = False) -> Struct:
+    """A :class:`Patient`: the CPR/alternative identifier, surname (required), given name, the
+    PersonTitle when ``title``, the address lines, then the kind's own ``tail`` entries."""
+    titled: tuple[Entry, ...] = (Leaf("PersonTitle", "title"),) if title else ()
+    return struct(
+        Patient,
+        PATIENT_ID,
+        Leaf("PersonSurnameName", "surname", required=True),
+        Leaf("PersonGivenName", "given_name"),
+        *titled,
+        *address_lines(),
+        *tail,
+    )
+
+
+def relative(*tail: Entry) -> Struct:
+    """A 2005 :class:`Relative`: relation code, person identifier, names, then ``tail``."""
+    return struct(
+        Relative,
+        Leaf("RelationCode", "relation", RELATION, required=True),
+        Leaf("PersonIdentifier", "person_identifier"),
+        Leaf("PersonSurnameName", "surname", required=True),
+        Leaf("PersonGivenName", "given_name"),
+        *tail,
+    )
 
 
 def _patient_id(kind: PatientIdKind) -> tuple[str, Converter, Any]:

@@ -38,6 +38,7 @@ from medbridge.letters.shared.edifact_walk import (
     SegmentReader,
     SegmentTable,
     claim_once,
+    code_once,
     moment_once,
     reference_once,
 )
@@ -138,15 +139,11 @@ def _s01(r: Reader, group: Group, role: PartyRole, ctx: LetterContext, d: _Draft
         d.contact = Contact(parts.identifier, *parts.names)
 
 
-def _letter_status(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S02/GIS", segment, "GIS in S02"):
-        r.sources.record_value(P["header.status"], segment, 1, 1)
-        d.status = r.code(LETTER_STATUS, segment, 1)
-
-
 _S02: SegmentTable[_Draft] = SegmentTable(
     {
-        ("GIS", ANY): _letter_status,
+        ("GIS", ANY): code_once(
+            "S02/GIS", "GIS in S02", P["header.status"], LETTER_STATUS, 1, "status"
+        ),
         ("RFF", ANY): claim_once("S02/RFF", "RFF in S02"),
         ("DTM", ANY): claim_once("S02/DTM", "DTM in S02"),
     }
@@ -240,12 +237,6 @@ def _s09(r: Reader, group: Group, d: _Draft) -> None:
 # S11 episode: values for four XML parents (Letter, Patient, Admission/Discharge, Diagnose)
 
 
-def _episode_status(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S11/PAS", segment, "PAS in S11"):
-        r.sources.record_value(P["patient.status"], segment, 1, 1)
-        d.patient_status = r.code(EPISODE_STATUS, segment, 1)
-
-
 def _main(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
         d.main = read_cin(r, segment, kind=False, path=P["diagnoses.main"])
@@ -270,7 +261,9 @@ _S11: SegmentTable[_Draft] = SegmentTable(
         ("RFF", "AHI"): claim_once("S11/RFF.AHI", "RFF+AHI in S11"),
         ("DTM", "90"): moment_once("S11/DTM.90", "DTM+90 in S11", P["admission"], "admission"),
         ("DTM", "91"): moment_once("S11/DTM.91", "DTM+91 in S11", P["discharge"], "discharge"),
-        ("PAS", ANY): _episode_status,
+        ("PAS", ANY): code_once(
+            "S11/PAS", "PAS in S11", P["patient.status"], EPISODE_STATUS, 1, "patient_status"
+        ),
         ("CIN", "A"): _main,
         ("CIN", "DM"): _main_additional,
     }

@@ -21,7 +21,9 @@ from a text from references) stays in the kind's module, small and named.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from medbridge.codecs.edifact.mapping import Reader, opt
@@ -30,6 +32,7 @@ from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.segment import Segment
 from medbridge.letters.fields import field_table
 from medbridge.letters.shared.edifact import LetterContext, MessageNames, read_header
+from medbridge.letters.shared.edifact_codes import CodeTable
 from medbridge.model.common import LetterHeader, Party, Patient, Reference, Relative
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "SegmentTable",
     "XmlPaths",
     "claim_once",
+    "code_once",
     "moment_once",
     "read_body",
     "reference_once",
@@ -78,6 +82,7 @@ class LetterDraft:
 D = TypeVar("D", bound=Draft)
 L = TypeVar("L")
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 GroupReader = Callable[[Reader, Group, D], None]
 #: A reader of one segment into ``T`` (a draft, or the parts of one group).
 SegmentReader = Callable[[Reader, Segment, T], None]
@@ -297,12 +302,32 @@ def claim_once(key: str, what: str) -> SegmentReader[object]:
     return claim
 
 
+def _put(target: object, attr: str, value: object) -> None:
+    """``target.attr = value``; a dotted ``attr`` (``additional.priority``) names a part."""
+    owner, _, name = attr.rpartition(".")
+    setattr(attrgetter(owner)(target) if owner else target, name, value)
+
+
+def code_once(
+    key: str, what: str, path: str, table: CodeTable[E], element: int, attr: str
+) -> SegmentReader[object]:
+    """A row for a coded segment read once under ``key``: component 1 of ``element`` through
+    ``table`` into ``target.attr`` (the model ``path``)."""
+
+    def read(r: Reader, segment: Segment, target: object) -> None:
+        if r.once(key, segment, what):
+            r.sources.record_value(path, segment, element, 1)
+            _put(target, attr, r.code(table, segment, element))
+
+    return read
+
+
 def moment_once(key: str, what: str, path: str, attr: str) -> SegmentReader[object]:
     """A row for a DTM read once under ``key`` into ``target.attr`` (the model ``path``)."""
 
     def read(r: Reader, segment: Segment, target: object) -> None:
         if r.once(key, segment, what):
-            setattr(target, attr, r.moment(segment, path))
+            _put(target, attr, r.moment(segment, path))
 
     return read
 
@@ -314,6 +339,6 @@ def reference_once(key: str, what: str, path: str, attr: str) -> SegmentReader[o
     def read(r: Reader, segment: Segment, target: object) -> None:
         if r.once(key, segment, what):
             r.sources.record_value(path, segment, 1, 2)
-            setattr(target, attr, opt(segment.value(1, 2)))
+            _put(target, attr, opt(segment.value(1, 2)))
 
     return read

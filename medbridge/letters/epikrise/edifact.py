@@ -13,7 +13,7 @@ Unit keys (see :mod:`~medbridge.codecs.edifact.provenance`): ``UNH``, ``BGM``, `
 
 from __future__ import annotations
 
-from medbridge.codecs.edifact.mapping import Reader, opt
+from medbridge.codecs.edifact.mapping import Reader
 from medbridge.edifact.ftx import FtxBlock
 from medbridge.edifact.groups import Group
 from medbridge.edifact.segment import Segment
@@ -38,6 +38,9 @@ from medbridge.letters.shared.edifact_walk import (
     SegmentReader,
     SegmentTable,
     claim_once,
+    code_once,
+    moment_once,
+    reference_once,
 )
 from medbridge.model.codes import EpisodeOfCareStatus, StatusCode
 from medbridge.model.common import (
@@ -136,15 +139,11 @@ def _s01(r: Reader, group: Group, role: PartyRole, ctx: LetterContext, d: _Draft
         d.contact = Contact(parts.identifier, *parts.names)
 
 
-def _letter_status(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S02/GIS", segment, "GIS in S02"):
-        r.sources.record_value(P["header.status"], segment, 1, 1)
-        d.status = r.code(LETTER_STATUS, segment, 1)
-
-
 _S02: SegmentTable[_Draft] = SegmentTable(
     {
-        ("GIS", ANY): _letter_status,
+        ("GIS", ANY): code_once(
+            "S02/GIS", "GIS in S02", P["header.status"], LETTER_STATUS, 1, "status"
+        ),
         ("RFF", ANY): claim_once("S02/RFF", "RFF in S02"),
         ("DTM", ANY): claim_once("S02/DTM", "DTM in S02"),
     }
@@ -158,17 +157,6 @@ def _s02(r: Reader, group: Group, d: _Draft) -> None:
 
 
 _REFERRAL = P["referral"]
-
-
-def _referral_id(r: Reader, segment: Segment, referral: Referral) -> None:
-    if r.once("S05/RFF", segment, "RFF in S05"):
-        r.sources.record_value(P["referral.identifier"], segment, 1, 2)
-        referral.identifier = opt(segment.value(1, 2))
-
-
-def _received(r: Reader, segment: Segment, referral: Referral) -> None:
-    if r.once("S05/DTM", segment, "DTM+8 in S05"):
-        referral.received = r.moment(segment, P["referral.received"])
 
 
 def _refer(r: Reader, segment: Segment, referral: Referral) -> None:
@@ -188,8 +176,10 @@ def _ignored(r: Reader, segment: Segment, referral: Referral) -> None:
 _S05: SegmentTable[Referral] = SegmentTable(
     {
         ("GIS", ANY): claim_once("S05/GIS", "GIS in S05"),
-        ("RFF", ANY): _referral_id,
-        ("DTM", "8"): _received,
+        ("RFF", ANY): reference_once(
+            "S05/RFF", "RFF in S05", P["referral.identifier"], "identifier"
+        ),
+        ("DTM", "8"): moment_once("S05/DTM", "DTM+8 in S05", P["referral.received"], "received"),
         ("CIN", "DI"): _refer,
         ("CIN", "DM"): _referral_additional,
         ("DTM", "DI"): _ignored,
@@ -247,28 +237,6 @@ def _s09(r: Reader, group: Group, d: _Draft) -> None:
 # S11 episode: values for four XML parents (Letter, Patient, Admission/Discharge, Diagnose)
 
 
-def _episode_id(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S11/RFF.REI", segment, "RFF+REI in S11"):
-        r.sources.record_value(P["header.episode_of_care_id"], segment, 1, 2)
-        d.episode_id = opt(segment.value(1, 2))
-
-
-def _admission(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S11/DTM.90", segment, "DTM+90 in S11"):
-        d.admission = r.moment(segment, P["admission"])
-
-
-def _discharge(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S11/DTM.91", segment, "DTM+91 in S11"):
-        d.discharge = r.moment(segment, P["discharge"])
-
-
-def _episode_status(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S11/PAS", segment, "PAS in S11"):
-        r.sources.record_value(P["patient.status"], segment, 1, 1)
-        d.patient_status = r.code(EPISODE_STATUS, segment, 1)
-
-
 def _main(r: Reader, segment: Segment, d: _Draft) -> None:
     if r.once("S11/CIN.A", segment, "CIN+A (main diagnosis)"):
         d.main = read_cin(r, segment, kind=False, path=P["diagnoses.main"])
@@ -287,11 +255,15 @@ _S11: SegmentTable[_Draft] = SegmentTable(
     {
         ("GIS", ANY): claim_once("S11/GIS", "GIS in S11"),
         ("SEQ", ANY): claim_once("S11/SEQ", "SEQ in S11"),
-        ("RFF", "REI"): _episode_id,
+        ("RFF", "REI"): reference_once(
+            "S11/RFF.REI", "RFF+REI in S11", P["header.episode_of_care_id"], "episode_id"
+        ),
         ("RFF", "AHI"): claim_once("S11/RFF.AHI", "RFF+AHI in S11"),
-        ("DTM", "90"): _admission,
-        ("DTM", "91"): _discharge,
-        ("PAS", ANY): _episode_status,
+        ("DTM", "90"): moment_once("S11/DTM.90", "DTM+90 in S11", P["admission"], "admission"),
+        ("DTM", "91"): moment_once("S11/DTM.91", "DTM+91 in S11", P["discharge"], "discharge"),
+        ("PAS", ANY): code_once(
+            "S11/PAS", "PAS in S11", P["patient.status"], EPISODE_STATUS, 1, "patient_status"
+        ),
         ("CIN", "A"): _main,
         ("CIN", "DM"): _main_additional,
     }

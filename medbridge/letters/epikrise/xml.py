@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from medbridge.codecs.xml.mapping import (
     Code,
-    Flat,
     Formatted,
     Leaf,
     LetterMapping,
@@ -21,18 +20,20 @@ from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
-    PARTY_ID,
-    PATIENT_ID,
     QUALIFIED_DIAGNOSE,
     RECEIVER,
     REFERENCE,
-    RELATION,
     SIMPLE_DIAGNOSE,
     address_lines,
     letter_header,
+    organisation_lines,
+    party,
+    patient,
+    relative,
+    sender,
 )
 from medbridge.model.codes import EpisodeOfCareStatus
-from medbridge.model.common import Contact, Party, Patient, Referral, Relative
+from medbridge.model.common import Contact, Referral
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 from medbridge.xml.namespaces import MC2005
 
@@ -40,54 +41,21 @@ __all__ = ["MAPPING"]
 
 DATETIME = MomentOf()
 
-CONTACT = struct(
-    Contact,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-)
+CONTACT = struct(Contact, *organisation_lines())
 
-SENDER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation", required=True),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+SENDER = sender(
     Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
     Leaf("Contact", "contact", CONTACT),
 )
 
-CC_RECEIVER = struct(
-    Party,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-)
+CC_RECEIVER = party(ean=False)
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *address_lines(),
+PATIENT = patient(
     Leaf("OccupancyText", "occupation"),
     Leaf("EpisodeOfCareStatusCode", "status", Code(EpisodeOfCareStatus), required=True),
 )
 
-RELATIVE = struct(
-    Relative,
-    Leaf("RelationCode", "relation", RELATION, required=True),
-    Leaf("PersonIdentifier", "person_identifier"),
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *address_lines(),
-)
+RELATIVE = relative(*address_lines())
 
 REFERRAL = struct(
     Referral,

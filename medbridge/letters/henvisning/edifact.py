@@ -53,6 +53,7 @@ from medbridge.letters.shared.edifact_walk import (
     PartyRole,
     SegmentTable,
     claim_once,
+    code_once,
 )
 from medbridge.model.codes import StatusCode
 from medbridge.model.common import (
@@ -386,17 +387,9 @@ def _read_s12(r: Reader, segments: list[Segment]) -> _S12:
 # ---------------------------------------------------------------------------------------------
 # S18 priority, referral status and hospital visitations; S19 transport and remarks
 
-
-def _priority(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S18/PTY", segment, "PTY in S18"):
-        r.sources.record_value(P["additional_information.priority"], segment, 2, 1)
-        d.additional.priority = r.code(PRIORITY, segment, 2)
-
-
-def _referral_status(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S18/PAS", segment, "PAS in S18"):
-        r.sources.record_value(P["additional_information.referral_status"], segment, 1, 1)
-        d.additional.referral_status = r.code(REFERRAL_STATUS, segment, 1)
+_PRIORITY = P["additional_information.priority"]
+_STATUS = P["additional_information.referral_status"]
+_TRANSPORT = P["additional_information.transport"]
 
 
 def _visitation(r: Reader, segment: Segment, d: _Draft) -> None:
@@ -413,8 +406,12 @@ def _visitation(r: Reader, segment: Segment, d: _Draft) -> None:
 _S18: SegmentTable[_Draft] = SegmentTable(
     {
         ("GIS", ANY): claim_once("S18/GIS", "GIS in S18"),
-        ("PTY", ANY): _priority,
-        ("PAS", ANY): _referral_status,
+        ("PTY", ANY): code_once(
+            "S18/PTY", "PTY in S18", _PRIORITY, PRIORITY, 2, "additional.priority"
+        ),
+        ("PAS", ANY): code_once(
+            "S18/PAS", "PAS in S18", _STATUS, REFERRAL_STATUS, 1, "additional.referral_status"
+        ),
         ("FTX", ANY): _visitation,
     }
 )
@@ -422,12 +419,6 @@ _S18: SegmentTable[_Draft] = SegmentTable(
 
 def _s18(r: Reader, group: Group, d: _Draft) -> None:
     _S18.read(r, group.segments, d, "the S18 group")
-
-
-def _transport(r: Reader, segment: Segment, d: _Draft) -> None:
-    if r.once("S19/TDT", segment, "TDT in S19"):
-        r.sources.record_value(P["additional_information.transport"], segment, 3, 1)
-        d.additional.transport = r.code(TRANSPORT, segment, 3)
 
 
 def _remark(r: Reader, segment: Segment, d: _Draft) -> None:
@@ -438,7 +429,9 @@ def _remark(r: Reader, segment: Segment, d: _Draft) -> None:
 _S19: SegmentTable[_Draft] = SegmentTable(
     {
         ("STS", ANY): claim_once("S19/STS", "STS in S19"),
-        ("TDT", ANY): _transport,
+        ("TDT", ANY): code_once(
+            "S19/TDT", "TDT in S19", _TRANSPORT, TRANSPORT, 3, "additional.transport"
+        ),
         ("FTX", "COT"): _remark,
     }
 )

@@ -8,20 +8,20 @@ The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01'
 
 from __future__ import annotations
 
-from medbridge.codecs.xml.mapping import Code, Flat, Formatted, Leaf, LetterMapping, struct
+from medbridge.codecs.xml.mapping import Code, Formatted, Leaf, LetterMapping, struct
 from medbridge.letters.henvisning.versions import XH0130R
 from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
     ENVELOPE,
     IDENTIFIER_CODE,
     MEDICAL_SPECIALITY,
-    PARTY_ID,
-    PATIENT_ID,
     RECEIVER,
     REFERENCE,
-    RELATION,
-    address_lines,
     letter_header,
+    party,
+    patient,
+    relative,
+    sender,
 )
 from medbridge.model.codes import (
     CodeSystem,
@@ -33,11 +33,8 @@ from medbridge.model.codes import (
 )
 from medbridge.model.common import (
     Diagnosis,
-    Party,
-    Patient,
     Referral,
     Referrer,
-    Relative,
     Telephone,
 )
 from medbridge.model.henvisning import (
@@ -60,28 +57,12 @@ REFERRER = struct(
     Leaf("PersonTitle", "person_title"),
 )
 
-SENDER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation", required=True),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+SENDER = sender(
     Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
     Leaf("Referrer", "referrer", REFERRER, required=True),
 )
 
-ANSWER_CC_RECEIVER = struct(
-    Party,
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
-)
+ANSWER_CC_RECEIVER = party(Leaf("TelephoneSubscriberIdentifier", "telephone"), ean=False)
 
 TELEPHONE = struct(
     Telephone,
@@ -89,24 +70,13 @@ TELEPHONE = struct(
     Leaf("TelephoneSubscriberCode", "kind", Code(TelephoneKind), required=True),
 )
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    Leaf("PersonTitle", "title"),
-    *address_lines(),
+PATIENT = patient(
     Leaf("TelephoneSubscriber", "telephones", TELEPHONE, many=True, max=3),
     Leaf("EmailIdentifier", "email"),
+    title=True,
 )
 
-RELATIVE = struct(
-    Relative,
-    Leaf("RelationCode", "relation", RELATION, required=True),
-    Leaf("PersonIdentifier", "person_identifier"),
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-)
+RELATIVE = relative()
 
 ADDITIONAL_INFORMATION = struct(
     AdditionalInformation,

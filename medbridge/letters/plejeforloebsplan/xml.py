@@ -28,9 +28,14 @@ from medbridge.codecs.xml.mapping import (
     struct,
 )
 from medbridge.letters.plejeforloebsplan.versions import XD2134C
-from medbridge.letters.shared.xml import PATIENT_ID
+from medbridge.letters.shared.xml import (
+    ENVELOPE,
+    party,
+    party_id,
+    patient,
+    sender,
+)
 from medbridge.model.codes import (
-    AcknowledgementCode,
     IdentifierCode,
     MedicalSpeciality,
     RelationCode,
@@ -38,11 +43,7 @@ from medbridge.model.codes import (
 )
 from medbridge.model.common import (
     ContactInformation,
-    Envelope,
     LetterHeader,
-    Party,
-    PartyId,
-    Patient,
     Relative,
     SignedBy,
     Telephone,
@@ -68,13 +69,6 @@ DATETIME = MomentOf()
 FLAG = Flag01()
 IDENTIFIER_CODE = Code(IdentifierCode, open=True, strict=False)
 
-ENVELOPE = struct(
-    Envelope,
-    Leaf("Sent", "sent", DATETIME, required=True),
-    Leaf("Identifier", "identifier", required=True),
-    Leaf("AcknowledgementCode", "acknowledgement", Code(AcknowledgementCode), required=True),
-)
-
 LETTER_HEADER = struct(
     LetterHeader,
     Leaf("Identifier", "identifier", required=True),
@@ -85,11 +79,7 @@ LETTER_HEADER = struct(
     Leaf("EpisodeOfCareIdentifier", "episode_of_care_id"),
 )
 
-PARTY_ID = struct(
-    PartyId,
-    Leaf("Identifier", "value", required=True),
-    Leaf("IdentifierCode", "code", IDENTIFIER_CODE, required=True),
-)
+PARTY_ID = party_id(IDENTIFIER_CODE)
 
 SIGNED_BY = struct(
     SignedBy,
@@ -107,38 +97,14 @@ CONTACT_INFORMATION = struct(
 )
 
 
-def _address() -> tuple[Leaf, ...]:
-    return (
-        Leaf("StreetName", "street"),
-        Leaf("SuburbName", "suburb"),
-        Leaf("DistrictName", "district"),
-        Leaf("PostCodeIdentifier", "postcode"),
-    )
-
-
-SENDER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation", required=True),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *_address(),
-    Leaf("TelephoneSubscriberIdentifier", "telephone"),
+SENDER = sender(
     Leaf("SignedBy", "signed_by", SIGNED_BY),
     Leaf("MedicalSpecialityCode", "speciality", Code(MedicalSpeciality, open=True, strict=False)),
     Leaf("ContactInformation", "contact_information", CONTACT_INFORMATION, many=True),
+    party_id=PARTY_ID,
 )
 
-RECEIVER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *_address(),
-)
+RECEIVER = party(party_id=PARTY_ID)
 
 PRACTITIONER = struct(
     Practitioner,
@@ -147,12 +113,7 @@ PRACTITIONER = struct(
     Leaf("TelephoneSubscriberIdentifier", "telephone"),
 )
 
-PATIENT = struct(
-    Patient,
-    PATIENT_ID,
-    Leaf("PersonSurnameName", "surname", required=True),
-    Leaf("PersonGivenName", "given_name"),
-    *_address(),
+PATIENT = patient(
     Leaf("Occupation", "occupation"),
     Leaf("TelephoneSubscriberIdentifier", "telephone"),
 )

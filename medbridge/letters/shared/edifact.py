@@ -92,20 +92,17 @@ _ADDRESS_ROWS: tuple[Row, ...] = (
 ADR_FIELDS: Fields = source_rows(xml.RECEIVER, *_ADDRESS_ROWS)
 _STREET, _SUBURB, _DISTRICT, _POSTCODE = (suffix for suffix, _, _ in ADR_FIELDS)
 _ID, _ID_CODE, _ORGANISATION, _DEPARTMENT, _UNIT = (suffix for suffix, _, _ in NAD_PARTY_FIELDS[1:])
-PNA_PATIENT_FIELDS: Fields = (
-    ("", None, None),
-    ("/" + _CPR, 2, 1),
-    (_SURNAME, 5, 2),
-    (_GIVEN, 6, 2),
-)
 _PERSON_ID = "/PersonIdentifier"
 _RELATION = "/RelationCode"
-PNA_RELATIVE_FIELDS: Fields = (
-    ("", None, None),
-    (_PERSON_ID, 2, 1),
-    (_SURNAME, 5, 2),
-    (_GIVEN, 6, 2),
-)
+
+
+def _pna_fields(identifier: str) -> Fields:
+    """A PNA's rows: the person's ``identifier`` in E2.1, surname E5.2, given name E6.2."""
+    return (("", None, None), (identifier, 2, 1), (_SURNAME, 5, 2), (_GIVEN, 6, 2))
+
+
+PNA_PATIENT_FIELDS: Fields = _pna_fields("/" + _CPR)
+PNA_RELATIVE_FIELDS: Fields = _pna_fields(_PERSON_ID)
 CON_PHONE_FIELDS: Fields = (
     ("", None, None),
     ("/TelephoneSubscriberIdentifier", 2, 1),

@@ -55,6 +55,7 @@ __all__ = [
     "TELEPHONE_KIND",
     "TRANSPORT",
     "CodeTable",
+    "table",
 ]
 
 E = TypeVar("E", bound=enum.Enum)
@@ -108,6 +109,18 @@ class CodeTable(Generic[E]):
         return tuple(wire for wire, _ in self.pairs)
 
 
+def table(
+    name: str, members: type[E], rows: str, read_only: Mapping[str, E] | None = None
+) -> CodeTable[E]:
+    """A :class:`CodeTable` from ``rows``: one pair a line, the wire code then the member name,
+    as the tables of §8 print them."""
+    pairs = tuple(
+        (wire, members[member])
+        for wire, member in (row.split() for row in rows.strip().splitlines())
+    )
+    return CodeTable(name, pairs, MappingProxyType(dict(read_only or {})))
+
+
 # §8.1 IdentifierCode ⇄ NAD E2.2 (id type). The writer's agency (E2.3) is PARTY_AGENCY.
 IDENTIFIER_TYPE: CodeTable[IdentifierCode] = CodeTable(
     "IdentifierCode",
@@ -133,101 +146,102 @@ PARTY_AGENCY: Mapping[IdentifierCode, str] = MappingProxyType(
 
 # §8.2 MedicalSpecialityCode ⇄ SPR E2.1 (AFSSPEC), all 73 pairs; 2504 written for
 # dermato_venerologi_praksis [POL].
-_M = MedicalSpeciality
-SPECIALITY: CodeTable[MedicalSpeciality] = CodeTable(
+SPECIALITY: CodeTable[MedicalSpeciality] = table(
     "MedicalSpecialityCode",
-    (
-        ("99", _M.IKKEKLASSIFICERET),
-        ("1", _M.INTERN_MEDICIN_SYGEHUS),
-        ("2", _M.GERIATRI),
-        ("3", _M.HEPATOLOGI),
-        ("4", _M.HAEMATOLOGI),
-        ("5", _M.INFEKTIONSMEDICIN),
-        ("6", _M.KARDIOLOGI),
-        ("7", _M.MED_ALLERGOLOGI),
-        ("8", _M.MED_ENDOKRINOLOGI),
-        ("9", _M.MED_GASTROENTEROLOGI),
-        ("10", _M.MED_LUNGESYGDOMME),
-        ("11", _M.NEFROLOGI),
-        ("12", _M.REUMATOLOGI),
-        ("18", _M.DERMATO_VENEROLOGI_SYGEHUS),
-        ("20", _M.NEUROLOGI),
-        ("22", _M.ONKOLOGI),
-        ("30", _M.KIRURGI_SYGEHUS),
-        ("31", _M.KARKIRURGI),
-        ("32", _M.KIR_GASTROENTEROLOGI),
-        ("33", _M.PLASTIKKIRURGI),
-        ("34", _M.THORAXKIRURGI),
-        ("35", _M.UROLOGI),
-        ("38", _M.GYNAEKOLOGI_OBSTETRIK_SYGEHUS),
-        ("40", _M.NEUROKIRURGI),
-        ("42", _M.ORTOPAEDISK_KIRURGI_SYGEHUS),
-        ("44", _M.OFTALMOLOGI),
-        ("46", _M.OTO_RHINO_LARYNGOLOGI),
-        ("48", _M.HOSPITALSODONTOLOGI),
-        ("50", _M.PSYKIATRI_SYGEHUS),
-        ("52", _M.BOERNE_UNGDOMSPSYKIATRI),
-        ("60", _M.KLIN_BIOKEMI),
-        ("61", _M.KLIN_FYS_NUKLEARMEDICIN),
-        ("62", _M.KLIN_IMMUNOLOGI),
-        ("63", _M.KLIN_MIKROBIOLOGI),
-        ("64", _M.KLIN_NEUROFYSIOLOGI),
-        ("65", _M.PATOLOGISK_ANATOMI),
-        ("66", _M.DIAGNOSTISK_RADIOLOGI),
-        ("67", _M.KLIN_FARMAKOLOGI),
-        ("68", _M.KLIN_GENETIK),
-        ("80", _M.PAEDIATRI_SYGEHUS),
-        ("84", _M.ANAESTESIOLOGI_SYGEHUS),
-        ("86", _M.ARBEJDSMEDICIN),
-        ("90", _M.ALMEN_MEDICIN),
-        ("91", _M.SAMFUNDSMEDICIN),
-        ("580", _M.ALMENLAEGE_LAEGEVAGT),
-        ("1519", _M.OEJENLAEGE),
-        ("2021", _M.OERE_NAESE_HALSLAEGE),
-        ("2501", _M.ANAESTESIOLOGI_PRAKSIS),
-        ("2503", _M.ROENTGEN_KBH),
-        ("2504", _M.DERMATO_VENEROLOGI_PRAKSIS),
-        ("2505", _M.ROENTGEN),
-        ("2506", _M.REUMATOLOGI_FYSIURGI),
-        ("2507", _M.GYNAEKOLOGI_OBSTETRIK_PRAKSIS),
-        ("2508", _M.INTERN_MEDICIN_PRAKSIS),
-        ("2509", _M.KIRURGI_PRAKSIS),
-        ("2511", _M.KLINISK_KEMI),
-        ("2518", _M.NEUROMEDICIN),
-        ("2520", _M.ORTOPAEDISK_KIRURGI_PRAKSIS),
-        ("2522", _M.PATOLOGI),
-        ("2523", _M.PLASTKIRURGI),
-        ("2524", _M.PSYKIATRI_PRAKSIS),
-        ("2525", _M.PAEDIATRI),
-        ("2526", _M.BOERNEPSYKIATRI),
-        ("2528", _M.TROPEMEDICIN),
-        ("4050", _M.TANDLAEGE),
-        ("4551", _M.FYSIOTERAPI),
-        ("5053", _M.KIROPRAKTOR),
-        ("5552", _M.BRILLER),
-        ("6054", _M.FODTERAPI),
-        ("6055", _M.FODBEHANDLING),
-        ("7045", _M.MED_LABORATORIER),
-        ("7046", _M.OMEGNSLABORATORIER),
-        ("9463", _M.PSYKOLOG),
-    ),
+    MedicalSpeciality,
+    """
+99    IKKEKLASSIFICERET
+1     INTERN_MEDICIN_SYGEHUS
+2     GERIATRI
+3     HEPATOLOGI
+4     HAEMATOLOGI
+5     INFEKTIONSMEDICIN
+6     KARDIOLOGI
+7     MED_ALLERGOLOGI
+8     MED_ENDOKRINOLOGI
+9     MED_GASTROENTEROLOGI
+10    MED_LUNGESYGDOMME
+11    NEFROLOGI
+12    REUMATOLOGI
+18    DERMATO_VENEROLOGI_SYGEHUS
+20    NEUROLOGI
+22    ONKOLOGI
+30    KIRURGI_SYGEHUS
+31    KARKIRURGI
+32    KIR_GASTROENTEROLOGI
+33    PLASTIKKIRURGI
+34    THORAXKIRURGI
+35    UROLOGI
+38    GYNAEKOLOGI_OBSTETRIK_SYGEHUS
+40    NEUROKIRURGI
+42    ORTOPAEDISK_KIRURGI_SYGEHUS
+44    OFTALMOLOGI
+46    OTO_RHINO_LARYNGOLOGI
+48    HOSPITALSODONTOLOGI
+50    PSYKIATRI_SYGEHUS
+52    BOERNE_UNGDOMSPSYKIATRI
+60    KLIN_BIOKEMI
+61    KLIN_FYS_NUKLEARMEDICIN
+62    KLIN_IMMUNOLOGI
+63    KLIN_MIKROBIOLOGI
+64    KLIN_NEUROFYSIOLOGI
+65    PATOLOGISK_ANATOMI
+66    DIAGNOSTISK_RADIOLOGI
+67    KLIN_FARMAKOLOGI
+68    KLIN_GENETIK
+80    PAEDIATRI_SYGEHUS
+84    ANAESTESIOLOGI_SYGEHUS
+86    ARBEJDSMEDICIN
+90    ALMEN_MEDICIN
+91    SAMFUNDSMEDICIN
+580   ALMENLAEGE_LAEGEVAGT
+1519  OEJENLAEGE
+2021  OERE_NAESE_HALSLAEGE
+2501  ANAESTESIOLOGI_PRAKSIS
+2503  ROENTGEN_KBH
+2504  DERMATO_VENEROLOGI_PRAKSIS
+2505  ROENTGEN
+2506  REUMATOLOGI_FYSIURGI
+2507  GYNAEKOLOGI_OBSTETRIK_PRAKSIS
+2508  INTERN_MEDICIN_PRAKSIS
+2509  KIRURGI_PRAKSIS
+2511  KLINISK_KEMI
+2518  NEUROMEDICIN
+2520  ORTOPAEDISK_KIRURGI_PRAKSIS
+2522  PATOLOGI
+2523  PLASTKIRURGI
+2524  PSYKIATRI_PRAKSIS
+2525  PAEDIATRI
+2526  BOERNEPSYKIATRI
+2528  TROPEMEDICIN
+4050  TANDLAEGE
+4551  FYSIOTERAPI
+5053  KIROPRAKTOR
+5552  BRILLER
+6054  FODTERAPI
+6055  FODBEHANDLING
+7045  MED_LABORATORIER
+7046  OMEGNSLABORATORIER
+9463  PSYKOLOG
+""",
 )
 
 # §8.3 DiagnoseDescriptionCode ⇄ CIN E1.1.
-DIAGNOSIS_KIND: CodeTable[DiagnosisKind] = CodeTable(
+DIAGNOSIS_KIND: CodeTable[DiagnosisKind] = table(
     "DiagnoseDescriptionCode",
-    (
-        ("DI", DiagnosisKind.UNSPECIFIED),
-        ("H", DiagnosisKind.REFERRAL),
-        ("B", DiagnosisKind.SECONDARY),
-        ("DM", DiagnosisKind.SUPPLEMENTARY),
-        ("A", DiagnosisKind.ACTION),
-        ("G", DiagnosisKind.GRUNDMORBUS),
-        ("M", DiagnosisKind.PROVISIONAL),
-        ("S", DiagnosisKind.EPISODE),
-        ("TR", DiagnosisKind.OPERATION),
-        ("IN", DiagnosisKind.RADIOLOGY),
-    ),
+    DiagnosisKind,
+    """
+DI  UNSPECIFIED
+H   REFERRAL
+B   SECONDARY
+DM  SUPPLEMENTARY
+A   ACTION
+G   GRUNDMORBUS
+M   PROVISIONAL
+S   EPISODE
+TR  OPERATION
+IN  RADIOLOGY
+""",
 )
 
 # §8.4 DiagnoseTypeCode ⇄ CIN E2.2. The agency (E2.3) depends on the letter, see the mappings.
@@ -237,26 +251,28 @@ CODE_SYSTEM: CodeTable[CodeSystem] = CodeTable(
 )
 
 # §8.5 EpisodeOfCareStatusCode ⇄ PAS E1.1 (DIS01 S11).
-EPISODE_STATUS: CodeTable[EpisodeOfCareStatus] = CodeTable(
+EPISODE_STATUS: CodeTable[EpisodeOfCareStatus] = table(
     "EpisodeOfCareStatusCode",
-    (
-        ("POT", EpisodeOfCareStatus.INACTIVE),
-        ("HS", EpisodeOfCareStatus.INPATIENT),
-        ("HA", EpisodeOfCareStatus.OUTPATIENT),
-        ("DA", EpisodeOfCareStatus.DECEASED),
-        ("REQ", EpisodeOfCareStatus.OUTPATIENT_RADIOLOGY),
-    ),
+    EpisodeOfCareStatus,
+    """
+POT  INACTIVE
+HS   INPATIENT
+HA   OUTPATIENT
+DA   DECEASED
+REQ  OUTPATIENT_RADIOLOGY
+""",
 )
 
 # §8.6 RelationCode ⇄ REL E2.1.
-RELATION: CodeTable[RelationCode] = CodeTable(
+RELATION: CodeTable[RelationCode] = table(
     "RelationCode",
-    (
-        ("GU", RelationCode.UNSPECIFIED),
-        ("MO", RelationCode.MOTHER),
-        ("FA", RelationCode.FATHER),
-        ("SD", RelationCode.CHILD),
-    ),
+    RelationCode,
+    """
+GU  UNSPECIFIED
+MO  MOTHER
+FA  FATHER
+SD  CHILD
+""",
 )
 
 # §8.7 StatusCode ⇄ S02 GIS E1.1 (REF01 accepts only N; the mapping enforces that).
@@ -278,17 +294,18 @@ TRANSPORT: CodeTable[Transport] = CodeTable(
 )
 
 # §8.11 HospitalVisitation InformationCode ⇄ S18 FTX E1.1.
-INFORMATION_CODE: CodeTable[InformationCode] = CodeTable(
+INFORMATION_CODE: CodeTable[InformationCode] = table(
     "InformationCode",
-    (
-        ("US", InformationCode.UNSTRUCTURED),
-        ("EL", InformationCode.OWN_GP),
-        ("HV", InformationCode.REFERRAL_RECEIVED),
-        ("VI", InformationCode.TRIAGE),
-        ("IK", InformationCode.CALLED_IN),
-        ("AF", InformationCode.ADMITTED_TO),
-        ("UA", InformationCode.PAYMENT_GUARANTEE),
-    ),
+    InformationCode,
+    """
+US  UNSTRUCTURED
+EL  OWN_GP
+HV  REFERRAL_RECEIVED
+VI  TRIAGE
+IK  CALLED_IN
+AF  ADMITTED_TO
+UA  PAYMENT_GUARANTEE
+""",
 )
 
 # §8.12 Patient TelephoneSubscriberCode ⇄ CON E1.1 (REF01 S07).
@@ -304,18 +321,19 @@ ACKNOWLEDGEMENT: CodeTable[AcknowledgementCode] = CodeTable(
 )
 
 # §8.15 Reference codes: ObjectCode (FTX E4.3) with SND read as multimedie ("not approved").
-OBJECT_CODE: CodeTable[ObjectCode] = CodeTable(
+OBJECT_CODE: CodeTable[ObjectCode] = table(
     "ObjectCode",
-    (
-        ("TXT", ObjectCode.TEXT_FILE),
-        ("IMG", ObjectCode.IMAGE),
-        ("PRG", ObjectCode.PROGRAM),
-        ("VGR", ObjectCode.VECTOR_GRAPHICS),
-        ("BSG", ObjectCode.BIOSIGNALS),
-        ("MUL", ObjectCode.MULTIMEDIA),
-        ("PRP", ObjectCode.PROPRIETARY),
-    ),
-    MappingProxyType({"SND": ObjectCode.MULTIMEDIA}),
+    ObjectCode,
+    """
+TXT  TEXT_FILE
+IMG  IMAGE
+PRG  PROGRAM
+VGR  VECTOR_GRAPHICS
+BSG  BIOSIGNALS
+MUL  MULTIMEDIA
+PRP  PROPRIETARY
+""",
+    {"SND": ObjectCode.MULTIMEDIA},
 )
 
 # ObjectExtensionCode (FTX E4.4): upper case of the XML value, except TIF and JPG.

@@ -21,15 +21,18 @@ from a text from references) stays in the kind's module, small and named.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
+from operator import attrgetter
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from medbridge.codecs.edifact.mapping import Reader
+from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.codecs.xml.mapping import LetterMapping
 from medbridge.edifact.groups import Group, GroupedBody
 from medbridge.edifact.segment import Segment
 from medbridge.letters.fields import field_table
 from medbridge.letters.shared.edifact import LetterContext, MessageNames, read_header
+from medbridge.letters.shared.edifact_codes import CodeTable
 from medbridge.model.common import LetterHeader, Party, Patient, Reference, Relative
 
 __all__ = [
@@ -41,7 +44,10 @@ __all__ = [
     "SegmentTable",
     "XmlPaths",
     "claim_once",
+    "code_once",
+    "moment_once",
     "read_body",
+    "reference_once",
 ]
 
 ANY = "*"
@@ -76,6 +82,7 @@ class LetterDraft:
 D = TypeVar("D", bound=Draft)
 L = TypeVar("L")
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 GroupReader = Callable[[Reader, Group, D], None]
 #: A reader of one segment into ``T`` (a draft, or the parts of one group).
 SegmentReader = Callable[[Reader, Segment, T], None]
@@ -194,13 +201,8 @@ def read_body(
         if number == "01":
             _party_group(r, group, seen, table, ctx, draft)
         elif number in table.once:
-            key = "S" + number
-            if key in seen:
-                r.duplicate(group.trigger, f"S{number} group")
-                continue
-            seen.add(key)
-            r.claim(key, group.trigger)
-            table.once[number](r, group, draft)
+            if _first(r, seen, "S" + number, group, f"S{number} group"):
+                table.once[number](r, group, draft)
         elif number in table.repeated:
             table.repeated[number](r, group, draft)
         else:
@@ -244,13 +246,18 @@ def _party_group(
             1,
         )
         return
-    key = "S01." + code
+    if _first(r, seen, "S01." + code, group, f"S01 group for role {code}"):
+        table.party(r, group, role, ctx, draft)
+
+
+def _first(r: Reader, seen: set[str], key: str, group: Group, what: str) -> bool:
+    """Claim a group that may occur once under ``key``; a repeat is reported as a duplicate."""
     if key in seen:
-        r.duplicate(group.trigger, f"S01 group for role {code}")
-        return
+        r.duplicate(group.trigger, what)
+        return False
     seen.add(key)
     r.claim(key, group.trigger)
-    table.party(r, group, role, ctx, draft)
+    return True
 
 
 class SegmentTable(Generic[T]):
@@ -293,3 +300,45 @@ def claim_once(key: str, what: str) -> SegmentReader[object]:
         r.once(key, segment, what)
 
     return claim
+
+
+def _put(target: object, attr: str, value: object) -> None:
+    """``target.attr = value``; a dotted ``attr`` (``additional.priority``) names a part."""
+    owner, _, name = attr.rpartition(".")
+    setattr(attrgetter(owner)(target) if owner else target, name, value)
+
+
+def code_once(
+    key: str, what: str, path: str, table: CodeTable[E], element: int, attr: str
+) -> SegmentReader[object]:
+    """A row for a coded segment read once under ``key``: component 1 of ``element`` through
+    ``table`` into ``target.attr`` (the model ``path``)."""
+
+    def read(r: Reader, segment: Segment, target: object) -> None:
+        if r.once(key, segment, what):
+            r.sources.record_value(path, segment, element, 1)
+            _put(target, attr, r.code(table, segment, element))
+
+    return read
+
+
+def moment_once(key: str, what: str, path: str, attr: str) -> SegmentReader[object]:
+    """A row for a DTM read once under ``key`` into ``target.attr`` (the model ``path``)."""
+
+    def read(r: Reader, segment: Segment, target: object) -> None:
+        if r.once(key, segment, what):
+            _put(target, attr, r.moment(segment, path))
+
+    return read
+
+
+def reference_once(key: str, what: str, path: str, attr: str) -> SegmentReader[object]:
+    """A row for an RFF read once under ``key``: element 1, component 2 (empty: None) into
+    ``target.attr`` (the model ``path``)."""
+
+    def read(r: Reader, segment: Segment, target: object) -> None:
+        if r.once(key, segment, what):
+            r.sources.record_value(path, segment, 1, 2)
+            _put(target, attr, opt(segment.value(1, 2)))
+
+    return read

@@ -20,6 +20,7 @@ from medbridge.codecs.xml.mapping import (
     Choice,
     Code,
     Converter,
+    Entry,
     Fixed,
     Flat,
     Leaf,
@@ -46,9 +47,11 @@ from medbridge.model.common import (
     LetterHeader,
     Party,
     PartyId,
+    Patient,
     PatientId,
     PatientIdKind,
     Reference,
+    Relative,
 )
 
 __all__ = [
@@ -67,6 +70,12 @@ __all__ = [
     "SIMPLE_DIAGNOSE",
     "address_lines",
     "letter_header",
+    "organisation_lines",
+    "party",
+    "party_id",
+    "patient",
+    "relative",
+    "sender",
 ]
 
 ACKNOWLEDGEMENT = Code(AcknowledgementCode)
@@ -84,11 +93,17 @@ ENVELOPE = struct(
     Leaf("AcknowledgementCode", "acknowledgement", ACKNOWLEDGEMENT, required=True),
 )
 
-PARTY_ID = struct(
-    PartyId,
-    Leaf("Identifier", "value", required=True),
-    Leaf("IdentifierCode", "code", IDENTIFIER_CODE, required=True),
-)
+
+def party_id(identifier_code: Converter) -> Struct:
+    """``Identifier`` + ``IdentifierCode`` of a party, with the kind's IdentifierCode list."""
+    return struct(
+        PartyId,
+        Leaf("Identifier", "value", required=True),
+        Leaf("IdentifierCode", "code", identifier_code, required=True),
+    )
+
+
+PARTY_ID = party_id(IDENTIFIER_CODE)
 
 
 def letter_header(version: XmlVersion) -> Struct:
@@ -117,15 +132,66 @@ def address_lines() -> tuple[Leaf, ...]:
     )
 
 
-RECEIVER = struct(
-    Party,
-    Leaf("EANIdentifier", "ean", required=True),
-    Flat("identifier", PARTY_ID),
-    Leaf("OrganisationName", "organisation"),
-    Leaf("DepartmentName", "department"),
-    Leaf("UnitName", "unit"),
-    *address_lines(),
-)
+def organisation_lines(
+    *, party_id: Struct = PARTY_ID, organisation_required: bool = False
+) -> tuple[Entry, ...]:
+    """The party identifier, OrganisationName, DepartmentName and UnitName of a 2005 party."""
+    return (
+        Flat("identifier", party_id),
+        Leaf("OrganisationName", "organisation", required=organisation_required),
+        Leaf("DepartmentName", "department"),
+        Leaf("UnitName", "unit"),
+    )
+
+
+def party(*tail: Entry, ean: bool = True, party_id: Struct = PARTY_ID) -> Struct:
+    """A receiver-like :class:`Party`: EANIdentifier (required; left out when ``ean`` is false),
+    the organisation lines, the address lines, then the kind's own ``tail`` entries."""
+    head: tuple[Entry, ...] = (Leaf("EANIdentifier", "ean", required=True),) if ean else ()
+    return struct(Party, *head, *organisation_lines(party_id=party_id), *address_lines(), *tail)
+
+
+def sender(*tail: Entry, party_id: Struct = PARTY_ID) -> Struct:
+    """A ``Sender`` :class:`Party`: EANIdentifier and OrganisationName required, the address
+    lines and TelephoneSubscriberIdentifier, then the kind's own ``tail`` entries."""
+    return struct(
+        Party,
+        Leaf("EANIdentifier", "ean", required=True),
+        *organisation_lines(party_id=party_id, organisation_required=True),
+        *address_lines(),
+        Leaf("TelephoneSubscriberIdentifier", "telephone"),
+        *tail,
+    )
+
+
+RECEIVER = party()
+
+
+def patient(*tail: Entry, title: bool = False) -> Struct:
+    """A :class:`Patient`: the CPR/alternative identifier, surname (required), given name, the
+    PersonTitle when ``title``, the address lines, then the kind's own ``tail`` entries."""
+    titled: tuple[Entry, ...] = (Leaf("PersonTitle", "title"),) if title else ()
+    return struct(
+        Patient,
+        PATIENT_ID,
+        Leaf("PersonSurnameName", "surname", required=True),
+        Leaf("PersonGivenName", "given_name"),
+        *titled,
+        *address_lines(),
+        *tail,
+    )
+
+
+def relative(*tail: Entry) -> Struct:
+    """A 2005 :class:`Relative`: relation code, person identifier, names, then ``tail``."""
+    return struct(
+        Relative,
+        Leaf("RelationCode", "relation", RELATION, required=True),
+        Leaf("PersonIdentifier", "person_identifier"),
+        Leaf("PersonSurnameName", "surname", required=True),
+        Leaf("PersonGivenName", "given_name"),
+        *tail,
+    )
 
 
 def _patient_id(kind: PatientIdKind) -> tuple[str, Converter, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
@@ -201,13 +201,8 @@ class Detection:
         return REGISTRY.is_supported_code(self.version)
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "format": self.format,
-            "kind": self.kind,
-            "version": self.version,
-            "encoding": self.encoding,
-            "identifier": self.identifier,
-        }
+        """Every field but ``findings``, in field order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "findings"}
 
 
 @dataclass(slots=True)

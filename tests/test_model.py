@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import typing
 
 import pytest
 
 import medbridge
 from medbridge.model import (
     AcknowledgementCode,
+    BaseLetter,
     Bold,
     Break,
     CarePlan,
@@ -20,6 +23,7 @@ from medbridge.model import (
     EpisodeOfCareStatus,
     FixedFont,
     FormattedText,
+    HospitalReferral,
     IdentifierCode,
     Italic,
     LetterHeader,
@@ -30,10 +34,12 @@ from medbridge.model import (
     Patient,
     PatientId,
     Reference,
+    Right,
     Space,
     StatusCode,
     Underline,
 )
+from medbridge.model.text import plain_text
 
 
 def _letter() -> DischargeLetter:
@@ -72,6 +78,33 @@ def test_adjacent_text_runs_merge_and_empty_runs_vanish() -> None:
 def test_whitespace_is_content() -> None:
     text = FormattedText(["  leading and trailing  ", Break()])
     assert text.plain() == "  leading and trailing  \n"
+
+
+def test_style_wrappers_share_one_content_type_but_stay_distinct() -> None:
+    for style in (Bold, Italic, Underline, Center, Right):
+        assert typing.get_type_hints(style)["content"] == list[str | Break | Space]
+        assert style(["a"]) == style(["a"])
+        assert repr(style(["a"])) == f"{style.__name__}(content=['a'])"
+    assert Bold(["a"]) != Italic(["a"])
+    with pytest.raises(ValueError, match="Center may not contain Bold"):
+        Center([Bold(["x"])])
+
+
+def test_plain_text_walks_the_tree_and_maps_text_runs() -> None:
+    text = FormattedText(["a\nb", Break(), FixedFont([Bold(["c", Space(), "d"])]), "e"])
+    assert text.plain() == "a\nb\nc de"
+    assert plain_text(text.content, str.upper) == "A\nB\nC DE"
+    assert FixedFont([Italic(["x", Break()])]).plain() == "x\n"
+
+
+def test_every_letter_starts_with_header_sender_receiver_patient() -> None:
+    first = ["header", "sender", "receiver", "patient"]
+    for cls in (DischargeLetter, HospitalReferral, CarePlan):
+        assert issubclass(cls, BaseLetter)
+        assert [f.name for f in dataclasses.fields(cls)][:4] == first
+        assert [f.name for f in dataclasses.fields(cls)][-2:] == ["local_elements", "wire"]
+    letter = _letter()
+    assert (letter.kind, letter.type_code, letter.version_code) == ("epikrise", "XDIS01", "XD0133L")
 
 
 def test_formatted_text_of_lines() -> None:

@@ -114,3 +114,15 @@ def test_the_declarations_are_plain_data() -> None:
     version = EdifactVersion("MEDDIS", "D0133L", "DIS01")
     assert version.format == EDIFACT and version.mapping == ""
     assert XmlVersion("X", "E").format == XML
+
+
+def test_a_detection_as_dict_has_every_field_but_the_findings_in_order() -> None:
+    detection = medbridge.detect(EXAMPLE)
+    assert detection.as_dict() == {
+        "format": detection.format,
+        "kind": "epikrise",
+        "version": detection.version,
+        "encoding": detection.encoding,
+        "identifier": detection.identifier,
+    }
+    assert list(detection.as_dict()) == ["format", "kind", "version", "encoding", "identifier"]

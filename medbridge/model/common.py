@@ -17,6 +17,7 @@ import datetime as _dt
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from medbridge.findings import mask_identifiers
 from medbridge.model.codes import (
@@ -35,6 +36,7 @@ from medbridge.model.codes import (
 )
 
 __all__ = [
+    "BaseLetter",
     "BinaryObject",
     "Contact",
     "ContactInformation",
@@ -334,6 +336,22 @@ class LetterHeader:
     statistical_code: str
     status: StatusCode | None = None
     episode_of_care_id: str | None = None
+
+
+@dataclass(slots=True)
+class BaseLetter:
+    """What every letter starts with: its header, sender, receiver and patient (in this order,
+    which is also the JSON order). A letter class names its ``kind`` and its XML ``type_code`` and
+    ``version_code``, then adds its own fields."""
+
+    kind: ClassVar[str]
+    type_code: ClassVar[str]
+    version_code: ClassVar[str]
+
+    header: LetterHeader
+    sender: Party
+    receiver: Party
+    patient: Patient
 
 
 @dataclass(slots=True)

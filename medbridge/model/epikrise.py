@@ -8,15 +8,14 @@ be in that text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from medbridge.model.common import (
+    BaseLetter,
     Diagnosis,
-    LetterHeader,
     LocalElements,
     Moment,
     Party,
-    Patient,
     Reference,
     Referral,
     Relative,
@@ -45,17 +44,13 @@ class ClinicalInformation:
 
 
 @dataclass(slots=True)
-class DischargeLetter:
+class DischargeLetter(BaseLetter):
     """Udskrivningsepikrise: a discharge letter from hospital to GP and other carers."""
 
-    kind: ClassVar[str] = "epikrise"
-    type_code: ClassVar[str] = "XDIS01"
-    version_code: ClassVar[str] = "XD0133L"
+    kind = "epikrise"
+    type_code = "XDIS01"
+    version_code = "XD0133L"
 
-    header: LetterHeader
-    sender: Party
-    receiver: Party
-    patient: Patient
     cc_receiver: Party | None = None
     relatives: list[Relative] = field(default_factory=list)
     referral: Referral | None = None

@@ -6,14 +6,13 @@ Element tree: ``xml-messages.md`` §4.2. CAVE (allergies) is ``relevant_clinical
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from medbridge.model.codes import InformationCode, Priority, ReferralStatus, Transport
 from medbridge.model.common import (
-    LetterHeader,
+    BaseLetter,
     LocalElements,
     Party,
-    Patient,
     Reference,
     Referral,
     Relative,
@@ -58,17 +57,13 @@ class HospitalVisitation:
 
 
 @dataclass(slots=True)
-class HospitalReferral:
+class HospitalReferral(BaseLetter):
     """Sygehushenvisning: a referral from a GP or specialist to a hospital."""
 
-    kind: ClassVar[str] = "henvisning"
-    type_code: ClassVar[str] = "XREF01"
-    version_code: ClassVar[str] = "XH0130R"
+    kind = "henvisning"
+    type_code = "XREF01"
+    version_code = "XH0130R"
 
-    header: LetterHeader
-    sender: Party
-    receiver: Party
-    patient: Patient
     answer_cc_receiver: Party | None = None
     relatives: list[Relative] = field(default_factory=list)
     additional_information: AdditionalInformation | None = None

@@ -10,15 +10,13 @@ A resuscitation or treatment-limitation decision can only be in free text here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from medbridge.model.common import (
-    LetterHeader,
+    BaseLetter,
     LocalElements,
     Moment,
-    Party,
     PartyId,
-    Patient,
     Relative,
 )
 from medbridge.model.text import FormattedText
@@ -123,17 +121,13 @@ class NursingProblemArea:
 
 
 @dataclass(slots=True)
-class CarePlan:
+class CarePlan(BaseLetter):
     """Plejeforløbsplan: what the municipality needs to take over care after discharge."""
 
-    kind: ClassVar[str] = "plejeforloebsplan"
-    type_code: ClassVar[str] = "XDIS21"
-    version_code: ClassVar[str] = "XD2134C"
+    kind = "plejeforloebsplan"
+    type_code = "XDIS21"
+    version_code = "XD2134C"
 
-    header: LetterHeader
-    sender: Party
-    receiver: Party
-    patient: Patient
     practitioner: Practitioner | None = None
     relatives: Relatives | None = None
     admission: Moment | None = None

@@ -16,6 +16,7 @@ equal. Text is never stripped or otherwise normalised: whitespace is content.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeAlias
 
@@ -69,42 +70,39 @@ class _Styled:
         self.content = _normalise(list(self.content), self.allowed, type(self).__name__)
 
     def plain(self) -> str:
-        return _plain(self.content)
+        return plain_text(self.content)
 
 
 @dataclass(slots=True)
-class Bold(_Styled):
+class _Breakable(_Styled):
+    """A style wrapper that holds text, ``Break`` and ``Space`` only."""
+
+    content: list[str | Break | Space] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Bold(_Breakable):
     """Bold run; holds text, ``Break`` and ``Space``."""
 
-    content: list[str | Break | Space] = field(default_factory=list)
-
 
 @dataclass(slots=True)
-class Italic(_Styled):
+class Italic(_Breakable):
     """Italic run; holds text, ``Break`` and ``Space``."""
 
-    content: list[str | Break | Space] = field(default_factory=list)
-
 
 @dataclass(slots=True)
-class Underline(_Styled):
+class Underline(_Breakable):
     """Underlined run; holds text, ``Break`` and ``Space``."""
 
-    content: list[str | Break | Space] = field(default_factory=list)
-
 
 @dataclass(slots=True)
-class Center(_Styled):
+class Center(_Breakable):
     """Centred paragraph; holds text, ``Break`` and ``Space``."""
 
-    content: list[str | Break | Space] = field(default_factory=list)
-
 
 @dataclass(slots=True)
-class Right(_Styled):
+class Right(_Breakable):
     """Right-aligned paragraph; holds text, ``Break`` and ``Space``."""
-
-    content: list[str | Break | Space] = field(default_factory=list)
 
 
 BreakableText: TypeAlias = Bold | Italic | Underline | Center | Right
@@ -156,21 +154,29 @@ class FormattedText:
 
     def plain(self) -> str:
         """The visible text: ``Break`` as a newline, ``Space`` as a blank, styles dropped."""
-        return _plain(self.content)
+        return plain_text(self.content)
 
     def is_empty(self) -> bool:
         return not self.content
 
 
-def _plain(items: list[Any]) -> str:
+def plain_text(items: Iterable[Any], run: Callable[[str], str] | None = None) -> str:
+    """The visible text of inline ``items``: ``Break`` a newline, ``Space`` a blank, styles
+    dropped, each text run passed through ``run`` when given. Iterative (no recursion on input
+    depth)."""
     parts: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            parts.append(item)
-        elif isinstance(item, Break):
-            parts.append("\n")
-        elif isinstance(item, Space):
-            parts.append(" ")
+    stack: list[Iterator[Any]] = [iter(items)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, str):
+                parts.append(item if run is None else run(item))
+            elif isinstance(item, Break):
+                parts.append("\n")
+            elif isinstance(item, Space):
+                parts.append(" ")
+            else:
+                stack.append(iter(item.content))
+                break
         else:
-            parts.append(_plain(item.content))
+            stack.pop()
     return "".join(parts)

@@ -21,15 +21,14 @@ from typing import Any
 from medbridge.codecs.xml.codec import LETTER_PATH_KEY, MAPPINGS
 from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
 from medbridge.model import (
-    Break,
     CarePlan,
     Diagnosis,
     DischargeLetter,
     FormattedText,
     HospitalReferral,
     Letter,
-    Space,
 )
+from medbridge.model.text import plain_text
 from medbridge.view.labels import code_label
 
 __all__ = ["Step", "TextField", "field_source", "model_path", "text_fields", "visible_text"]
@@ -52,21 +51,11 @@ class TextField:
 def visible_text(content: FormattedText) -> str:
     """What a reader sees: ``Break`` a line break, ``Space`` and raw line breaks inside text runs
     blanks (XML white space), styles dropped. Iterative (no recursion on input depth)."""
-    parts: list[str] = []
-    stack: list[Iterator[Any]] = [iter(content.content)]
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-        elif isinstance(item, str):
-            parts.append(item.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-        elif isinstance(item, Break):
-            parts.append("\n")
-        elif isinstance(item, Space):
-            parts.append(" ")
-        else:
-            stack.append(iter(item.content))
-    return "".join(parts)
+    return plain_text(content.content, _xml_blanks)
+
+
+def _xml_blanks(run: str) -> str:
+    return run.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def model_path(steps: tuple[Step, ...]) -> str:

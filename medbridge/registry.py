@@ -85,7 +85,8 @@ class Registry:
         }
         self._version_codes = frozenset(v.version for _, v in self._supported.values())
         # kind → its first declared XML element and EDIFACT version (reversed: first one wins)
-        self._elements = {k: v.element for k, v in reversed(self.xml_versions())}
+        self._xml_of = {k: v for k, v in reversed(self.xml_versions())}
+        self._elements = {k: v.element for k, v in self._xml_of.items()}
         self._edifact_of = {k: v for k, v in reversed(self.edifact_versions())}
 
     # -- supported versions
@@ -106,6 +107,11 @@ class Registry:
     def element_of(self, kind: str) -> str:
         """The XML letter element of a kind (its first declared XML version's; unknown: "")."""
         return self._elements.get(kind, "")
+
+    def xml_of(self, kind: str) -> XmlVersion | None:
+        """The XML version a letter of ``kind`` is written in (its first declared); None:
+        unknown kind."""
+        return self._xml_of.get(kind)
 
     def edifact_of(self, kind: str) -> EdifactVersion | None:
         """The EDIFACT version a letter of ``kind`` is written in; None: no EDIFACT form."""

@@ -67,6 +67,7 @@ from medbridge.model import (
     TelephoneKind,
     Transport,
 )
+from medbridge.registry import REGISTRY
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
 EDI_FIXTURES = sorted(FIXTURES.glob("*/*.edi"))
@@ -100,7 +101,9 @@ def normalised(message: Message, *, texts: bool = True) -> Message:
     out.wire.clear()
     for letter in out.letters:
         letter.wire.clear()
-        letter.header.statistical_code = letter.type_code  # M2
+        xml = REGISTRY.xml_of(letter.kind)
+        assert xml is not None
+        letter.header.statistical_code = xml.type_code  # M2
         if isinstance(letter, HospitalReferral) and letter.additional_information is None:
             letter.additional_information = AdditionalInformation()  # M2
         if texts:

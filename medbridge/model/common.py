@@ -341,12 +341,10 @@ class LetterHeader:
 @dataclass(slots=True)
 class BaseLetter:
     """What every letter starts with: its header, sender, receiver and patient (in this order,
-    which is also the JSON order). A letter class names its ``kind`` and its XML ``type_code`` and
-    ``version_code``, then adds its own fields."""
+    which is also the JSON order). A letter class names its ``kind``, then adds its own fields;
+    its versions and their codes are wire facts, declared in ``medbridge/letters/<kind>/``."""
 
     kind: ClassVar[str]
-    type_code: ClassVar[str]
-    version_code: ClassVar[str]
 
     header: LetterHeader
     sender: Party

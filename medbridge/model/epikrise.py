@@ -48,8 +48,6 @@ class DischargeLetter(BaseLetter):
     """Udskrivningsepikrise: a discharge letter from hospital to GP and other carers."""
 
     kind = "epikrise"
-    type_code = "XDIS01"
-    version_code = "XD0133L"
 
     cc_receiver: Party | None = None
     relatives: list[Relative] = field(default_factory=list)

@@ -61,8 +61,6 @@ class HospitalReferral(BaseLetter):
     """Sygehushenvisning: a referral from a GP or specialist to a hospital."""
 
     kind = "henvisning"
-    type_code = "XREF01"
-    version_code = "XH0130R"
 
     answer_cc_receiver: Party | None = None
     relatives: list[Relative] = field(default_factory=list)

@@ -125,8 +125,6 @@ class CarePlan(BaseLetter):
     """Plejeforløbsplan: what the municipality needs to take over care after discharge."""
 
     kind = "plejeforloebsplan"
-    type_code = "XDIS21"
-    version_code = "XD2134C"
 
     practitioner: Practitioner | None = None
     relatives: Relatives | None = None

@@ -169,12 +169,13 @@ def _header(c: Checker, letter: Letter, base: str, kind: LetterRules) -> Point |
     c.text(header.identifier, base, kind.xml("header.identifier"))
     statistical_code = kind.xml("header.statistical_code")
     c.text(header.statistical_code, base, statistical_code)
-    if header.statistical_code.strip() and header.statistical_code != letter.type_code:
+    type_code = kind.mapping.version.type_code
+    if header.statistical_code.strip() and header.statistical_code != type_code:
         c.add(
             "rule.letter.statistical-code",
             Severity.INFO,
             f"StatisticalCode {quote(header.statistical_code)} differs from the TypeCode "
-            f"{letter.type_code}; MedCom's examples always repeat the TypeCode.",
+            f"{type_code}; MedCom's examples always repeat the TypeCode.",
             f"{base}/{statistical_code}",
         )
     element = kind.xml("header.authorisation")

@@ -10,7 +10,7 @@ from medbridge.codecs.base import CodecBase
 from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import InputError
 from medbridge.findings import Finding
-from medbridge.registry import JSON, Detection, LetterCodec, Parsed, Rules
+from medbridge.registry import JSON, REGISTRY, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
     from medbridge.limits import Limits
@@ -52,6 +52,7 @@ def _decode(data: bytes) -> Parsed:
     letter = message.letters[0] if message.letters else None
     if letter is not None:
         detection.kind = letter.kind
-        detection.version = letter.version_code
+        xml = REGISTRY.xml_of(letter.kind)
+        detection.version = xml.version if xml is not None else None
         detection.identifier = letter.header.identifier
     return Parsed(detection, message, findings)

@@ -27,7 +27,9 @@ from medbridge.commands.common import (
     EXIT_IO,
     EXIT_REFUSED,
     exit_for,
+    format_option,
     internal_finding,
+    output_option,
     read_input,
 )
 from medbridge.commands.convert import convert
@@ -108,20 +110,11 @@ def _one_input(command: F) -> F:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "html", "json"]),
-    default="text",
-    show_default=True,
-    help="text for a terminal, a self-contained HTML page, or the view model as JSON.",
+@format_option(
+    ["text", "html", "json"],
+    "text for a terminal, a self-contained HTML page, or the view model as JSON.",
 )
-@click.option(
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of standard output.",
-)
+@output_option("Write to this file (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, hidden=True, help="Accepted; --output is always replaced.")
 @click.option("--no-pager", is_flag=True, help="Never page the text view on a terminal.")
 @_one_input

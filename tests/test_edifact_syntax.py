@@ -296,6 +296,20 @@ def test_unoy_reads_utf8() -> None:
     assert data[segments[2].offset : segments[2].offset + 3] == b"UNZ"
 
 
+def test_unoy_ascii_runs_and_wide_segments_keep_byte_offsets() -> None:
+    # ASCII segments take the window path, the ones with a non-ASCII byte the exact path.
+    body = ["NAD+PO+1'", "FTX+AAA+++Ærø'", "DTM+137:1:203'\r\n", "FTX+AAA+++€ ?+'", "CON++9:TE'"]
+    data = interchange(*body, *body, unb=UNOY, encoding="utf-8")
+    segments = tokenize(data)
+    assert [s.tag for s in segments[1:-1]] == ["NAD", "FTX", "DTM", "FTX", "CON"] * 2
+    for segment in segments:
+        assert data[segment.offset : segment.offset + 3] == segment.tag.encode("ascii")
+    assert segments[2].value(4) == "Ærø"
+    assert segments[4].value(4) == "€ +"
+    assert segments[3].layout == "\r\n"
+    assert [s.number for s in segments] == list(range(1, 13))
+
+
 def test_unoy_private_use_characters_next_to_releases() -> None:
     text = "FTX+a\ue001?:b+\ue000??'"
     segments = tokenize(interchange(text, unb=UNOY, encoding="utf-8"))

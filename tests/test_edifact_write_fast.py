@@ -36,6 +36,7 @@ from medbridge.model import (
     CarePlan,
     Contact,
     Diagnoses,
+    DischargeLetter,
     FormattedText,
     HospitalReferral,
     Message,
@@ -185,6 +186,72 @@ def _note(path: str, text: str) -> Finding:
     return Finding("convert.normalised", Severity.INFO, text, Location(path=path))
 
 
+def _text_notes(path: str, node: FormattedText) -> list[Finding]:
+    """The F1-F3 notes of one non-empty text."""
+    notes: list[Finding] = []
+    if not _ends_with_break(list(node.content)):
+        notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
+    if any(isinstance(item, Space) for item in _items(node.content)):
+        notes.append(_note(path, "Each Space element becomes a plain space in EDIFACT (F2)."))
+    if any(type(item).__name__ in _STYLES for item in _items(node.content)):
+        notes.append(
+            _note(
+                path,
+                "Styled runs are regrouped in EDIFACT: one style element per FTX, "
+                "centred and right-aligned text on its own lines (F3).",
+            )
+        )
+    return notes
+
+
+def _party_notes(letter: object, path: str, node: Party | Contact | Patient) -> list[Finding]:
+    """The M1 notes of one party, contact or patient."""
+    notes: list[Finding] = []
+    if not isinstance(node, Patient) and node.organisation is None and not path.endswith(".sender"):
+        what = "contact" if isinstance(node, Contact) else "party"
+        notes.append(_note(path, f"The {what} has no organisation name; EDIFACT carries '_' (M1)."))
+    if (
+        isinstance(letter, HospitalReferral)
+        and not isinstance(node, Contact)
+        and node.street is None
+        and any(v is not None for v in (node.suburb, node.district, node.postcode or None))
+    ):
+        notes.append(_note(path, "The address has no street name; REF01 EDIFACT carries '_' (M1)."))
+    return notes
+
+
+def _group_notes(letter: DischargeLetter | HospitalReferral, base: str) -> list[Finding]:
+    """The M1/M2 notes of a letter's groups that EDIFACT always writes or cannot write."""
+    empty = (
+        "The element is empty and EDIFACT has no group for it; it is absent after a round "
+        "trip (M2)."
+    )
+    notes: list[Finding] = []
+    if isinstance(letter, HospitalReferral):
+        if letter.header.episode_of_care_id == "_":
+            notes.append(
+                _note(
+                    f"{base}.header.episode_of_care_id",
+                    "REF01 EDIFACT writes '_' for a missing EpisodeOfCareIdentifier, so this "
+                    "'_' reads back as absent (M1).",
+                )
+            )
+        if letter.additional_information is None:
+            notes.append(
+                _note(
+                    f"{base}.additional_information",
+                    "REF01 EDIFACT always carries AdditionalInformation; it reads back empty (M2).",
+                )
+            )
+        if letter.referral == Referral():
+            notes.append(_note(f"{base}.referral", empty))
+        if letter.relevant_clinical_information == RelevantClinicalInformation():
+            notes.append(_note(f"{base}.relevant_clinical_information", empty))
+    elif letter.diagnoses == Diagnoses():
+        notes.append(_note(f"{base}.diagnoses", empty))
+    return notes
+
+
 def _reference_notes(message: Message) -> list[Finding]:
     """normalisation_notes as a plain walk over every field of every letter."""
     notes: list[Finding] = []
@@ -193,73 +260,10 @@ def _reference_notes(message: Message) -> list[Finding]:
             continue
         for path, node in _every_node(letter, f"letters[{index}]"):
             if isinstance(node, FormattedText) and not node.is_empty():
-                if not _ends_with_break(list(node.content)):
-                    notes.append(_note(path, "The text gains a final line break in EDIFACT (F1)."))
-                if any(isinstance(item, Space) for item in _items(node.content)):
-                    notes.append(
-                        _note(path, "Each Space element becomes a plain space in EDIFACT (F2).")
-                    )
-                if any(type(item).__name__ in _STYLES for item in _items(node.content)):
-                    notes.append(
-                        _note(
-                            path,
-                            "Styled runs are regrouped in EDIFACT: one style element per FTX, "
-                            "centred and right-aligned text on its own lines (F3).",
-                        )
-                    )
+                notes += _text_notes(path, node)
             elif isinstance(node, Party | Contact | Patient):
-                if (
-                    not isinstance(node, Patient)
-                    and node.organisation is None
-                    and not path.endswith(".sender")
-                ):
-                    what = "contact" if isinstance(node, Contact) else "party"
-                    notes.append(
-                        _note(
-                            path, f"The {what} has no organisation name; EDIFACT carries '_' (M1)."
-                        )
-                    )
-                if (
-                    isinstance(letter, HospitalReferral)
-                    and not isinstance(node, Contact)
-                    and node.street is None
-                    and any(
-                        v is not None for v in (node.suburb, node.district, node.postcode or None)
-                    )
-                ):
-                    notes.append(
-                        _note(
-                            path, "The address has no street name; REF01 EDIFACT carries '_' (M1)."
-                        )
-                    )
-        base = f"letters[{index}]"
-        empty = (
-            "The element is empty and EDIFACT has no group for it; it is absent after a round "
-            "trip (M2)."
-        )
-        if isinstance(letter, HospitalReferral):
-            if letter.header.episode_of_care_id == "_":
-                notes.append(
-                    _note(
-                        f"{base}.header.episode_of_care_id",
-                        "REF01 EDIFACT writes '_' for a missing EpisodeOfCareIdentifier, so this "
-                        "'_' reads back as absent (M1).",
-                    )
-                )
-            if letter.additional_information is None:
-                notes.append(
-                    _note(
-                        f"{base}.additional_information",
-                        "REF01 EDIFACT always carries AdditionalInformation; it reads back empty "
-                        "(M2).",
-                    )
-                )
-            if letter.referral == Referral():
-                notes.append(_note(f"{base}.referral", empty))
-            if letter.relevant_clinical_information == RelevantClinicalInformation():
-                notes.append(_note(f"{base}.relevant_clinical_information", empty))
-        elif letter.diagnoses == Diagnoses():
-            notes.append(_note(f"{base}.diagnoses", empty))
+                notes += _party_notes(letter, path, node)
+        notes += _group_notes(letter, f"letters[{index}]")
     return notes
 
 

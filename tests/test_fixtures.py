@@ -727,63 +727,86 @@ def _edifact_problems(root: etree._Element, kind: str) -> list[str]:
     if sent is None or not 1970 <= int((sent.text or "0")[:4]) <= 2069:
         problems.append("Envelope/Sent/Date outside 1970-2069")
     for letter in _letters(root, kind):
-        line = letter.sourceline
         sender = letter.findtext(f"{{{MC}}}Sender/{{{MC}}}EANIdentifier")
         receiver = letter.findtext(f"{{{MC}}}Receiver/{{{MC}}}EANIdentifier")
         eans.add((sender or "", receiver or ""))
-        if letter.findtext(f"{{{MC}}}Letter/{{{MC}}}StatisticalCode") != letter.findtext(
-            f"{{{MC}}}Letter/{{{MC}}}TypeCode"
-        ):
-            problems.append(f"StatisticalCode differs from TypeCode (line {line})")
-        if kind == "henvisning" and letter.findtext(f"{{{MC}}}Letter/{{{MC}}}StatusCode") == (
-            "rettetbrev"
-        ):
-            problems.append(f"REF01 rettetbrev (line {line})")
-        references = letter.findall(f"{{{MC}}}Reference")
-        if len(references) > 9:
-            problems.append(f"{len(references)} references in one letter (line {line})")
+        problems.extend(_letter_problems(letter, kind))
         for path, element in _structure(letter):
-            name = _local(element)
-            if name in FORMATTED_TEXT:
-                problems.extend(_text_problems(element, path))
-            elif len(element) == 0:
-                value = element.text or ""
-                if name == "PostCodeIdentifier" and value == "":
-                    problems.append(f"empty PostCodeIdentifier (line {element.sourceline})")
-                problems.extend(_character_problems(value, element))
-                if name == "URL" and len(value) > _MAX_URL:
-                    problems.append(f"URL longer than {_MAX_URL} (line {element.sourceline})")
-            if name in _PARTIES and element.find(f"{{{MC}}}OrganisationName") is None:
-                problems.append(f"{path} without OrganisationName (line {element.sourceline})")
-            if kind == "henvisning" and name in (
-                "Sender",
-                "Receiver",
-                "AnswerCCReceiver",
-                "Patient",
-            ):
-                address = [
-                    element.find(f"{{{MC}}}{part}") is not None
-                    for part in ("SuburbName", "DistrictName", "PostCodeIdentifier")
-                ]
-                if any(address) and element.find(f"{{{MC}}}StreetName") is None:
-                    problems.append(f"REF01 {path} address without StreetName")
-            if (
-                name == "ReferralAdditional"
-                and element.findtext(f"{{{MC}}}DiagnoseDescriptionCode") == "henv_diagnose"
-            ):
-                problems.append(f"ReferralAdditional of kind henv_diagnose (line {line})")
-            if name == "ClinicalInformation":
-                size = len(_plain(element))
-                if size > _MAX_CLINICAL_CHARS:
-                    problems.append(f"ClinicalInformation of {size} characters (line {line})")
-            if name == "Information":
-                if len(element) and any(_local(c) not in ("Break",) for c in element):
-                    problems.append(f"styled HospitalVisitation (line {element.sourceline})")
-                breaks = sum(1 for c in element if _local(c) == "Break")
-                if breaks > 5 or len(_plain(element)) > 5 * 69:
-                    problems.append(f"HospitalVisitation needs two FTX ({element.sourceline})")
+            problems.extend(_element_problems(element, path, kind, letter.sourceline))
     if len(eans) > 1:
         problems.append(f"letters with different EAN pairs: {sorted(eans)}")
+    return problems
+
+
+def _letter_problems(letter: etree._Element, kind: str) -> list[str]:
+    """What EDIFACT cannot carry in a letter's header and references."""
+    problems: list[str] = []
+    line = letter.sourceline
+    if letter.findtext(f"{{{MC}}}Letter/{{{MC}}}StatisticalCode") != letter.findtext(
+        f"{{{MC}}}Letter/{{{MC}}}TypeCode"
+    ):
+        problems.append(f"StatisticalCode differs from TypeCode (line {line})")
+    if kind == "henvisning" and letter.findtext(f"{{{MC}}}Letter/{{{MC}}}StatusCode") == (
+        "rettetbrev"
+    ):
+        problems.append(f"REF01 rettetbrev (line {line})")
+    references = letter.findall(f"{{{MC}}}Reference")
+    if len(references) > 9:
+        problems.append(f"{len(references)} references in one letter (line {line})")
+    return problems
+
+
+def _element_problems(element: etree._Element, path: str, kind: str, line: int | None) -> list[str]:
+    """What EDIFACT cannot carry in one element of a letter (``line``: the letter's line)."""
+    problems: list[str] = []
+    name = _local(element)
+    if name in FORMATTED_TEXT:
+        problems.extend(_text_problems(element, path))
+    elif len(element) == 0:
+        problems.extend(_leaf_problems(element, name))
+    if name in _PARTIES and element.find(f"{{{MC}}}OrganisationName") is None:
+        problems.append(f"{path} without OrganisationName (line {element.sourceline})")
+    if kind == "henvisning" and name in ("Sender", "Receiver", "AnswerCCReceiver", "Patient"):
+        address = [
+            element.find(f"{{{MC}}}{part}") is not None
+            for part in ("SuburbName", "DistrictName", "PostCodeIdentifier")
+        ]
+        if any(address) and element.find(f"{{{MC}}}StreetName") is None:
+            problems.append(f"REF01 {path} address without StreetName")
+    if (
+        name == "ReferralAdditional"
+        and element.findtext(f"{{{MC}}}DiagnoseDescriptionCode") == "henv_diagnose"
+    ):
+        problems.append(f"ReferralAdditional of kind henv_diagnose (line {line})")
+    if name == "ClinicalInformation":
+        size = len(_plain(element))
+        if size > _MAX_CLINICAL_CHARS:
+            problems.append(f"ClinicalInformation of {size} characters (line {line})")
+    if name == "Information":
+        problems.extend(_visitation_problems(element))
+    return problems
+
+
+def _leaf_problems(element: etree._Element, name: str) -> list[str]:
+    """What EDIFACT cannot carry in an element holding only text."""
+    problems: list[str] = []
+    value = element.text or ""
+    if name == "PostCodeIdentifier" and value == "":
+        problems.append(f"empty PostCodeIdentifier (line {element.sourceline})")
+    problems.extend(_character_problems(value, element))
+    if name == "URL" and len(value) > _MAX_URL:
+        problems.append(f"URL longer than {_MAX_URL} (line {element.sourceline})")
+    return problems
+
+
+def _visitation_problems(element: etree._Element) -> list[str]:
+    """HospitalVisitation Information: unstyled, and short enough for one FTX."""
+    problems: list[str] = []
+    if len(element) and any(_local(c) not in ("Break",) for c in element):
+        problems.append(f"styled HospitalVisitation (line {element.sourceline})")
+    breaks = sum(1 for c in element if _local(c) == "Break")
+    if breaks > 5 or len(_plain(element)) > 5 * 69:
+        problems.append(f"HospitalVisitation needs two FTX ({element.sourceline})")
     return problems
 
 

@@ -117,6 +117,25 @@ def max_size_option(func: F) -> F:
     )(func)
 
 
+def format_option(choices: Sequence[str], help: str | None = None) -> Callable[[F], F]:
+    """``--format`` (as ``fmt``): one of ``choices``, the first by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """``--output``: a file written atomically instead of standard output."""
+    return click.option(
+        "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help=help
+    )
+
+
 def limits_for(max_size: int | None) -> Limits:
     return DEFAULT_LIMITS if max_size is None else Limits(max_input_bytes=max_size)
 

@@ -17,6 +17,7 @@ from medbridge.commands.common import (
     echo_notes,
     exit_for,
     finding_line,
+    format_option,
     gather,
     internal_finding,
     limits_for,
@@ -42,9 +43,7 @@ _FIELDS = ("format", "kind", "version", "encoding", "identifier")
 @click.command()
 @paths_argument
 @patterns_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option(["text", "json"])
 @max_size_option
 def detect(
     paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, max_size: int | None

@@ -22,11 +22,13 @@ from medbridge.commands.common import (
     echo_notes,
     exit_for,
     finding_line,
+    format_option,
     gather,
     internal_finding,
     limits_for,
     located,
     max_size_option,
+    output_option,
     overall,
     paths_argument,
     patterns_option,
@@ -71,20 +73,13 @@ class _Result:
 @click.command()
 @paths_argument
 @patterns_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "junit", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Report format: text for people; json, junit (JUnit XML) or sarif (SARIF 2.1.0).",
+@format_option(
+    ["text", "json", "junit", "sarif"],
+    "Report format: text for people; json, junit (JUnit XML) or sarif (SARIF 2.1.0).",
 )
-@click.option(
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output (atomically; an existing "
-    "report is replaced).",
+@output_option(
+    "Write the report to this file instead of standard output (atomically; an existing "
+    "report is replaced)."
 )
 @click.option(
     "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."

@@ -152,13 +152,19 @@ def _suspected_problem(index: int, identifier: str) -> CharsetProblem:
     )
 
 
-def _non_ascii_problem(raw: bytes, index: int, charset: Charset) -> CharsetProblem:
+def _repertoire_problem(raw: bytes, index: int, charset: Charset) -> CharsetProblem:
+    """The byte at ``index`` is outside the (UNOA or UNOB) repertoire."""
     byte = raw[index]
+    if byte >= 0x80:
+        what = f"Byte 0x{byte:02X} ({describe_char(chr(byte))} in ISO 8859-1)"
+        advice = "declare UNOC:3 or remove it."
+    else:
+        what = describe_char(chr(byte))
+        advice = "declare UNOB or UNOC, or remove it."
     return CharsetProblem(
         "edifact.charset.repertoire",
         index,
-        f"Byte 0x{byte:02X} ({describe_char(chr(byte))} in ISO 8859-1) is outside the "
-        f"{charset.identifier} repertoire ({charset.repertoire}); declare UNOC:3 or remove it.",
+        f"{what} is outside the {charset.identifier} repertoire ({charset.repertoire}); {advice}",
     )
 
 
@@ -231,15 +237,7 @@ def decode_checked(raw: bytes, charset: Charset, service: str) -> str:
     if bad_match is None:
         return raw.decode("ascii")
     _raise_common(raw, ident)
-    index = bad_match.start()
-    if raw[index] >= 0x80:
-        raise _non_ascii_problem(raw, index, charset)
-    raise CharsetProblem(
-        "edifact.charset.repertoire",
-        index,
-        f"{describe_char(chr(raw[index]))} is outside the {ident} repertoire "
-        f"({charset.repertoire}); declare UNOB or UNOC, or remove it.",
-    )
+    raise _repertoire_problem(raw, bad_match.start(), charset)
 
 
 def _raise_common(raw: bytes, identifier: str) -> None:

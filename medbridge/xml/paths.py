@@ -10,6 +10,7 @@ locating every one of 50 000 siblings costs 50 000 child visits in all, not 50 0
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -36,16 +37,22 @@ def namespace_of(element: etree._Element) -> str | None:
 def element_path(element: etree._Element) -> str:
     """The path of ``element`` from the document root: one path, looking at the siblings of each
     step once. Use a :class:`PathLocator` for many paths in one tree."""
+    return _walk_up(element, _sibling_step)
+
+
+def _sibling_step(node: etree._Element, parent: etree._Element) -> str:
+    name = local_name(node)
+    same = [c for c in parent if c.tag == node.tag]
+    return f"{name}[{same.index(node) + 1}]" if len(same) > 1 else name
+
+
+def _walk_up(element: etree._Element, step: Callable[[etree._Element, etree._Element], str]) -> str:
+    """The path from the root down to ``element``; ``step`` names a node below its parent."""
     steps: list[str] = []
     node: etree._Element | None = element
     while node is not None:
-        name = local_name(node)
         parent = node.getparent()
-        if parent is not None:
-            same = [c for c in parent if c.tag == node.tag]
-            if len(same) > 1:
-                name = f"{name}[{same.index(node) + 1}]"
-        steps.append(name)
+        steps.append(local_name(node) if parent is None else step(node, parent))
         node = parent
     return "/" + "/".join(reversed(steps))
 
@@ -65,18 +72,12 @@ class PathLocator:
 
     def path(self, element: etree._Element) -> str:
         """The path of ``element`` from the document root."""
-        steps: list[str] = []
-        node: etree._Element | None = element
-        while node is not None:
-            name = local_name(node)
-            parent = node.getparent()
-            if parent is not None:
-                children = self._index(parent)
-                if children.counts.get(node.tag, 0) > 1:
-                    name = f"{name}[{children.positions[node]}]"
-            steps.append(name)
-            node = parent
-        return "/" + "/".join(reversed(steps))
+        return _walk_up(element, self._step)
+
+    def _step(self, node: etree._Element, parent: etree._Element) -> str:
+        children = self._index(parent)
+        name = local_name(node)
+        return f"{name}[{children.positions[node]}]" if children.counts[node.tag] > 1 else name
 
     def last_index(self, parent: etree._Element, tag: Any) -> int:
         """The 0-based index among all of ``parent``'s child nodes of its last child with

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -135,31 +136,39 @@ class _LazySchema:
     """A schema set's two validators, each compiled on first use, exactly once, under a lock;
     never changed afterwards. The xmlschema one is built only when a letter is invalid."""
 
-    __slots__ = ("_fast", "_lock", "_rich", "schema_set")
+    __slots__ = ("_fast", "_rich", "schema_set")
 
     def __init__(self, schema_set: SchemaSet) -> None:
         self.schema_set = schema_set
-        self._lock = threading.Lock()
-        self._fast: Any = None
-        self._rich: Any = None
+        self._fast = _Once(compile_fast, schema_set)
+        self._rich = _Once(compile_rich, schema_set)
 
     def fast(self) -> Any:
-        fast = self._fast
-        if fast is None:
-            with self._lock:
-                if self._fast is None:
-                    self._fast = compile_fast(self.schema_set)
-                fast = self._fast
-        return fast
+        return self._fast.get()
 
     def rich(self) -> Any:
-        rich = self._rich
-        if rich is None:
+        return self._rich.get()
+
+
+class _Once:
+    """``build(schema_set)``, built by the first thread that asks and shared afterwards."""
+
+    __slots__ = ("_build", "_lock", "_schema_set", "_value")
+
+    def __init__(self, build: Callable[[SchemaSet], Any], schema_set: SchemaSet) -> None:
+        self._build = build
+        self._schema_set = schema_set
+        self._lock = threading.Lock()
+        self._value: Any = None
+
+    def get(self) -> Any:
+        value = self._value
+        if value is None:
             with self._lock:
-                if self._rich is None:
-                    self._rich = compile_rich(self.schema_set)
-                rich = self._rich
-        return rich
+                if self._value is None:
+                    self._value = self._build(self._schema_set)
+                value = self._value
+        return value
 
 
 _SCHEMAS = {s.root_namespace: _LazySchema(s) for s in SCHEMA_SETS}

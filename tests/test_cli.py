@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from medbridge.cli import main
+from tests.test_cli_paths import until
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "fixtures" / "valid"
@@ -256,32 +257,22 @@ def test_killed_conversion_leaves_no_partial_file(tmp_path: Path) -> None:
 def test_interrupt_exits_130(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for n in range(1500):  # enough that the run still goes on when the first output appears
+    for n in range(40):
         shutil.copy(EPIKRISE[n % len(EPIKRISE)], folder / f"{n:04d}.xml")
+    # The last input is standard input, which the test holds open: after the folder's letters the
+    # command waits there, so the interrupt always lands mid-run (no race with a fast machine).
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "medbridge",
-            "convert",
-            str(folder),
-            "--to",
-            "json",
-            "--out",
-            str(tmp_path / "out"),
-            "--jobs",
-            "1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        [sys.executable, "-m", "medbridge", "convert", str(folder), "-", "--name", "stdin.xml",
+         "--to", "json", "--out", str(tmp_path / "out"), "--jobs", "1"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     out = tmp_path / "out"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out.exists() and any(out.iterdir())):
-        time.sleep(0.01)
+    assert until(lambda: out.exists() and len(list(out.iterdir())) == 40)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 130
-    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert proc.stdin is not None
+    proc.stdin.close()
+    assert sorted(p.name for p in out.iterdir()) == [f"{n:04d}.json" for n in range(40)]
 
 
 def test_convert_to_edifact_strict_refusal_and_allow_loss_report(tmp_path: Path) -> None:

@@ -401,13 +401,15 @@ def until(condition: Callable[[], bool]) -> bool:
 def test_interrupt_with_workers_exits_130_leaving_no_temporary_file(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for n in range(1500):  # enough that the run still goes on when the first output appears
+    for n in range(60):
         shutil.copy(EPIKRISE[n % len(EPIKRISE)], folder / f"{n:04d}.xml")
     out = tmp_path / "out"
+    # Standard input, held open by the test, is the last input: the command waits there with its
+    # workers alive, so the interrupt always lands mid-run.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "medbridge", "convert", str(folder), "--to", "json",
-         "--out", str(out), "--jobs", "2", "--fsync", "always"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "medbridge", "convert", str(folder), "-", "--name", "stdin.xml",
+         "--to", "json", "--out", str(out), "--jobs", "2", "--fsync", "always"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE,
     )  # fmt: skip
     workers: set[int] = set()
 
@@ -418,12 +420,12 @@ def test_interrupt_with_workers_exits_130_leaving_no_temporary_file(tmp_path: Pa
 
     assert until(busy)
     proc.send_signal(signal.SIGINT)  # the command only, as `kill -INT`; workers ignore it anyway
+    assert proc.wait(timeout=DEADLINE) == 130
     stdout, stderr = proc.communicate(timeout=DEADLINE)
-    assert proc.returncode == 130, stderr
     assert b"interrupted" in stderr and b"file(s)" not in stdout
     assert not any(_running(pid) for pid in workers)  # they ended before the command did
     names = [p.name for p in out.iterdir()]
-    assert 0 < len(names) < 1500
+    assert 0 < len(names) <= 60 and "stdin.json" not in names
     assert not [n for n in names if n.startswith(TEMPORARY_PREFIX)]
     for path in out.iterdir():
         assert json.loads(path.read_text())["medbridge-json"] == 1

@@ -254,6 +254,12 @@ def test_killed_conversion_leaves_no_partial_file(tmp_path: Path) -> None:
         assert json.loads(path.read_text())["medbridge-json"] == 1
 
 
+def _default_sigint() -> None:
+    """In the child: SIGINT back to its default action. A suite started as a background job
+    (``bash .ci/run &``) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_exits_130(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -265,6 +271,7 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
         [sys.executable, "-m", "medbridge", "convert", str(folder), "-", "--name", "stdin.xml",
          "--to", "json", "--out", str(tmp_path / "out"), "--jobs", "1"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=_default_sigint,
     )  # fmt: skip
     out = tmp_path / "out"
     assert until(lambda: out.exists() and len(list(out.iterdir())) == 40)

@@ -398,6 +398,12 @@ def until(condition: Callable[[], bool]) -> bool:
     return True
 
 
+def _default_sigint() -> None:
+    """In the child: SIGINT back to its default action. A suite started as a background job
+    (``bash .ci/run &``) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupt_with_workers_exits_130_leaving_no_temporary_file(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -410,6 +416,7 @@ def test_interrupt_with_workers_exits_130_leaving_no_temporary_file(tmp_path: Pa
         [sys.executable, "-m", "medbridge", "convert", str(folder), "-", "--name", "stdin.xml",
          "--to", "json", "--out", str(out), "--jobs", "2", "--fsync", "always"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE,
+        preexec_fn=_default_sigint,
     )  # fmt: skip
     workers: set[int] = set()
 

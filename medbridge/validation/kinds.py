@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from medbridge.codecs.xml.mapping import LetterMapping
-from medbridge.letters.fields import FieldTable
+from medbridge.letters.fields import FieldTable, field_table
 from medbridge.validation.checks import Checker, Point
 
 __all__ = ["KindCheck", "LetterRules"]
@@ -33,17 +33,21 @@ class LetterRules:
     ``occupation`` the Patient element of the occupation; ``specialities`` and ``relations`` the
     code subsets of MedicalSpecialityCode and RelationCode; ``municipality`` marks a letter whose
     code lists are only partly known (unknown codes warn instead of failing). The element paths
-    of the header and the parties are read off ``table``.
+    of the header and the parties are read off its field table (``table``).
     """
 
     mapping: LetterMapping
-    table: FieldTable
+    #: The kind's field table: ``field_table(mapping)``, looked up once (rules read it per letter).
+    table: FieldTable = field(init=False)
     check: KindCheck
     occupation: str
     specialities: frozenset[str]
     relations: frozenset[str]
     municipality: bool = False
     episode_id: re.Pattern[str] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", field_table(self.mapping))
 
     @property
     def cls(self) -> type:

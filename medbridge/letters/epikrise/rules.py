@@ -9,8 +9,8 @@ from :mod:`medbridge.validation.checks` and the shared parts from
 from __future__ import annotations
 
 from medbridge.findings import Severity
-from medbridge.letters.epikrise.xml import LETTER, MAPPING
-from medbridge.letters.fields import FieldTable, codes, indexed, names
+from medbridge.letters.epikrise.xml import MAPPING
+from medbridge.letters.fields import codes, field_table, indexed, names
 from medbridge.model.epikrise import Diagnoses, DischargeLetter
 from medbridge.validation.checks import Checker, Point, has_text
 from medbridge.validation.kinds import LetterRules
@@ -24,7 +24,7 @@ from medbridge.validation.parts import (
 
 __all__ = ["RULES", "check_discharge_letter"]
 
-_TABLE = (FieldTable(LETTER),)
+_TABLE = (field_table(MAPPING),)
 _CC_RECEIVER, _RELATIVE, _REFERRAL, _ADMISSION, _DISCHARGE, _DIAGNOSE = names(
     _TABLE, "cc_receiver", "relatives", "referral", "admission", "discharge", "diagnoses"
 )
@@ -106,7 +106,6 @@ def _clinical_information(
 
 RULES = LetterRules(
     MAPPING,
-    _TABLE[0],
     check_discharge_letter,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from medbridge.findings import Severity
 from medbridge.letters.epikrise import xml as epikrise
-from medbridge.letters.fields import FieldTable, codes, names
-from medbridge.letters.henvisning.xml import LETTER, MAPPING
+from medbridge.letters.fields import codes, field_table, names
+from medbridge.letters.henvisning.xml import MAPPING
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.validation import parts
 from medbridge.validation.checks import Checker, Point, has_text
@@ -18,14 +18,14 @@ from medbridge.validation.kinds import LetterRules
 
 __all__ = ["RULES", "check_referral_letter"]
 
-_TABLE = (FieldTable(LETTER),)
+_TABLE = (field_table(MAPPING),)
 _ANSWER_CC_RECEIVER, _RELATIVE, _REFERRAL, _INFORMATION, _REFERENCE = names(
     _TABLE, "answer_cc_receiver", "relatives", "referral", "additional_information", "references"
 )
 _ADDITIONAL, _REFER = names(_TABLE, "additional", "refer", under="referral")
 (_REASON,) = names(_TABLE, "clinical_reason", under="additional_information")
 #: XREF01 has no occupation element; one read from EDIFACT is reported where XDIS01 has it.
-(_OCCUPATION,) = names((*_TABLE, FieldTable(epikrise.LETTER)), "occupation", under="patient")
+(_OCCUPATION,) = names((*_TABLE, field_table(epikrise.MAPPING)), "occupation", under="patient")
 SPECIALITIES = codes(_TABLE[0], "sender.speciality")
 RELATIONS = codes(_TABLE[0], "relatives.relation")
 
@@ -59,7 +59,6 @@ def check_referral_letter(
 
 RULES = LetterRules(
     MAPPING,
-    _TABLE[0],
     check_referral_letter,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from medbridge.findings import Severity
-from medbridge.letters.fields import FieldTable, indexed, names
-from medbridge.letters.plejeforloebsplan.xml import LETTER, MAPPING
+from medbridge.letters.fields import field_table, indexed, names
+from medbridge.letters.plejeforloebsplan.xml import MAPPING
 from medbridge.model.codes import MedicalSpeciality, RelationCode
 from medbridge.model.plejeforloebsplan import (
     AbilityToFunction,
@@ -42,7 +42,7 @@ TERMINOLOGIES: Mapping[str, tuple[re.Pattern[str], str]] = MappingProxyType(
 )
 _EPISODE_ID = re.compile(r"[0-9A-Fa-f]{32}")
 
-_TABLE = (FieldTable(LETTER),)
+_TABLE = (field_table(MAPPING),)
 _PRACTITIONER, _ADMISSION, _END_OF_TREATMENT, _AGREED_DISCHARGE, _ABILITY = names(
     _TABLE,
     "practitioner",
@@ -170,7 +170,6 @@ def _terminology(c: Checker, term: Terminology, path: str, system: str) -> None:
 
 RULES = LetterRules(
     MAPPING,
-    _TABLE[0],
     check_care_plan,
     occupation=_OCCUPATION,
     specialities=SPECIALITIES,

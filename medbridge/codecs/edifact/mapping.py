@@ -143,9 +143,11 @@ class Builder:
         element: int | None = None,
         *,
         lost: str | None = SAME,
-    ) -> None:
-        """An issue for a value with no EDIFACT form; ``lost`` as for :class:`Issue`."""
+    ) -> bool:
+        """An issue for a value with no EDIFACT form; ``lost`` as for :class:`Issue`. Returns
+        True when the value (and ``lost``) is left out (lossy rendering), as :meth:`over_limit`."""
         self.issue("convert.unmapped", message, path, scope, tag, element, lost=lost)
+        return self.lossy
 
     def value(
         self,

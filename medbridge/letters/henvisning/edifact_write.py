@@ -213,18 +213,16 @@ def _s02(b: Builder, letter: HospitalReferral, base: str) -> None:
         for index, diagnosis in enumerate(referral.additional, start=1):
             path = f"{base}{_ADDITIONAL}[{index}]"
             key = f"S02/CIN#{index}"
-            if diagnosis.kind is DiagnosisKind.REFERRAL:
-                b.unmapped(
-                    "A ReferralAdditional of kind henv_diagnose is written as CIN+H and reads "
-                    "back as a second referral diagnosis.",
-                    path + _KIND,
-                    key,
-                    "CIN",
-                    1,
-                    lost=path,  # the whole diagnosis is left out
-                )
-                if b.lossy:
-                    continue
+            if diagnosis.kind is DiagnosisKind.REFERRAL and b.unmapped(
+                "A ReferralAdditional of kind henv_diagnose is written as CIN+H and reads "
+                "back as a second referral diagnosis.",
+                path + _KIND,
+                key,
+                "CIN",
+                1,
+                lost=path,  # the whole diagnosis is left out
+            ):
+                continue
             qualifier = DIAGNOSIS_KIND.encode(diagnosis.kind) if diagnosis.kind else None
             if qualifier is None:
                 raise fail(
@@ -344,8 +342,10 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
         message = "Unknown InformationCode."
         code = wire_code(INFORMATION_CODE, visit.code, message, vpath + _INFORMATION_CODE)
         blocks = b.text_blocks(visit.information, vpath + _INFORMATION, key, lost=vpath)
-        if blocks is not None and len(blocks) > 1:
-            b.unmapped(
+        if (
+            blocks is not None
+            and len(blocks) > 1
+            and b.unmapped(
                 f"{vpath}{_INFORMATION} needs {len(blocks)} FTX; each HospitalVisitation is one "
                 "FTX (at most five lines, one format code), or it reads back as several.",
                 vpath + _INFORMATION,
@@ -353,8 +353,8 @@ def _s18(b: Builder, letter: HospitalReferral, base: str) -> None:
                 "FTX",
                 lost=vpath,  # the whole visitation is left out
             )
-            if b.lossy:
-                continue
+        ):
+            continue
         for block in blocks or ():
             b.add(key, "FTX", (code,), (block.format_code,), ("",), block.lines)
     if info.referral_status is not None:

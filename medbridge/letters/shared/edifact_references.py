@@ -110,7 +110,7 @@ def reference_ftx(b: Builder, key: str, reference: Reference, path: str) -> None
     if reference.url is not None:
         pieces = url_pieces(reference.url)
         if pieces is None:
-            b.unmapped(
+            if b.unmapped(
                 f"{path}{_URL} has {len(reference.url)} characters; EDIFACT carries at most "
                 f"{URL_PIECE * URL_PIECES} (FTX element 4, components 2–5).",
                 path + _URL,
@@ -118,8 +118,7 @@ def reference_ftx(b: Builder, key: str, reference: Reference, path: str) -> None
                 "FTX",
                 4,
                 lost=path,  # a reference needs its URL: the whole reference is left out
-            )
-            if b.lossy:
+            ):
                 return
             pieces = [reference.url]
         pieces = [

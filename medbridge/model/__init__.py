@@ -2,7 +2,8 @@
 
 Plain dataclasses an integrator can build by hand: :class:`Message` (envelope + letters), the three
 letters :class:`DischargeLetter` (epikrise), :class:`HospitalReferral` (henvisning) and
-:class:`CarePlan` (plejeforløbsplan), their building blocks, the formatted-text tree and the code
+:class:`CarePlan` (plejeforløbsplan), the :class:`Receipt` (kvittering) that answers them, their
+building blocks, the formatted-text tree and the code
 lists. No class here knows XML or EDIFACT.
 """
 
@@ -18,6 +19,8 @@ from medbridge.model.message import *  # noqa: F403
 from medbridge.model.message import __all__ as _message_all
 from medbridge.model.plejeforloebsplan import *  # noqa: F403
 from medbridge.model.plejeforloebsplan import __all__ as _plan_all
+from medbridge.model.receipt import *  # noqa: F403
+from medbridge.model.receipt import __all__ as _receipt_all
 from medbridge.model.text import *  # noqa: F403
 from medbridge.model.text import __all__ as _text_all
 
@@ -28,5 +31,6 @@ __all__ = [
     *_henvisning_all,
     *_message_all,
     *_plan_all,
+    *_receipt_all,
     *_text_all,
 ]

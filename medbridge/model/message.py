@@ -15,10 +15,14 @@ from medbridge.model.common import Envelope
 from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.plejeforloebsplan import CarePlan
+from medbridge.model.receipt import Receipt
 
-__all__ = ["LETTER_CLASSES", "Letter", "Message"]
+__all__ = ["LETTER_CLASSES", "ClinicalLetter", "Letter", "Message"]
 
-Letter: TypeAlias = DischargeLetter | HospitalReferral | CarePlan
+#: A letter about a patient; every one derives from :class:`~medbridge.model.common.BaseLetter`.
+ClinicalLetter: TypeAlias = DischargeLetter | HospitalReferral | CarePlan
+#: What an Emessage or interchange can carry: a clinical letter or a receipt.
+Letter: TypeAlias = ClinicalLetter | Receipt
 LETTER_CLASSES: tuple[type[DischargeLetter], type[HospitalReferral], type[CarePlan]] = (
     DischargeLetter,
     HospitalReferral,

@@ -47,7 +47,8 @@ from types import MappingProxyType
 from medbridge.findings import Finding, Severity
 from medbridge.letters.fields import FieldTable, indexed, names
 from medbridge.letters.shared.xml import ENVELOPE
-from medbridge.model.message import Letter, Message
+from medbridge.model.message import ClinicalLetter, Message
+from medbridge.model.receipt import Receipt
 from medbridge.validation.checks import Checker, Point, quote
 from medbridge.validation.kinds import LetterRules
 from medbridge.validation.parts import check_party, check_patient
@@ -86,8 +87,9 @@ def _run(c: Checker) -> None:
     envelope = c.message.envelope
     c.sent = c.moment(envelope.sent, _ENVELOPE, _SENT)
     c.text(envelope.identifier, _ENVELOPE, _ENVELOPE_ID)
-    letters = c.message.letters
-    if not letters:
+    # receipts have rules of their own (a kind without patient or clinical content)
+    letters = [letter for letter in c.message.letters if not isinstance(letter, Receipt)]
+    if not c.message.letters:
         c.add(
             "rule.message.no-letters",
             Severity.ERROR,
@@ -120,7 +122,7 @@ def _run(c: Checker) -> None:
                 )
 
 
-def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
+def _envelope_parties(c: Checker, letter: ClinicalLetter, base: str, kind: LetterRules) -> None:
     wire = c.message.wire
     for key, party, model, role, code in (
         (UNB_SENDER_KEY, letter.sender, "sender", "sender", "rule.envelope.sender-mismatch"),
@@ -148,7 +150,7 @@ def _envelope_parties(c: Checker, letter: Letter, base: str, kind: LetterRules) 
             )
 
 
-def _letter(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
+def _letter(c: Checker, letter: ClinicalLetter, base: str, kind: LetterRules) -> None:
     authorisation = _header(c, letter, base, kind)
     for party, model in ((letter.sender, "sender"), (letter.receiver, "receiver")):
         check_party(
@@ -163,7 +165,7 @@ def _letter(c: Checker, letter: Letter, base: str, kind: LetterRules) -> None:
     kind.check(c, letter, base, authorisation)
 
 
-def _header(c: Checker, letter: Letter, base: str, kind: LetterRules) -> Point | None:
+def _header(c: Checker, letter: ClinicalLetter, base: str, kind: LetterRules) -> Point | None:
     """The Letter block; the checked authorisation. Sets the letter's own date."""
     header = letter.header
     c.text(header.identifier, base, kind.xml("header.identifier"))

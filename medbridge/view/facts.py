@@ -28,7 +28,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from medbridge.model import Letter
+from medbridge.model import ClinicalLetter
 from medbridge.view.fields import TextField, field_source, text_fields
 from medbridge.view.matcher import Hit, Matcher, ScanWork, matcher
 from medbridge.view.sentences import Reversed, paragraph_spans, sentence_breaks, sentence_spans
@@ -82,7 +82,7 @@ class CriticalFact:
     field: str = ""
 
 
-def critical_facts(letter: Letter) -> list[CriticalFact]:
+def critical_facts(letter: ClinicalLetter) -> list[CriticalFact]:
     """The letter's critical facts: resuscitation/treatment level, then CAVE, then contagion,
     each in reading order.
 
@@ -101,13 +101,13 @@ def critical_facts(letter: Letter) -> list[CriticalFact]:
     return letter_statements(letter)[0]
 
 
-def follow_up_statements(letter: Letter) -> list[CriticalFact]:
+def follow_up_statements(letter: ClinicalLetter) -> list[CriticalFact]:
     """Statements about control visits, follow-up, the GP, call-ins and rehabilitation."""
     return letter_statements(letter)[1]
 
 
 def letter_statements(
-    letter: Letter, work: ScanWork | None = None
+    letter: ClinicalLetter, work: ScanWork | None = None
 ) -> tuple[list[CriticalFact], list[CriticalFact]]:
     """The critical facts and the follow-up statements of ``letter``, from one scan."""
     engine = matcher()
@@ -350,7 +350,7 @@ def _run_end(text: str, at: int) -> int:
 # words widened a character at a time); a test keeps letter_statements equal to it
 
 
-def reference_statements(letter: Letter) -> tuple[list[CriticalFact], list[CriticalFact]]:
+def reference_statements(letter: ClinicalLetter) -> tuple[list[CriticalFact], list[CriticalFact]]:
     """:func:`letter_statements` by the plain reference."""
     engine = matcher()
     found: dict[str, list[CriticalFact]] = {kind: [] for kind in (*CRITICAL_KINDS, FOLLOW_UP)}

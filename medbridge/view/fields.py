@@ -22,11 +22,11 @@ from medbridge.codecs.xml.codec import LETTER_PATH_KEY, MAPPINGS
 from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
 from medbridge.model import (
     CarePlan,
+    ClinicalLetter,
     Diagnosis,
     DischargeLetter,
     FormattedText,
     HospitalReferral,
-    Letter,
 )
 from medbridge.model.text import plain_text
 from medbridge.view.labels import code_label
@@ -81,7 +81,7 @@ def _plain(label: str, steps: tuple[Step, ...], text: str | None) -> Iterator[Te
         yield TextField(label, steps, text.replace("\r", " ").replace("\n", " "))
 
 
-def text_fields(letter: Letter) -> Iterator[TextField]:
+def text_fields(letter: ClinicalLetter) -> Iterator[TextField]:
     """Every free-text field of ``letter`` in reading order."""
     if isinstance(letter, DischargeLetter):
         yield from _diagnoses(letter)
@@ -214,7 +214,7 @@ def _care_plan_texts(plan: CarePlan) -> Iterator[TextField]:
 # locations
 
 
-def field_source(letter: Letter, steps: tuple[Step, ...]) -> str:
+def field_source(letter: ClinicalLetter, steps: tuple[Step, ...]) -> str:
     """Where the field at ``steps`` is: the XML element path for a letter read from XML, the
     model path otherwise (see the module docstring)."""
     base = letter.wire.get(LETTER_PATH_KEY)
@@ -225,7 +225,7 @@ def field_source(letter: Letter, steps: tuple[Step, ...]) -> str:
     return model_path(steps)
 
 
-def _xml_steps(letter: Letter, steps: tuple[Step, ...]) -> list[str] | None:
+def _xml_steps(letter: ClinicalLetter, steps: tuple[Step, ...]) -> list[str] | None:
     """The element names from the letter element down to the field, by the letter version's
     mapping table; None when the table has no element for a step."""
     table = _table(type(letter))

@@ -32,16 +32,17 @@ from medbridge.model import (
     Break,
     CarePlan,
     Center,
+    ClinicalLetter,
     DischargeLetter,
     FixedFont,
     FormattedText,
     HospitalReferral,
     Italic,
-    Letter,
     Message,
     Moment,
     Party,
     Patient,
+    Receipt,
     Relative,
     Right,
     Space,
@@ -131,7 +132,9 @@ class View:
 
 def build_view(message: Message) -> View:
     """The view model of every letter in ``message``."""
-    return View(tuple(_letter_view(letter) for letter in message.letters))
+    return View(
+        tuple(_letter_view(letter) for letter in message.letters if not isinstance(letter, Receipt))
+    )
 
 
 def danish_moment(moment: Moment | None) -> str:
@@ -145,7 +148,7 @@ def danish_moment(moment: Moment | None) -> str:
     return f"{text} kl. {moment.time}" if moment.time else text
 
 
-def _letter_view(letter: Letter) -> LetterView:
+def _letter_view(letter: ClinicalLetter) -> LetterView:
     vocab = vocabulary()
     critical, follow_up = letter_statements(letter)
     summary = []
@@ -193,7 +196,7 @@ def _relative(relative: Relative) -> str:
     return ", ".join(parts)
 
 
-def _rows(letter: Letter) -> list[Row]:
+def _rows(letter: ClinicalLetter) -> list[Row]:
     """The header table: status, patient, parties, relatives, dates, the letter's id."""
     rows = _status_rows(letter)
     rows += _patient_rows(letter.patient)
@@ -204,7 +207,7 @@ def _rows(letter: Letter) -> list[Row]:
     return rows
 
 
-def _status_rows(letter: Letter) -> list[Row]:
+def _status_rows(letter: ClinicalLetter) -> list[Row]:
     rows = []
     if letter.header.status is not None:
         rows.append(Row("Status", code_label(letter.header.status)))
@@ -236,7 +239,7 @@ def _patient_rows(patient: Patient) -> list[Row]:
     return rows
 
 
-def _party_rows(letter: Letter) -> list[Row]:
+def _party_rows(letter: ClinicalLetter) -> list[Row]:
     rows = [Row("Fra", _party(letter.sender))]
     if letter.sender.referrer is not None:
         referrer = letter.sender.referrer
@@ -260,7 +263,7 @@ def _party_rows(letter: Letter) -> list[Row]:
     return rows
 
 
-def _moment_rows(letter: Letter) -> list[Row]:
+def _moment_rows(letter: ClinicalLetter) -> list[Row]:
     rows = [Row("Godkendt", danish_moment(letter.header.authorisation))]
     if isinstance(letter, DischargeLetter | CarePlan):
         rows.append(Row("Indlagt", danish_moment(letter.admission)))
@@ -273,13 +276,13 @@ def _moment_rows(letter: Letter) -> list[Row]:
     return rows
 
 
-def _relatives(letter: Letter) -> list[Relative]:
+def _relatives(letter: ClinicalLetter) -> list[Relative]:
     if isinstance(letter, CarePlan):
         return letter.relatives.relatives if letter.relatives else []
     return letter.relatives
 
 
-def _sections(letter: Letter) -> list[Section]:
+def _sections(letter: ClinicalLetter) -> list[Section]:
     sections: list[Section] = []
     diagnoses = [
         Row(field.label, _diagnosis_value(letter, field.steps, field.text))
@@ -308,7 +311,7 @@ def _sections(letter: Letter) -> list[Section]:
     return sections
 
 
-def _diagnosis_value(letter: Letter, steps: tuple[str | int, ...], text: str) -> str:
+def _diagnosis_value(letter: ClinicalLetter, steps: tuple[str | int, ...], text: str) -> str:
     obj: Any = letter
     for step in steps[:-1]:
         obj = obj[step] if isinstance(step, int) else getattr(obj, step)

@@ -63,7 +63,8 @@ from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
 from medbridge.errors import ConversionError, MedbridgeError
 from medbridge.findings import Finding, Severity
-from medbridge.model.message import Letter, Message
+from medbridge.model.message import ClinicalLetter, Letter, Message
+from medbridge.model.receipt import Receipt
 
 __all__ = ["iter_interchange", "read_interchange", "write_interchange", "xml_losses"]
 
@@ -121,13 +122,13 @@ class _Plan:
 
 def _edifact_letters(
     letters: list[Letter], many: bool
-) -> tuple[list[tuple[int, Letter, EdifactMapping]], list[Issue]]:
+) -> tuple[list[tuple[int, ClinicalLetter, EdifactMapping]], list[Issue]]:
     """The letters EDIFACT can carry (with their mapping), and an issue for each other one."""
-    out: list[tuple[int, Letter, EdifactMapping]] = []
+    out: list[tuple[int, ClinicalLetter, EdifactMapping]] = []
     issues: list[Issue] = []
     for index, letter in enumerate(letters, start=1):
         mapping = letter_mapping(letter)
-        if mapping is not None:
+        if mapping is not None and not isinstance(letter, Receipt):
             out.append((index, letter, mapping))
             continue
         issues.append(
@@ -148,7 +149,7 @@ def _edifact_letters(
     return out, issues
 
 
-def _unb_parties(letters: list[tuple[int, Letter, EdifactMapping]]) -> tuple[str, str]:
+def _unb_parties(letters: list[tuple[int, ClinicalLetter, EdifactMapping]]) -> tuple[str, str]:
     """The UNB sender and recipient: the first letter's Sender and Receiver EANs."""
     first = letters[0][1]
     sender, recipient = first.sender.ean, first.receiver.ean
@@ -162,14 +163,14 @@ def _unb_parties(letters: list[tuple[int, Letter, EdifactMapping]]) -> tuple[str
 
 
 def _one_pair_one_reference(
-    letters: list[tuple[int, Letter, EdifactMapping]],
+    letters: list[tuple[int, ClinicalLetter, EdifactMapping]],
     sender: str,
     recipient: str,
     issues: list[Issue],
-) -> list[tuple[int, Letter, EdifactMapping]]:
+) -> list[tuple[int, ClinicalLetter, EdifactMapping]]:
     """The letters one interchange can carry: the UNB's EAN pair, each with its own UNH
     reference; an issue for each other one."""
-    kept: list[tuple[int, Letter, EdifactMapping]] = []
+    kept: list[tuple[int, ClinicalLetter, EdifactMapping]] = []
     references: dict[str, int] = {}
     for index, letter, mapping in letters:
         identifier = letter.header.identifier

@@ -35,6 +35,7 @@ from medbridge.model import (
     Message,
     Party,
     Patient,
+    Receipt,
     Referral,
     RelevantClinicalInformation,
     Space,
@@ -142,7 +143,7 @@ def normalisation_notes(message: Message) -> list[Finding]:
     """One info finding per normalisation that writing ``message`` as EDIFACT applies."""
     notes: list[Finding] = []
     for index, letter in enumerate(message.letters):
-        if isinstance(letter, CarePlan):
+        if isinstance(letter, CarePlan | Receipt):
             continue
         referral = isinstance(letter, HospitalReferral)
         for path, node in _walk(letter, f"letters[{index}]"):

@@ -10,6 +10,7 @@ from medbridge.codecs.base import CodecBase
 from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import InputError
 from medbridge.findings import Finding
+from medbridge.model.receipt import Receipt
 from medbridge.registry import JSON, REGISTRY, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
@@ -54,5 +55,7 @@ def _decode(data: bytes) -> Parsed:
         detection.kind = letter.kind
         xml = REGISTRY.xml_of(letter.kind)
         detection.version = xml.version if xml is not None else None
-        detection.identifier = letter.header.identifier
+        detection.identifier = (
+            letter.identifier if isinstance(letter, Receipt) else letter.header.identifier
+        )
     return Parsed(detection, message, findings)

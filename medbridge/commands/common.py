@@ -115,12 +115,14 @@ def quiet_option(func: F) -> F:
 
 
 def max_size_option(func: F) -> F:
+    """``--max-size BYTES``, given to the command as ``limits`` (the default limits without it)."""
     return click.option(
         "--max-size",
-        "max_size",
+        "limits",
         type=click.IntRange(min=1),
         default=None,
         metavar="BYTES",
+        callback=_limits_for,
         help=f"Largest input read (default: {DEFAULT_LIMITS.max_input_bytes} bytes).",
     )(func)
 
@@ -144,7 +146,7 @@ def output_option(help: str) -> Callable[[F], F]:
     )
 
 
-def limits_for(max_size: int | None) -> Limits:
+def _limits_for(_ctx: click.Context, _param: click.Parameter, max_size: int | None) -> Limits:
     return DEFAULT_LIMITS if max_size is None else Limits(max_input_bytes=max_size)
 
 

@@ -29,7 +29,6 @@ from medbridge.commands.common import (
     echo_notes,
     finding_line,
     gather,
-    limits_for,
     max_size_option,
     overall,
     paths_argument,
@@ -133,7 +132,7 @@ def convert(
     report_file: Path | None,
     stdin_name: str | None,
     strict_encoding: bool,
-    max_size: int | None,
+    limits: Limits,
     quiet: bool,
 ) -> None:
     """Convert messages to another format, mirroring the input tree under --out.
@@ -152,7 +151,6 @@ def convert(
     try:
         _check_stdin_name(paths, stdin_name)
         inputs, notes = gather(paths, patterns)
-        limits = limits_for(max_size)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
         _, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
         dest = functools.partial(

@@ -20,7 +20,6 @@ from medbridge.commands.common import (
     finding_line,
     format_option,
     gather,
-    limits_for,
     max_size_option,
     overall,
     paths_argument,
@@ -43,9 +42,7 @@ _FIELDS = ("format", "kind", "version", "encoding", "identifier")
 @patterns_option
 @format_option(["text", "json"])
 @max_size_option
-def detect(
-    paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, max_size: int | None
-) -> None:
+def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits: Limits) -> None:
     """Say what each file is: format, kind, version, encoding, letter identifier.
 
     PATH is a file, a folder (walked) or - for standard input.
@@ -55,7 +52,6 @@ def detect(
       medbridge detect fixtures/valid/epikrise
     """
     inputs, notes = gather(paths, patterns)
-    limits = limits_for(max_size)
     rows: list[dict[str, Any]] = []
     findings: dict[InputFile, list[Finding]] = {}
     codes: list[int] = []

@@ -25,7 +25,6 @@ from medbridge.commands.common import (
     finding_line,
     format_option,
     gather,
-    limits_for,
     max_size_option,
     output_option,
     overall,
@@ -92,7 +91,7 @@ def validate(
     output: Path | None,
     warnings_as_errors: bool,
     strict_encoding: bool,
-    max_size: int | None,
+    limits: Limits,
     quiet: bool,
 ) -> None:
     """Validate messages: schema, identifiers and semantic rules.
@@ -108,7 +107,6 @@ def validate(
     """
     try:
         inputs, notes = gather(paths, patterns)
-        limits = limits_for(max_size)
         streaming = fmt == "text" and output is None
         colour = streaming and sys.stdout.isatty()
         results: list[_Result] = []

@@ -45,6 +45,7 @@ __all__ = [
     "quiet_option",
     "read_input",
     "run_on_input",
+    "strict_encoding_option",
     "write_report",
 ]
 
@@ -111,6 +112,12 @@ def quiet_option(func: F) -> F:
         "-q",
         is_flag=True,
         help="No progress bar, no summary, no notes: only the files that need attention.",
+    )(func)
+
+
+def strict_encoding_option(func: F) -> F:
+    return click.option(
+        "--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error."
     )(func)
 
 

@@ -35,6 +35,7 @@ from medbridge.commands.common import (
     patterns_option,
     quiet_option,
     read_input,
+    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
@@ -115,7 +116,7 @@ __all__ = ["convert"]
     help="With - (standard input): the file name it stands for, which names its output "
     "(NAME with the target's extension).",
 )
-@click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@strict_encoding_option
 @max_size_option
 @quiet_option
 def convert(

@@ -32,6 +32,7 @@ from medbridge.commands.common import (
     patterns_option,
     quiet_option,
     run_on_input,
+    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.progress import Progress
@@ -81,7 +82,7 @@ class _Result:
 @click.option(
     "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."
 )
-@click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@strict_encoding_option
 @max_size_option
 @quiet_option
 def validate(

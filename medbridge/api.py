@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar, Unpack
 
 from medbridge.errors import (
     ConversionError,
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Conversion",
+    "ConvertOptions",
     "Source",
     "convert",
     "detect",
@@ -59,6 +60,17 @@ __all__ = [
 
 Source = bytes | bytearray | memoryview | os.PathLike[str]
 T = TypeVar("T")
+
+
+class ConvertOptions(TypedDict, total=False):
+    """The options of :func:`convert`, declared once: :func:`convert` and the batch adapters
+    (:mod:`medbridge.batch`) take them as keywords and pass them on unchanged to
+    :func:`convert_detected`, which holds their defaults."""
+
+    allow_loss: bool
+    allow_nonstandard: bool
+    limits: Limits
+    strict_encoding: bool
 
 
 @dataclass(slots=True)
@@ -355,15 +367,7 @@ def _write(
     return codec.write(message, allow_loss=allow_loss, allow_nonstandard=allow_nonstandard)
 
 
-def convert(
-    source: Source,
-    to: str,
-    *,
-    allow_loss: bool = False,
-    allow_nonstandard: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    strict_encoding: bool = False,
-) -> Conversion:
+def convert(source: Source, to: str, **options: Unpack[ConvertOptions]) -> Conversion:
     """Read ``source`` and write it as ``to`` (``xml``, ``edifact`` or ``json``).
 
     Every value the target cannot carry is a loss. By default a loss makes the conversion fail
@@ -373,16 +377,11 @@ def convert(
     written without one. Nothing is truncated, replaced or dropped silently.
     ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX count limits (9 FTX
     per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
-    ``convert.nonstandard`` warning, instead of refusing them.
+    ``convert.nonstandard`` warning, instead of refusing them. The options
+    (:class:`ConvertOptions`) and their defaults: ``allow_loss=False``,
+    ``allow_nonstandard=False``, ``limits=DEFAULT_LIMITS``, ``strict_encoding=False``.
     """
-    _, result = convert_detected(
-        source,
-        to,
-        allow_loss=allow_loss,
-        allow_nonstandard=allow_nonstandard,
-        limits=limits,
-        strict_encoding=strict_encoding,
-    )
+    _, result = convert_detected(source, to, **options)
     if isinstance(result, MedbridgeError):
         raise result
     return result

@@ -6,8 +6,9 @@ Branches follow ``safety-and-validation.md`` §4.4. Exceptions carry findings, n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
-from medbridge.findings import Finding
+from medbridge.findings import Finding, Location, Severity
 
 __all__ = [
     "ConversionError",
@@ -27,6 +28,16 @@ class MedbridgeError(Exception):
     def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
         super().__init__(message)
         self.findings: list[Finding] = list(findings)
+
+    @classmethod
+    def of(cls, finding: Finding) -> Self:
+        """The error carrying the one ``finding``, which also gives its text."""
+        return cls(finding.format(), [finding])
+
+    @classmethod
+    def error(cls, code: str, message: str, location: Location) -> Self:
+        """The error carrying one error finding made of ``code``, ``message`` and ``location``."""
+        return cls.of(Finding(code, Severity.ERROR, message, location))
 
     @classmethod
     def from_findings(cls, findings: Sequence[Finding]) -> MedbridgeError:

@@ -203,7 +203,7 @@ _REFUSALS = {
 
 def _refused(code: str, dest: Path) -> OutputRefused:
     finding = _io(code, _REFUSALS[code].format(display_name(dest)), dest)
-    return OutputRefused(finding.format(), [finding])
+    return OutputRefused.of(finding)
 
 
 def atomic_write(dest: Path, data: bytes, *, sync: bool = True) -> None:

@@ -199,24 +199,20 @@ def load_input(
     try:
         fd = os.open(item.path, flags)
     except OSError as exc:
-        raise _error(_unreadable(item.path, exc)) from None
+        raise InputError.of(_unreadable(item.path, exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _error(_not_regular(item.path, info))
+            raise InputError.of(_not_regular(item.path, info))
         os.set_blocking(fd, True)
     except OSError as exc:
         os.close(fd)
-        raise _error(_unreadable(item.path, exc)) from None
+        raise InputError.of(_unreadable(item.path, exc)) from None
     except InputError:
         os.close(fd)
         raise
     with os.fdopen(fd, "rb") as handle:
         return b"".join(read_chunks(handle, name, limits))
-
-
-def _error(finding: Finding) -> InputError:
-    return InputError(finding.format(), [finding])
 
 
 def _problem(path: Path, relative: Path, named: bool, finding: Finding) -> InputFile:

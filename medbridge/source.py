@@ -175,13 +175,10 @@ def _read_file(path: os.PathLike[str], name: str | None, limits: Limits) -> byte
 
 def _empty(name: str | None, data: bytes) -> InputError:
     what = "0 bytes" if not data else "only whitespace"
-    return _input_error(
-        Finding(
-            "input.empty",
-            Severity.ERROR,
-            f"The input is empty ({what}); expected an XML or EDIFACT message.",
-            Location(file=name, offset=0),
-        )
+    return InputError.error(
+        "input.empty",
+        f"The input is empty ({what}); expected an XML or EDIFACT message.",
+        Location(file=name, offset=0),
     )
 
 
@@ -197,21 +194,14 @@ def unreadable_finding(name: str | None, exc: OSError, *, folder: bool = False) 
 
 
 def _unreadable(name: str | None, exc: OSError) -> InputError:
-    return _input_error(unreadable_finding(name, exc))
+    return InputError.of(unreadable_finding(name, exc))
 
 
 def _too_large(name: str | None, limits: Limits, size: int | None) -> InputError:
     found = f"{size} bytes" if size is not None else "more than that"
-    return _input_error(
-        Finding(
-            "input.too-large",
-            Severity.ERROR,
-            f"The input is larger than the limit of {limits.max_input_bytes} bytes "
-            f"(found {found}); raise the limit with --max-size if it is genuine.",
-            Location(file=name),
-        )
+    return InputError.error(
+        "input.too-large",
+        f"The input is larger than the limit of {limits.max_input_bytes} bytes "
+        f"(found {found}); raise the limit with --max-size if it is genuine.",
+        Location(file=name),
     )
-
-
-def _input_error(finding: Finding) -> InputError:
-    return InputError(finding.format(), [finding])

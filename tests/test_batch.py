@@ -121,3 +121,21 @@ def test_any_bytes_give_a_result_and_never_a_failure(data: bytes, to: str) -> No
     assert item.status is not ItemStatus.FAILED, item.findings
     assert (item.output is None) == (item.status is ItemStatus.INVALID)
     assert item.status is ItemStatus.CONVERTED or item.findings
+
+
+def test_each_convert_option_reaches_the_conversion() -> None:
+    """``convert_item`` passes ``medbridge.convert``'s options on (``ConvertOptions``)."""
+    utf8 = (FIXTURES / "valid" / "epikrise" / "hoftefraktur-utf8.xml").read_bytes()
+    latin1 = utf8.decode("utf-8").replace(' encoding="UTF-8"', "").encode("latin-1")
+    lenient = convert_item("letter.xml", latin1, to="json")
+    assert lenient.status is ItemStatus.CONVERTED
+    assert "xml.encoding.undeclared-latin1" in [f.code for f in lenient.findings]
+    strict = convert_item("letter.xml", latin1, to="json", strict_encoding=True)
+    assert strict.status is ItemStatus.INVALID
+    assert [f.code for f in strict.findings if f.is_error] == ["xml.encoding.undeclared-latin1"]
+    small = medbridge.Limits(max_input_bytes=100)
+    too_large = convert_item("letter.xml", utf8, to="json", limits=small)
+    assert [f.code for f in too_large.findings] == ["input.too-large"]
+    refused = convert_item("letter.xml", XMLONLY.read_bytes(), to="edifact", allow_loss=False)
+    allowed = convert_item("letter.xml", XMLONLY.read_bytes(), to="edifact", allow_loss=True)
+    assert (refused.status, allowed.status) == (ItemStatus.INVALID, ItemStatus.LOSSY)

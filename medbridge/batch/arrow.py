@@ -24,11 +24,11 @@ letter, and Spark reuses its workers across partitions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Unpack
 
+from medbridge.api import ConvertOptions
 from medbridge.batch.item import ItemResult, convert_item, findings_json
-from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.registry import FORMATS
 
 if TYPE_CHECKING:
@@ -74,10 +74,7 @@ class ArrowConverter:
     batches of :data:`OUTPUT_SCHEMA`; one output row per input row, in the same order."""
 
     to: str
-    allow_loss: bool = False
-    allow_nonstandard: bool = False
-    limits: Limits = DEFAULT_LIMITS
-    strict_encoding: bool = False
+    options: ConvertOptions = field(default_factory=lambda: ConvertOptions())
 
     def __call__(self, batches: Iterable[pyarrow.RecordBatch]) -> Iterator[pyarrow.RecordBatch]:
         pa = require_pyarrow()
@@ -91,25 +88,10 @@ class ArrowConverter:
             yield _report_batch(pa, results, _large_types(pa, batch))
 
     def convert(self, name: str, data: bytes) -> ItemResult:
-        return convert_item(
-            name,
-            data,
-            to=self.to,
-            allow_loss=self.allow_loss,
-            allow_nonstandard=self.allow_nonstandard,
-            limits=self.limits,
-            strict_encoding=self.strict_encoding,
-        )
+        return convert_item(name, data, to=self.to, **self.options)
 
 
-def arrow_converter(
-    *,
-    to: str,
-    allow_loss: bool = False,
-    allow_nonstandard: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    strict_encoding: bool = False,
-) -> ArrowConverter:
+def arrow_converter(*, to: str, **options: Unpack[ConvertOptions]) -> ArrowConverter:
     """The function for ``DataFrame.mapInArrow(fn, OUTPUT_SCHEMA)`` converting every row to
     ``to`` (``xml``, ``edifact`` or ``json``) with :func:`medbridge.convert`'s options::
 
@@ -125,7 +107,7 @@ def arrow_converter(
     if to not in FORMATS:
         raise ValueError(f"unknown format {to!r}; choose one of {', '.join(FORMATS)}")
     require_pyarrow()
-    return ArrowConverter(to, allow_loss, allow_nonstandard, limits, strict_encoding)
+    return ArrowConverter(to, options)
 
 
 def _large_types(pa: Any, batch: pyarrow.RecordBatch) -> bool:

@@ -25,11 +25,11 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
+from typing import Unpack
 
-from medbridge.api import Conversion, convert_detected
+from medbridge.api import Conversion, ConvertOptions, convert_detected
 from medbridge.errors import InternalError, MedbridgeError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["ItemResult", "ItemStatus", "convert_item", "findings_json", "internal_finding"]
 
@@ -73,10 +73,7 @@ def convert_item(
     data: bytes | bytearray | memoryview,
     *,
     to: str,
-    allow_loss: bool = False,
-    allow_nonstandard: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    strict_encoding: bool = False,
+    **options: Unpack[ConvertOptions],
 ) -> ItemResult:
     """Convert the input ``data`` (called ``name`` in findings) to ``to``; never raises for
     anything in ``data``. The options are :func:`medbridge.convert`'s. A ``str`` for ``data``
@@ -84,14 +81,7 @@ def convert_item(
     """
     if isinstance(data, str):
         raise TypeError("pass bytes: the input's own declaration decides its encoding")
-    detection, result = convert_detected(
-        bytes(data),
-        to,
-        allow_loss=allow_loss,
-        allow_nonstandard=allow_nonstandard,
-        limits=limits,
-        strict_encoding=strict_encoding,
-    )
+    detection, result = convert_detected(bytes(data), to, **options)
     detected = {"format": detection.format, "kind": detection.kind, "version": detection.version}
     if isinstance(result, Conversion):
         findings = _located(result.findings, name)

@@ -14,14 +14,15 @@ imported only for type checking here, the session is the caller's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from medbridge.batch.arrow import OUTPUT_SCHEMA, arrow_converter
 from medbridge.batch.item import ItemStatus
-from medbridge.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from medbridge.api import ConvertOptions
 
 __all__ = ["convert_files", "convert_frame"]
 
@@ -31,22 +32,14 @@ def convert_frame(
     input_path: str,
     to: str,
     *,
-    allow_loss: bool = False,
-    allow_nonstandard: bool = False,
-    strict_encoding: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
     path_glob: str | None = None,
+    **options: Unpack[ConvertOptions],
 ) -> DataFrame:
     """The report rows for every file below ``input_path`` (lazy: nothing runs until an
     action). ``path_glob`` filters file names (Spark's ``pathGlobFilter``, e.g.
-    ``"*.{xml,edi,edifact}"``, the CLI's default patterns); by default every file is a row."""
-    converter = arrow_converter(
-        to=to,
-        allow_loss=allow_loss,
-        allow_nonstandard=allow_nonstandard,
-        limits=limits,
-        strict_encoding=strict_encoding,
-    )
+    ``"*.{xml,edi,edifact}"``, the CLI's default patterns); by default every file is a row.
+    The ``options`` are :func:`medbridge.convert`'s."""
+    converter = arrow_converter(to=to, **options)
     reader = spark.read.format("binaryFile").option("recursiveFileLookup", "true")
     if path_glob is not None:
         reader = reader.option("pathGlobFilter", path_glob)
@@ -60,28 +53,16 @@ def convert_files(
     to: str,
     output_path: str,
     *,
-    allow_loss: bool = False,
-    allow_nonstandard: bool = False,
-    strict_encoding: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
     path_glob: str | None = None,
     include_output: bool = False,
     mode: str = "errorifexists",
+    **options: Unpack[ConvertOptions],
 ) -> dict[str, int]:
     """Convert every file below ``input_path`` to ``to`` and write the report to
     ``output_path`` as Parquet (``mode`` as in ``DataFrameWriter.mode``; by default an existing
     ``output_path`` is an error). Returns how many files ended in each status (``converted``,
     ``lossy``, ``invalid``, ``failed``), counted from the written report."""
-    rows = convert_frame(
-        spark,
-        input_path,
-        to,
-        allow_loss=allow_loss,
-        allow_nonstandard=allow_nonstandard,
-        strict_encoding=strict_encoding,
-        limits=limits,
-        path_glob=path_glob,
-    )
+    rows = convert_frame(spark, input_path, to, path_glob=path_glob, **options)
     if not include_output:
         rows = rows.drop("output")
     rows.write.mode(mode).parquet(output_path)

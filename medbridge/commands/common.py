@@ -16,11 +16,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
-from medbridge.errors import OutputError, OutputRefused
+from medbridge.errors import InputError, OutputError, OutputRefused
 from medbridge.files import InputSet, TemporarySweeper, atomic_write, check_destination
 from medbridge.findings import Finding, Location, Severity
 from medbridge.inputs import DEFAULT_PATTERNS, InputFile, collect_inputs, display_name, load_input
@@ -44,6 +44,8 @@ __all__ = [
     "patterns_option",
     "quiet_option",
     "read_input",
+    "run_on_input",
+    "strict_encoding_option",
     "write_report",
 ]
 
@@ -60,6 +62,13 @@ IO_FAILURES = frozenset({"io.unreadable", "io.not-regular-file"})
 INTERNAL = "internal.error"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _WithFindings(Protocol):
+    findings: list[Finding]
+
+
+R = TypeVar("R", bound=_WithFindings)
 
 
 def overall(codes: Sequence[int]) -> int:
@@ -106,13 +115,21 @@ def quiet_option(func: F) -> F:
     )(func)
 
 
+def strict_encoding_option(func: F) -> F:
+    return click.option(
+        "--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error."
+    )(func)
+
+
 def max_size_option(func: F) -> F:
+    """``--max-size BYTES``, given to the command as ``limits`` (the default limits without it)."""
     return click.option(
         "--max-size",
-        "max_size",
+        "limits",
         type=click.IntRange(min=1),
         default=None,
         metavar="BYTES",
+        callback=_limits_for,
         help=f"Largest input read (default: {DEFAULT_LIMITS.max_input_bytes} bytes).",
     )(func)
 
@@ -136,7 +153,7 @@ def output_option(help: str) -> Callable[[F], F]:
     )
 
 
-def limits_for(max_size: int | None) -> Limits:
+def _limits_for(_ctx: click.Context, _param: click.Parameter, max_size: int | None) -> Limits:
     return DEFAULT_LIMITS if max_size is None else Limits(max_input_bytes=max_size)
 
 
@@ -165,6 +182,26 @@ def read_input(item: InputFile, limits: Limits) -> bytes:
 def located(findings: Sequence[Finding], item: InputFile) -> list[Finding]:
     """``findings`` about ``item`` with its display name where they name no file."""
     return [f if f.location.file else f.with_file(item.display) for f in findings]
+
+
+def run_on_input(
+    item: InputFile,
+    limits: Limits,
+    work: Callable[[bytes], R],
+    failed: Callable[[list[Finding]], R],
+) -> R:
+    """``work`` on the bytes of ``item``, its findings located in ``item``. Never raises (but
+    on Ctrl-C): an unreadable input, or a bug in ``work``, is ``failed`` with the findings."""
+    try:
+        data = read_input(item, limits)
+    except InputError as exc:
+        return failed(located(exc.findings, item))
+    try:
+        result = work(data)
+    except Exception as exc:  # a bug (InternalError or worse): this input's result, not the run's
+        return failed([internal_finding(item.display, exc)])
+    result.findings = located(result.findings, item)
+    return result
 
 
 def internal_finding(file: str, exc: BaseException) -> Finding:

@@ -29,13 +29,13 @@ from medbridge.commands.common import (
     echo_notes,
     finding_line,
     gather,
-    limits_for,
     max_size_option,
     overall,
     paths_argument,
     patterns_option,
     quiet_option,
     read_input,
+    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
@@ -116,7 +116,7 @@ __all__ = ["convert"]
     help="With - (standard input): the file name it stands for, which names its output "
     "(NAME with the target's extension).",
 )
-@click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@strict_encoding_option
 @max_size_option
 @quiet_option
 def convert(
@@ -133,7 +133,7 @@ def convert(
     report_file: Path | None,
     stdin_name: str | None,
     strict_encoding: bool,
-    max_size: int | None,
+    limits: Limits,
     quiet: bool,
 ) -> None:
     """Convert messages to another format, mirroring the input tree under --out.
@@ -152,7 +152,6 @@ def convert(
     try:
         _check_stdin_name(paths, stdin_name)
         inputs, notes = gather(paths, patterns)
-        limits = limits_for(max_size)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
         _, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
         dest = functools.partial(

@@ -7,6 +7,7 @@ Like ``validate``, it reports an input it cannot read (exit 74) or a bug while d
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,12 @@ from medbridge.commands.common import (
     finding_line,
     format_option,
     gather,
-    internal_finding,
-    limits_for,
-    located,
     max_size_option,
     overall,
     paths_argument,
     patterns_option,
-    read_input,
+    run_on_input,
 )
-from medbridge.errors import InputError
 from medbridge.findings import Finding
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
@@ -45,9 +42,7 @@ _FIELDS = ("format", "kind", "version", "encoding", "identifier")
 @patterns_option
 @format_option(["text", "json"])
 @max_size_option
-def detect(
-    paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, max_size: int | None
-) -> None:
+def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits: Limits) -> None:
     """Say what each file is: format, kind, version, encoding, letter identifier.
 
     PATH is a file, a folder (walked) or - for standard input.
@@ -57,7 +52,6 @@ def detect(
       medbridge detect fixtures/valid/epikrise
     """
     inputs, notes = gather(paths, patterns)
-    limits = limits_for(max_size)
     rows: list[dict[str, Any]] = []
     findings: dict[InputFile, list[Finding]] = {}
     codes: list[int] = []
@@ -86,13 +80,5 @@ def detect(
 
 
 def _detect_one(item: InputFile, limits: Limits) -> Detection:
-    try:
-        data = read_input(item, limits)
-    except InputError as exc:
-        return Detection(findings=located(exc.findings, item))
-    try:
-        det = medbridge.detect(data, limits=limits)
-    except Exception as exc:  # a bug: this input's result, not the run's
-        return Detection(findings=[internal_finding(item.display, exc)])
-    det.findings = located(det.findings, item)
-    return det
+    work = partial(medbridge.detect, limits=limits)
+    return run_on_input(item, limits, work, lambda findings: Detection(findings=findings))

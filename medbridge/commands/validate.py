@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
@@ -24,20 +25,17 @@ from medbridge.commands.common import (
     finding_line,
     format_option,
     gather,
-    internal_finding,
-    limits_for,
-    located,
     max_size_option,
     output_option,
     overall,
     paths_argument,
     patterns_option,
     quiet_option,
-    read_input,
+    run_on_input,
+    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.progress import Progress
-from medbridge.errors import InputError
 from medbridge.findings import Finding, Report, Severity
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
@@ -84,7 +82,7 @@ class _Result:
 @click.option(
     "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."
 )
-@click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@strict_encoding_option
 @max_size_option
 @quiet_option
 def validate(
@@ -94,7 +92,7 @@ def validate(
     output: Path | None,
     warnings_as_errors: bool,
     strict_encoding: bool,
-    max_size: int | None,
+    limits: Limits,
     quiet: bool,
 ) -> None:
     """Validate messages: schema, identifiers and semantic rules.
@@ -110,7 +108,6 @@ def validate(
     """
     try:
         inputs, notes = gather(paths, patterns)
-        limits = limits_for(max_size)
         streaming = fmt == "text" and output is None
         colour = streaming and sys.stdout.isatty()
         results: list[_Result] = []
@@ -154,16 +151,8 @@ def validate(
 
 def _validate_one(item: InputFile, limits: Limits, strict_encoding: bool) -> Report:
     """One input's report; never raises (except on Ctrl-C)."""
-    try:
-        data = read_input(item, limits)
-    except InputError as exc:
-        return Report(located(exc.findings, item))
-    try:
-        report = medbridge.validate(data, limits=limits, strict_encoding=strict_encoding)
-    except Exception as exc:  # a bug (InternalError or worse): this input's result, not the run's
-        return Report([internal_finding(item.display, exc)])
-    report.findings = located(report.findings, item)
-    return report
+    work = partial(medbridge.validate, limits=limits, strict_encoding=strict_encoding)
+    return run_on_input(item, limits, work, Report)
 
 
 def _fails(finding: Finding, warnings_as_errors: bool) -> bool:

@@ -1,25 +1,13 @@
 """EDIFACT: the syntax layer (UNA, tokenizer with byte offsets, escaping, envelope checks, FTX
-text wrapping) and one mapping module per message version (MEDDIS DIS01 D0133L, MEDREF REF01
-H0130R).
+text wrapping); it knows no letters (they are in :mod:`medbridge.letters`).
 
 The syntax-level public names are re-exported here: :func:`iter_segments`, :class:`Tokenizer`,
-:class:`ServiceChars`, :func:`parse_una`, :class:`Segment`, the envelope reader and writers, and
-the serializer.
+:class:`ServiceChars`, :func:`parse_una`, :class:`Segment`, the serializer, and the whole public
+envelope module (reader and writers; its ``__all__``).
 """
 
-from medbridge.edifact.envelope import (
-    Interchange,
-    InterchangeHeader,
-    InterchangeReader,
-    MessageSegments,
-    read_envelope,
-    unb_full_date,
-    write_envelope,
-    write_unb,
-    write_unh,
-    write_unt,
-    write_unz,
-)
+from medbridge.edifact import envelope
+from medbridge.edifact.envelope import *  # noqa: F403 (the envelope module is public here whole)
 from medbridge.edifact.segment import Segment
 from medbridge.edifact.serialize import (
     encode_interchange,
@@ -37,10 +25,6 @@ from medbridge.edifact.syntax import (
 
 __all__ = [
     "DEFAULT_CHARS",
-    "Interchange",
-    "InterchangeHeader",
-    "InterchangeReader",
-    "MessageSegments",
     "Segment",
     "ServiceChars",
     "Tokenizer",
@@ -48,13 +32,7 @@ __all__ = [
     "escape",
     "iter_segments",
     "parse_una",
-    "read_envelope",
     "serialize_interchange",
     "serialize_segment",
-    "unb_full_date",
-    "write_envelope",
-    "write_unb",
-    "write_unh",
-    "write_unt",
-    "write_unz",
 ]
+__all__ += envelope.__all__

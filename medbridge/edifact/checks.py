@@ -54,13 +54,11 @@ class SyntaxChecks(ChunkBuffer):
         """Check the first bytes and the UNA; return the offset of the UNB tag."""
         self._ensure(16)  # enough for the BOM, the UNA and the excerpts below
         if self._skip_layout(0) >= len(self._data):
-            finding = Finding(
+            raise EdifactInputError.error(
                 "input.empty",
-                Severity.ERROR,
                 "The input is empty or holds only whitespace; expected an EDIFACT interchange.",
                 Location(offset=0),
             )
-            raise EdifactInputError(finding.format(), [finding])
         data = self._data
         for bom in _BOMS:
             if data.startswith(bom):

@@ -28,7 +28,7 @@ from medbridge.edifact.charset import (
 from medbridge.edifact.segment import Segment, trim_elements
 from medbridge.edifact.una import DEFAULT_CHARS, TAG_PATTERN, ServiceChars
 from medbridge.errors import ConversionError
-from medbridge.findings import Finding, Location, Severity
+from medbridge.findings import Location
 
 __all__ = [
     "encode_interchange",
@@ -153,8 +153,7 @@ def serialize_segment(segment: Segment, chars: ServiceChars = DEFAULT_CHARS) -> 
 
 
 def _refuse(message: str, location: Location) -> ConversionError:
-    finding = Finding("convert.unrepresentable", Severity.ERROR, message, location)
-    return ConversionError(finding.format(), [finding])
+    return ConversionError.error("convert.unrepresentable", message, location)
 
 
 def _pieces(

@@ -286,14 +286,19 @@ class Checker:
         self, point: Point | None, authorisation: Point | None, path: str, what: str
     ) -> None:
         """An event must not be later than the letter's authorisation."""
-        if point is not None and authorisation is not None and point.later_than(authorisation):
-            message = f"The {what} is later than the letter's authorisation; one of them is wrong."
-            self.add("rule.date.after-authorisation", Severity.WARNING, message, path)
+        message = f"The {what} is later than the letter's authorisation"
+        self._in_order(authorisation, point, "rule.date.after-authorisation", message, path)
 
     def not_before_admission(
         self, point: Point | None, admission: Point | None, path: str, what: str
     ) -> None:
         """A later moment (discharge, a plan) must not be earlier than the admission."""
-        if point is not None and admission is not None and admission.later_than(point):
-            message = f"The {what} is earlier than the admission; one of them is wrong."
-            self.add("rule.date.before-admission", Severity.WARNING, message, path)
+        message = f"The {what} is earlier than the admission"
+        self._in_order(point, admission, "rule.date.before-admission", message, path)
+
+    def _in_order(
+        self, later: Point | None, earlier: Point | None, code: str, message: str, path: str
+    ) -> None:
+        """Warn with ``code`` when ``earlier`` is later than ``later`` (both known)."""
+        if later is not None and earlier is not None and earlier.later_than(later):
+            self.add(code, Severity.WARNING, f"{message}; one of them is wrong.", path)

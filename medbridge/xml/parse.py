@@ -203,7 +203,7 @@ def _lxml_parse(data: bytes, override: str | None, doc: _Document) -> Any:
             )
         else:
             finding = _libxml2_finding(-1, getattr(exc, "lineno", None), None, "", doc)
-        raise XmlInputError(finding.format(), [finding]) from None
+        raise XmlInputError.of(finding) from None
 
 
 def _libxml2_finding(

@@ -87,13 +87,11 @@ def _acknowledgement(header: InterchangeHeader, unb: Segment) -> Acknowledgement
         return AcknowledgementCode.NO_POSITIVE
     found = ACKNOWLEDGEMENT.decode(raw)
     if found is None:
-        finding = Finding(
+        raise EdifactInputError.error(
             "edifact.mapping.value",
-            Severity.ERROR,
             f"UNB acknowledgement request {raw[:4]!r} must be 0 or 1.",
             location_of(unb, 9),
         )
-        raise EdifactInputError(finding.format(), [finding])
     return found
 
 
@@ -293,8 +291,7 @@ def _unsupported(unh: Segment, message_type: str, version: str) -> EdifactInputE
             f"Message {message_type[:8]}:{version[:8]} is not a supported letter; medbridge "
             f"reads {REGISTRY.describe_edifact()}.",
         )
-    finding = Finding(code, Severity.ERROR, text, location_of(unh, 2))
-    return EdifactInputError(finding.format(), [finding])
+    return EdifactInputError.error(code, text, location_of(unh, 2))
 
 
 def read_message(
@@ -311,14 +308,12 @@ def read_message(
         raise _unsupported(unh, message_type, version)
     declared, module = found
     if letter_type != declared.letter_type:
-        finding = Finding(
+        raise EdifactInputError.error(
             "edifact.mapping.letter-type",
-            Severity.ERROR,
             f"UNH element 3 says {letter_type[:8]!r}, but {message_type} {version} is "
             f"{declared.letter_type}.",
             location_of(unh, 3),
         )
-        raise EdifactInputError(finding.format(), [finding])
     grouped = split_groups(body)
     reader = Reader()
     context = LetterContext(unh, header.sender_id, header.recipient_id, unb)
@@ -382,11 +377,9 @@ def read_interchange(
                 {k: v for k, v in item.wire.items() if k in (UNZ_LAYOUT_KEY, UNZ_KEY)}
             )
     if message is None:
-        finding = Finding(
+        raise EdifactInputError.error(
             "edifact.mapping.missing",
-            Severity.ERROR,
             "The interchange holds no message (UNH … UNT).",
             Location(tag="UNZ"),
         )
-        raise EdifactInputError(finding.format(), [finding])
     return message, findings

@@ -359,14 +359,12 @@ def from_json(data: str | bytes) -> Message:
 
 
 def _too_deep(location: Location) -> InputError:
-    finding = Finding(
+    return InputError.error(
         "input.json-too-deep",
-        Severity.ERROR,
         f"The JSON nests arrays and objects more than {MAX_DEPTH} levels deep; medbridge JSON "
         "needs far fewer.",
         location,
     )
-    return InputError(finding.format(), [finding])
 
 
 def _unknown_key(path: str, what: str) -> Finding:

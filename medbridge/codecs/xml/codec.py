@@ -85,20 +85,19 @@ _UNSUPPORTED_NAMESPACES = (MC2018,)
 _LOCAL_ELEMENTS = "Local_Elements"
 _INDENT = "  "
 
-#: Encoding label (lower case) → (canonical name, Python codec).
+#: Encoding label (lower case) → (canonical name, Python codec), from each canonical name and
+#: codec with the labels that name it.
 _ENCODINGS: dict[str, tuple[str, str]] = {
-    "utf-8": ("utf-8", "utf-8"),
-    "utf8": ("utf-8", "utf-8"),
-    "utf-16": ("utf-16", "utf-16-le"),
-    "utf-16le": ("utf-16", "utf-16-le"),
-    "utf-16be": ("utf-16", "utf-16-be"),
-    "iso-8859-1": ("iso-8859-1", "latin-1"),
-    "iso_8859-1": ("iso-8859-1", "latin-1"),
-    "latin1": ("iso-8859-1", "latin-1"),
-    "windows-1252": ("windows-1252", "cp1252"),
-    "cp1252": ("windows-1252", "cp1252"),
-    "us-ascii": ("us-ascii", "ascii"),
-    "ascii": ("us-ascii", "ascii"),
+    label: (canonical, codec)
+    for canonical, codec, labels in (
+        ("utf-8", "utf-8", ("utf-8", "utf8")),
+        ("utf-16", "utf-16-le", ("utf-16", "utf-16le")),
+        ("utf-16", "utf-16-be", ("utf-16be",)),
+        ("iso-8859-1", "latin-1", ("iso-8859-1", "iso_8859-1", "latin1")),
+        ("windows-1252", "cp1252", ("windows-1252", "cp1252")),
+        ("us-ascii", "ascii", ("us-ascii", "ascii")),
+    )
+    for label in labels
 }
 _BOMS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
 

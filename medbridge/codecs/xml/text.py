@@ -23,31 +23,13 @@ from typing import Any
 from lxml import etree
 
 from medbridge.codecs.xml.context import ReadContext, WriteContext, check_xml_chars, is_dropped_node
-from medbridge.model.text import (
-    Bold,
-    Break,
-    Center,
-    FixedFont,
-    FormattedText,
-    Italic,
-    Right,
-    Space,
-    Underline,
-)
+from medbridge.model.text import Break, FormattedText, Space
 
 __all__ = ["INLINE_ELEMENTS", "read_formatted", "write_formatted"]
 
-#: Wire name → model class of every inline element.
-INLINE_ELEMENTS: dict[str, type] = {
-    "Break": Break,
-    "Space": Space,
-    "Bold": Bold,
-    "Italic": Italic,
-    "Underline": Underline,
-    "Center": Center,
-    "Right": Right,
-    "FixedFont": FixedFont,
-}
+#: Wire name → model class of every inline element: the model names each class as MedCom's
+#: element, and a FormattedText may hold every one of them.
+INLINE_ELEMENTS: dict[str, type] = {cls.__name__: cls for cls in FormattedText.allowed}
 _WIRE_NAMES: dict[type, str] = {cls: name for name, cls in INLINE_ELEMENTS.items()}
 _EMPTY = (Break, Space)
 

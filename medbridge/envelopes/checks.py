@@ -137,9 +137,11 @@ def _message_ids(tree: LayerTree, chain: str | None, message: Message) -> list[F
         candidates = [("envelope_id", layer.envelope_id)]
         candidates += [(f"scope:{t}", v) for t, v in layer.scopes if t == "MESSAGEIDENTIFIER"]
     findings: list[Finding] = []
+    seen: set[str] = set()
     for name, value in candidates:
-        if not value or _UUID.fullmatch(value):
+        if not value or _UUID.fullmatch(value) or value in seen:
             continue
+        seen.add(value)
         number = value.rsplit(":", 1)[-1]
         if number in known:
             continue

@@ -45,6 +45,8 @@ class LayerTree:
     layer: TransportLayer
     content: str | None
     places: dict[str, Place] = field(default_factory=dict)
+    #: Names of values written with whitespace around them (trimmed here; B.3.1, D7).
+    padded: tuple[str, ...] = ()
 
 
 def is_envelope_root(root: Any) -> str | None:
@@ -58,6 +60,7 @@ class _Reader:
     def __init__(self, root: Any) -> None:
         self.root = root
         self.places: dict[str, Place] = {}
+        self.padded: list[str] = []
 
     def element(self, path: str, parent: Any = None) -> Any:
         node = self.root if parent is None else parent
@@ -72,7 +75,10 @@ class _Reader:
         if node is None:
             return None
         self.places[name] = Place(node.sourceline, element_path(node))
-        return (node.text or "").strip()
+        raw = node.text or ""
+        if raw.strip() and raw != raw.strip():
+            self.padded.append(name)
+        return raw.strip()
 
     def attribute(self, path: str, attribute: str) -> str | None:
         node = self.element(path)
@@ -107,7 +113,7 @@ def _read_vans(root: Any) -> LayerTree:
         receipt=_receipt(r),
     )
     content = r.text("content", "Message/Data")
-    return LayerTree(layer, content, r.places)
+    return LayerTree(layer, content, r.places, tuple(n for n in r.padded if n != "content"))
 
 
 def _receipt(r: _Reader) -> VansReceipt | None:
@@ -156,7 +162,7 @@ def _read_sbdh(root: Any) -> LayerTree:
     if binary is not None:
         r.places["content"] = Place(binary.sourceline, element_path(binary))
         content = binary.text or ""
-    return LayerTree(layer, content, r.places)
+    return LayerTree(layer, content, r.places, tuple(r.padded))
 
 
 def _attribute(node: Any, name: str) -> str | None:

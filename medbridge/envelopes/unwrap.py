@@ -163,7 +163,8 @@ class _Peeler:
         try:
             decoded = decode_base64(tree.content, limit)
         except Base64Problem as problem:
-            return self.failed(_error(problem.code, f"{element}: {problem.detail}", where))
+            detail = problem.detail[0].lower() + problem.detail[1:]
+            return self.failed(_error(problem.code, f"{element}: {detail}", where))
         if not decoded.strip():
             return self.failed(
                 _error(

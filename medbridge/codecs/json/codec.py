@@ -116,7 +116,7 @@ def _encode(value: Any, tp: Any) -> Any:
             v = getattr(value, f.name)
             if v == _default(f):
                 continue
-            if f.name == "transport":  # envelope layers: their own flat form
+            if cls is Message and f.name == "transport":  # envelope layers: their flat form
                 out[f.name] = [layer.as_dict() for layer in v]
                 continue
             out[f.name] = _encode(v, hints[f.name])
@@ -208,7 +208,7 @@ class _Decoder:
         for f in _fields(tp):
             if f.name == "wire" and f.name in data:
                 kwargs[f.name] = self._wire(data[f.name], tp, f"{path}.wire")
-            elif f.name == "transport" and f.name in data:
+            elif tp is Message and f.name == "transport" and f.name in data:
                 kwargs[f.name] = _transport(data[f.name], f"{path}.transport")
             elif f.name in data:
                 kwargs[f.name] = self.decode(data[f.name], hints[f.name], f"{path}.{f.name}")

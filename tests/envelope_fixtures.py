@@ -38,7 +38,9 @@ def _bare(path: str) -> bytes:
     return (FIXTURES / "valid" / path).read_bytes()
 
 
-def _info(sender: str, receiver: str, fmt: str, name: str, version: str, letter: str, root: str) -> DocumentInfo:
+def _info(
+    sender: str, receiver: str, fmt: str, name: str, version: str, letter: str, root: str
+) -> DocumentInfo:
     return DocumentInfo(sender, receiver, fmt, name, version, letter, root)
 
 
@@ -195,7 +197,8 @@ def _receipt() -> bytes:
         "  <SentDateTime>2024-09-30T11:15:00+02:00</SentDateTime>\n"
         "  <Receipt>\n"
         "    <NegativeVans>\n"
-        "      <Error><Code>12</Code><Description>Receiver unknown on the network</Description></Error>\n"
+        "      <Error><Code>12</Code>"
+        "<Description>Receiver unknown on the network</Description></Error>\n"
         f"      <OriginalEnvelopeIdentifier>{_ids(1).envelope_id}</OriginalEnvelopeIdentifier>\n"
         "    </NegativeVans>\n"
         "  </Receipt>\n"

@@ -117,6 +117,13 @@ __all__ = ["convert"]
     "(NAME with the target's extension).",
 )
 @click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
+@click.option(
+    "--wrap",
+    type=click.Choice(["vans", "sbdh"]),
+    default=None,
+    help="Put each XML or EDIFACT output in a VANS envelope, or in an SBDH document around a "
+    "VANS envelope; new envelope identifiers for every file and every run.",
+)
 @max_size_option
 @quiet_option
 def convert(
@@ -133,6 +140,7 @@ def convert(
     report_file: Path | None,
     stdin_name: str | None,
     strict_encoding: bool,
+    wrap: str | None,
     max_size: int | None,
     quiet: bool,
 ) -> None:
@@ -148,8 +156,13 @@ def convert(
       medbridge convert fixtures/valid --to json --out out --keep-extension
       medbridge convert inbox --to edifact --out outbox --report report.json
       cat letter.edi | medbridge convert - --name letter.edi --to xml --out outbox
+      medbridge convert inbox --to xml --wrap sbdh --out outbox
+
+    Input in SBDH or VANS envelopes is unwrapped and its letter converted.
     """
     try:
+        if wrap is not None and to == "json":
+            raise click.UsageError("--wrap puts XML or EDIFACT in envelopes, not JSON.")
         _check_stdin_name(paths, stdin_name)
         inputs, notes = gather(paths, patterns)
         limits = limits_for(max_size)
@@ -161,7 +174,9 @@ def convert(
         index_of_inputs = InputSet(inputs)
         mode = Fsync(fsync)
         writer = OutputWriter(index_of_inputs, force=force, sync=mode is Fsync.ALWAYS)
-        job = ConvertJob(to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode)
+        job = ConvertJob(
+            to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode, wrap
+        )
         sweeper = TemporarySweeper()
         swept = _sweep(sweeper, inputs, collisions, dest)
         work = _tasks(inputs, collisions, limits, dest)

@@ -40,6 +40,9 @@ _MAGIC = (b"%PDF", b"\x89PNG", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"II*\x0
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 #: The first start tag's (prefix and) local name, after the prolog.
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+_ENVELOPE_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.\-]*:)?(VANSEnvelope|StandardBusinessDocument)[\s>/]"
+)
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 
 
@@ -124,5 +127,11 @@ def root_name(data: bytes) -> str | None:
         if item is None or item.end() == pos:
             break
         pos = item.end()
-    found = _FIRST_TAG.match(head, pos + len(head[pos:]) - len(head[pos:].lstrip()))
+    start = pos + len(head[pos:]) - len(head[pos:].lstrip())
+    if head[start : start + 9].upper() == b"<!DOCTYPE":
+        # A DOCTYPE is refused by the parser anyway; name the root it announces, so that an
+        # envelope with one is parsed (and refused) as an envelope.
+        found = _ENVELOPE_TAG.search(head, start)
+        return found.group(1).decode("ascii") if found is not None else None
+    found = _FIRST_TAG.match(head, start)
     return found.group(2).decode("ascii") if found is not None else None

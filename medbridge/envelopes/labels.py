@@ -223,9 +223,14 @@ def schema_findings(tree: LayerTree, root: Any, chain: str | None) -> list[Findi
     reported = {p.path for n, p in tree.places.items() if n in _ID_FIELDS}
     reported = reported if id_findings(tree, chain) else set()
     content = tree.places.get("content")
-    if content is not None:
-        reported.add(content.path)
-    return at_layer([f for f in found if f.location.path not in reported], chain)
+    base64_path = content.path if content is not None else None
+    kept = [
+        f
+        for f in found
+        if f.location.path not in reported
+        and not (f.code == "xml.schema.value" and f.location.path == base64_path)
+    ]
+    return at_layer(kept, chain)
 
 
 def layer_summary(layer: TransportLayer) -> str:

@@ -27,6 +27,9 @@ from medbridge.model.transport import VansReceipt
 from medbridge.registry import Detection, Parsed, codec_for, sniff_format
 from medbridge.source import load_bytes
 
+#: The payload findings :func:`unwrap_source` reports (B.5 step 5 and the hardening rules).
+_HARDENING = ("xml.encoding", "xml.security", "xml.limit")
+
 __all__ = ["detect_wrapped", "parse_wrapped", "receipt_finding", "unwrap_source"]
 
 
@@ -112,20 +115,21 @@ def unwrap_source(
     if codec is not None:
         detection = codec.detect(payload, limits=limits)
     if unwrapped.kind == XML:
-        unwrapped.findings.extend(
-            at_layer(_charset_findings(payload, strict_encoding, limits), unwrapped.chain)
-        )
+        found = _payload_xml_findings(payload, strict_encoding, limits)
+        unwrapped.findings.extend(at_layer(found, unwrapped.chain))
+        raise_if_broken(unwrapped)
     unwrapped.findings.extend(metadata_findings(unwrapped.trees, detection, None))
     return unwrapped
 
 
-def _charset_findings(payload: bytes, strict_encoding: bool, limits: Limits) -> list[Finding]:
-    """The payload's encoding findings (B.5 step 5), warnings included; errors are the letter
-    reader's to report."""
+def _payload_xml_findings(payload: bytes, strict_encoding: bool, limits: Limits) -> list[Finding]:
+    """The XML payload under the hardened parser: its encoding findings (B.5 step 5) and the
+    security and limit errors (a DOCTYPE, an entity, too many nodes): every layer gets the same
+    hardening. Whether the payload is a well-formed letter is the letter reader's to say."""
     from medbridge.xml.parse import parse_xml
 
     try:
         parsed = parse_xml(payload, strict_encoding=strict_encoding, limits=limits)
     except XmlInputError as exc:
-        return [f for f in exc.findings if f.code.startswith("xml.encoding")]
-    return [f for f in parsed.findings if f.code.startswith("xml.encoding")]
+        return [f for f in exc.findings if f.code.startswith(_HARDENING)]
+    return [f for f in parsed.findings if f.code.startswith(_HARDENING)]

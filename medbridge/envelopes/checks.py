@@ -109,16 +109,26 @@ def _parties(tree: LayerTree, chain: str | None, message: Message) -> list[Findi
     layer = tree.layer
     findings: list[Finding] = []
     sides = (
-        ("sender", _gln(tree, layer.sender, layer.sender_type), "Sender"),
-        ("receiver", _gln(tree, layer.receiver, layer.receiver_type), "Receiver"),
+        (
+            "sender",
+            _gln(tree, layer.sender, layer.sender_type),
+            "Sender",
+            "wrapper.sender-mismatch",
+        ),
+        (
+            "receiver",
+            _gln(tree, layer.receiver, layer.receiver_type),
+            "Receiver",
+            "wrapper.receiver-mismatch",
+        ),
     )
-    for name, gln, element in sides:
+    for name, gln, element, code in sides:
         eans = {getattr(letter, name).ean for letter in message.letters} - {None}
         if gln is None or not eans or gln in eans:
             continue
         findings.append(
             warning(
-                f"wrapper.{name}-mismatch",
+                code,
                 f"The envelope's {name} is GLN {gln}, but the payload's {element} EAN is "
                 f"{', '.join(sorted(str(e) for e in eans))}.",
                 chain,

@@ -28,7 +28,7 @@ from medbridge.registry import Detection, Parsed, codec_for, sniff_format
 from medbridge.source import load_bytes
 
 #: The payload findings :func:`unwrap_source` reports (B.5 step 5 and the hardening rules).
-_HARDENING = ("xml.encoding", "xml.security", "xml.limit")
+_HARDENING = ("xml.encoding.", "xml.security.", "xml.limit.")
 
 __all__ = ["detect_wrapped", "parse_wrapped", "receipt_finding", "unwrap_source"]
 

@@ -52,19 +52,21 @@ def _sbdh_vans(payload: bytes, info: DocumentInfo, n: int) -> bytes:
     return wrap_sbdh(wrap_vans(payload, info, _ids(n)), info, _ids(n))
 
 
-def _careplan(path: str) -> DocumentInfo:
+def _from_letter(path: str, name: str, version: str, root: str) -> DocumentInfo:
+    """The envelope values of the valid fixture at ``path`` (its parties and letter number)."""
     import medbridge
 
     letter = medbridge.read(FIXTURES / "valid" / path).letter
-    return _info(
-        letter.sender.ean or "",
-        letter.receiver.ean or "",
-        "XML",
-        "XDIS21",
-        "XD2134C",
-        letter.header.identifier,
-        "ProgressOfCarePlan",
-    )
+    sender, receiver = letter.sender.ean or "", letter.receiver.ean or ""
+    return _info(sender, receiver, "XML", name, version, letter.header.identifier, root)
+
+
+def _careplan(path: str) -> DocumentInfo:
+    return _from_letter(path, "XDIS21", "XD2134C", "ProgressOfCarePlan")
+
+
+def _referral(path: str) -> DocumentInfo:
+    return _from_letter(path, "XREF01", "XH0130R", "HospitalReferral")
 
 
 def _apopleksi_info() -> DocumentInfo:
@@ -144,21 +146,6 @@ def _text_xml_mimetype() -> bytes:
     knae = "henvisning/knaeartrose-utf8.xml"
     sbdh = _sbdh_vans(_bare(knae), _referral(knae), 9)
     return sbdh.replace(b'mimeType="application/xml"', b'mimeType="text/xml"')
-
-
-def _referral(path: str) -> DocumentInfo:
-    import medbridge
-
-    letter = medbridge.read(FIXTURES / "valid" / path).letter
-    return _info(
-        letter.sender.ean or "",
-        letter.receiver.ean or "",
-        "XML",
-        "XREF01",
-        "XH0130R",
-        letter.header.identifier,
-        "HospitalReferral",
-    )
 
 
 def invalid_cases() -> dict[str, bytes]:

@@ -25,7 +25,7 @@ from medbridge.envelopes.layers import LayerTree
 from medbridge.envelopes.unwrap import chain_of
 from medbridge.findings import Finding
 from medbridge.model.message import Message
-from medbridge.model.transport import SBDH, VANS
+from medbridge.model.transport import SBDH, VANS, letter_number, party_gln
 from medbridge.registry import EDIFACT, REGISTRY, XML, Detection
 
 __all__ = ["metadata_findings"]
@@ -123,7 +123,7 @@ def _parties(tree: LayerTree, chain: str | None, message: Message) -> list[Findi
         ),
     )
     for name, gln, element, code in sides:
-        eans = {getattr(letter, name).ean for letter in message.letters} - {None}
+        eans = {party_gln(getattr(letter, name, None)) for letter in message.letters} - {None}
         if gln is None or not eans or gln in eans:
             continue
         findings.append(
@@ -140,7 +140,7 @@ def _parties(tree: LayerTree, chain: str | None, message: Message) -> list[Findi
 
 def _message_ids(tree: LayerTree, chain: str | None, message: Message) -> list[Finding]:
     layer = tree.layer
-    known = {letter.header.identifier for letter in message.letters}
+    known = {letter_number(letter) or "" for letter in message.letters} - {""}
     known.add(message.envelope.identifier)
     candidates: list[tuple[str, str | None]] = [("message_id", layer.message_id)]
     if layer.kind == SBDH:

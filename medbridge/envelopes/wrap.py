@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from medbridge.envelopes.labels import charset_of, content_kind
 from medbridge.model.message import Message
+from medbridge.model.transport import letter_number, party_gln
 from medbridge.registry import EDIFACT, REGISTRY
 
 __all__ = ["WRAPS", "DocumentInfo", "EnvelopeIds", "wrap_message", "wrap_sbdh", "wrap_vans"]
@@ -178,20 +179,21 @@ def wrap_sbdh(inner: bytes, info: DocumentInfo, ids: EnvelopeIds | None = None) 
 def document_info(message: Message, fmt: str) -> DocumentInfo:
     """The envelope values of ``message`` written as ``fmt`` (its first letter's)."""
     letter = message.letter
-    sender = letter.sender.ean or ""
-    receiver = letter.receiver.ean or ""
+    sender = party_gln(getattr(letter, "sender", None)) or ""
+    receiver = party_gln(getattr(letter, "receiver", None)) or ""
+    number = letter_number(letter) or message.envelope.identifier
     if fmt == EDIFACT:
         edifact = REGISTRY.edifact_of(letter.kind)
         name = edifact.letter_type if edifact is not None else ""
         version = edifact.version if edifact is not None else ""
         root = edifact.message_type if edifact is not None else ""
-        ident = letter.header.identifier
-        return DocumentInfo(sender, receiver, "EDIFACT", name, version, ident, root)
+        return DocumentInfo(sender, receiver, "EDIFACT", name, version, number, root)
     xml = REGISTRY.xml_of(letter.kind)
-    name = xml.type_code if xml is not None else ""
+    # A letter without a TypeCode (a receipt) is named by its StatisticalCode (B.2.1).
+    name = xml.type_code if xml is not None else getattr(letter, "statistical_code", None) or ""
     version = xml.version if xml is not None else ""
     root = xml.element if xml is not None else ""
-    return DocumentInfo(sender, receiver, "XML", name, version, letter.header.identifier, root)
+    return DocumentInfo(sender, receiver, "XML", name, version, number, root)
 
 
 def wrap_message(

@@ -433,3 +433,51 @@ def test_cli_detect_and_validate_wrapped_input() -> None:
     assert f"in {CHAIN}: 36:26: warning xml.encoding.undeclared-latin1" in result.output
     result = runner.invoke(main, ["validate", str(ENVELOPE / "bad-base64.xml")])
     assert result.exit_code == 1 and "wrapper.base64-invalid" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# the other ways in: show, iter_read, batch
+
+
+def test_cli_show_reads_a_wrapped_letter() -> None:
+    wrapped = CliRunner().invoke(main, ["show", str(WRAPPED / "henvisning-sbdh-vans.xml")])
+    bare = CliRunner().invoke(main, ["show", str(VALID / "henvisning" / "hoste.xml")])
+    assert wrapped.exit_code == 0 == bare.exit_code
+    assert wrapped.output == bare.output
+
+
+def test_iter_read_of_a_wrapped_path_keeps_the_layers() -> None:
+    messages_read = list(medbridge.iter_read(WRAPPED / "epikrise-vans-edifact.xml"))
+    bare = list(medbridge.iter_read(VALID / "epikrise" / "apopleksi.edi"))
+    assert messages_read == bare and len(bare) >= 1
+    assert all(m.transport and m.transport[0].kind == "vans" for m in messages_read)
+
+
+def test_batch_convert_item_unwraps() -> None:
+    from medbridge.batch import convert_item
+
+    data = (WRAPPED / "plejeforloebsplan-vans.xml").read_bytes()
+    result = convert_item("plan.xml", data, to="xml")
+    assert result.status == "converted" and result.kind == "plejeforloebsplan"
+    bare = (VALID / "plejeforloebsplan" / "hlr-smitte.xml").read_bytes()
+    assert result.output == medbridge.convert(bare, to="xml").output
+
+
+def test_a_payload_that_is_no_letter_is_returned_with_a_warning() -> None:
+    pdf = b"%PDF-1.4 invented\n"
+    unwrapped = unwrap(wrap_vans(pdf, INFO, IDS))
+    assert unwrapped.payload == pdf and unwrapped.kind == "binary"
+    assert [f.code for f in unwrapped.findings] == ["wrapper.unknown-payload"]
+    assert unwrapped.findings[0].location.layers == "VANS Data"
+    with pytest.raises(medbridge.InputError):
+        medbridge.read(wrap_vans(pdf, INFO, IDS))
+
+
+def test_sbdh_straight_around_edifact_is_labelled_as_edifact() -> None:
+    edifact = (VALID / "epikrise" / "apopleksi.edi").read_bytes()
+    wrapped = wrap_sbdh(edifact, INFO, IDS)
+    assert b'mimeType="application/EDIFACT" encoding="ISO-8859-1"' in wrapped
+    unwrapped = unwrap(wrapped)
+    assert unwrapped.payload == edifact
+    # RFC 1767's label is none of MedCom's SBDH values, but it does not contradict the content
+    assert [f.code for f in unwrapped.findings] == ["wrapper.mimetype-unknown"]

@@ -17,7 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from medbridge.envelopes.decoding import XML, Base64Problem, decode_base64, root_name, sniff
+from medbridge.envelopes.decoding import (
+    EDIFACT,
+    XML,
+    Base64Problem,
+    decode_base64,
+    root_name,
+    sniff,
+)
 from medbridge.envelopes.labels import (
     at_layer,
     charset_of,
@@ -191,7 +198,22 @@ def peel(
         if isinstance(outcome, Unwrapped):
             return outcome
         current = outcome
-    return peeler.result(current, content_kind(current))
+    kind = content_kind(current)
+    if peeler.trees and kind not in (XML, EDIFACT):
+        peeler.findings.append(_unknown_payload(kind, peeler.chain))
+    return peeler.result(current, kind)
+
+
+def _unknown_payload(kind: str, chain: str | None) -> Finding:
+    what = {"fhir-xml": "a FHIR Bundle", "fhir-json": "FHIR JSON", "json": "JSON"}.get(
+        kind, "binary data" if kind == "binary" else "not a message medbridge knows"
+    )
+    return Finding(
+        "wrapper.unknown-payload",
+        Severity.WARNING,
+        f"The envelope carries {what}, not an OIOXML or EDIFACT letter; it is returned as it is.",
+        Location(layers=chain),
+    )
 
 
 def raise_if_broken(unwrapped: Unwrapped) -> None:

@@ -114,12 +114,13 @@ def wrap_vans(payload: bytes, info: DocumentInfo, ids: EnvelopeIds | None = None
 
 
 def _mime_type(inner: bytes) -> str:
-    kind = content_kind(inner)
-    if kind == "fhir-xml":
-        return "application/fhir+xml"
-    if kind == "fhir-json":
-        return "application/fhir+json"
-    return "application/xml"
+    """The label of what ``inner`` is: MedCom's values for XML and FHIR; RFC 1767's
+    ``application/EDIFACT`` for an interchange straight in the SBDH (MedCom has none)."""
+    return {
+        "fhir-xml": "application/fhir+xml",
+        "fhir-json": "application/fhir+json",
+        "edifact": "application/EDIFACT",
+    }.get(content_kind(inner), "application/xml")
 
 
 def wrap_sbdh(inner: bytes, info: DocumentInfo, ids: EnvelopeIds | None = None) -> bytes:

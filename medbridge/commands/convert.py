@@ -88,6 +88,13 @@ __all__ = ["convert"]
     help="EDIFACT: write texts over MedCom's FTX count limits (as MedCom does), with a warning.",
 )
 @click.option(
+    "--wrap",
+    type=click.Choice(["vans", "sbdh"]),
+    default=None,
+    help="Put each XML or EDIFACT output in a VANS envelope, or in an SBDH document around a "
+    "VANS envelope; new envelope identifiers for every file and every run.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -117,13 +124,6 @@ __all__ = ["convert"]
     "(NAME with the target's extension).",
 )
 @click.option("--strict-encoding", is_flag=True, help="An undeclared Latin-1 file is an error.")
-@click.option(
-    "--wrap",
-    type=click.Choice(["vans", "sbdh"]),
-    default=None,
-    help="Put each XML or EDIFACT output in a VANS envelope, or in an SBDH document around a "
-    "VANS envelope; new envelope identifiers for every file and every run.",
-)
 @max_size_option
 @quiet_option
 def convert(
@@ -135,12 +135,12 @@ def convert(
     force: bool,
     allow_loss: bool,
     allow_nonstandard: bool,
+    wrap: str | None,
     jobs: int | None,
     fsync: str,
     report_file: Path | None,
     stdin_name: str | None,
     strict_encoding: bool,
-    wrap: str | None,
     max_size: int | None,
     quiet: bool,
 ) -> None:

@@ -17,10 +17,9 @@ its number, and its EAN with the sender.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from medbridge.envelopes.labels import warning
+from medbridge.envelopes.labels import UUID_SHAPE, warning
 from medbridge.envelopes.layers import LayerTree
 from medbridge.envelopes.unwrap import chain_of
 from medbridge.findings import Finding
@@ -30,7 +29,6 @@ from medbridge.registry import EDIFACT, REGISTRY, XML, Detection
 
 __all__ = ["metadata_findings"]
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _GLN_PREFIX = "0088:"
 _FORMAT_NAMES = {XML: "XML", EDIFACT: "EDIFACT"}
 
@@ -149,7 +147,7 @@ def _message_ids(tree: LayerTree, chain: str | None, message: Message) -> list[F
     findings: list[Finding] = []
     seen: set[str] = set()
     for name, value in candidates:
-        if not value or _UUID.fullmatch(value) or value in seen:
+        if not value or UUID_SHAPE.fullmatch(value) or value in seen:
             continue
         seen.add(value)
         number = value.rsplit(":", 1)[-1]

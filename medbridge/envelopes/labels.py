@@ -23,6 +23,7 @@ from medbridge.xml.schema_errors import rich_findings
 from medbridge.xml.schema_sets import SBDH_2021, VANS_1_0_4, lazy_schema
 
 __all__ = [
+    "UUID_SHAPE",
     "at_layer",
     "content_kind",
     "id_findings",
@@ -34,7 +35,8 @@ __all__ = [
 
 #: The ``@mimeType`` values of MedCom's 2025 SBDH schema.
 KNOWN_MIME_TYPES = frozenset({"application/xml", "application/fhir+json", "application/fhir+xml"})
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+#: The shape of a UUID (8-4-4-4-12 hexadecimal digits), stricter than the VANS schema's pattern.
+UUID_SHAPE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _UNB_CHARSET = re.compile(rb"UNB\+UNO([A-Z])")
 _EDIFACT_CHARSETS = {b"A": "us-ascii", b"B": "us-ascii", b"C": "iso-8859-1", b"W": "utf-8"}
 _FHIR_NS = b"http://hl7.org/fhir"
@@ -176,7 +178,7 @@ def id_findings(tree: LayerTree, chain: str | None) -> list[Finding]:
     findings: list[Finding] = []
     for name, element in _ID_FIELDS.items():
         value = getattr(layer, name)
-        if value is not None and _UUID.fullmatch(value) is None:
+        if value is not None and UUID_SHAPE.fullmatch(value) is None:
             findings.append(
                 warning(
                     "wrapper.id-not-uuid",

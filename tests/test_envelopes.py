@@ -481,3 +481,53 @@ def test_sbdh_straight_around_edifact_is_labelled_as_edifact() -> None:
     assert unwrapped.payload == edifact
     # RFC 1767's label is none of MedCom's SBDH values, but it does not contradict the content
     assert [f.code for f in unwrapped.findings] == ["wrapper.mimetype-unknown"]
+
+
+# ---------------------------------------------------------------------------------------------
+# single checks
+
+
+def _hoste_vans(**replace: tuple[bytes, bytes]) -> bytes:
+    message = medbridge.read(VALID / "henvisning" / "hoste.xml")
+    data = medbridge.write(message, "xml", wrap="vans", envelope_ids=IDS)
+    for old, new in replace.values():
+        assert old in data
+        data = data.replace(old, new)
+    return data
+
+
+def test_an_id_the_schema_pattern_accepts_but_no_uuid_is_one_warning() -> None:
+    # MedCom's class [aA-fF0-9] holds the range A-f, so 'ZZZZZZZZ' passes its pattern.
+    data = _hoste_vans(e=(IDS.envelope_id.encode(), b"ZZZZZZZZ-6b1d-4c8e-9f00-2a7d5e1b0c11"))
+    report = medbridge.validate(data)
+    assert report.ok
+    assert _warnings(report) == ["wrapper.id-not-uuid"]
+    assert report.findings[0].location.path == "/VANSEnvelope/EnvelopeIdentifier"
+
+
+def test_a_wrong_sender_gln_is_a_warning_naming_both() -> None:
+    wrong = b'<SenderID EndPointType="EAN">5799999000058</SenderID>'
+    data = _hoste_vans(s=(b'<SenderID EndPointType="EAN">5799999000027</SenderID>', wrong))
+    report = medbridge.validate(data)
+    (finding,) = [f for f in report.findings if f.code == "wrapper.sender-mismatch"]
+    assert "5799999000058" in finding.message and "5799999000027" in finding.message
+    assert finding.location.line == 3
+
+
+def test_a_vans_endpoint_is_no_gln_to_compare() -> None:
+    vans = b'<SenderID EndPointType="VANS">DKTESTVANS01</SenderID>'
+    data = _hoste_vans(s=(b'<SenderID EndPointType="EAN">5799999000027</SenderID>', vans))
+    assert _warnings(medbridge.validate(data)) == []
+
+
+def test_a_dashed_creation_time_is_a_schema_warning_only() -> None:
+    message = medbridge.read(VALID / "henvisning" / "hoste.xml")
+    data = medbridge.write(message, "xml", wrap="sbdh", envelope_ids=IDS)
+    data = data.replace(
+        b"2024-03-08T11:20:05+01:00</Creation", b"2024-03-08T11-20-05+01:00</Creation"
+    )
+    report = medbridge.validate(data)
+    assert report.ok
+    assert _warnings(report) == ["xml.schema.value"]
+    assert report.findings[0].severity == "warning"
+    assert medbridge.read(data) == message

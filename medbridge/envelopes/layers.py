@@ -120,6 +120,7 @@ def _receipt(r: _Reader) -> VansReceipt | None:
     receipt = r.element("Receipt")
     if receipt is None:
         return None
+    r.places["receipt"] = Place(receipt.sourceline, element_path(receipt))
     for name in _RECEIPTS:
         node = r.element(name, receipt)
         if node is not None:

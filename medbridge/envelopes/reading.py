@@ -19,6 +19,7 @@ from collections.abc import Callable
 from medbridge.envelopes.checks import metadata_findings
 from medbridge.envelopes.decoding import XML
 from medbridge.envelopes.labels import at_layer
+from medbridge.envelopes.layers import Place
 from medbridge.envelopes.unwrap import RECEIPT, Unwrapped, peel, raise_if_broken
 from medbridge.errors import XmlInputError
 from medbridge.findings import Finding, Location, Severity
@@ -33,15 +34,16 @@ _HARDENING = ("xml.encoding.", "xml.security.", "xml.limit.")
 __all__ = ["detect_wrapped", "parse_wrapped", "receipt_finding", "unwrap_source"]
 
 
-def receipt_finding(receipt: VansReceipt, chain: str | None) -> Finding:
+def receipt_finding(receipt: VansReceipt, chain: str | None, place: Place | None) -> Finding:
     """The error for a VANS envelope that holds a receipt, not a letter."""
     about = receipt.original_envelope_id or "an unnamed envelope"
+    line = place.line if place is not None else None
     return Finding(
         "wrapper.vans-receipt",
         Severity.ERROR,
         f"The input is a VANS receipt ({receipt.kind} for envelope {about[:40]}), an "
         "envelope-level acknowledgement that holds no letter; use medbridge.unwrap to read it.",
-        Location(path="/VANSEnvelope/Receipt", layers=chain),
+        Location(line=line, path="/VANSEnvelope/Receipt", layers=chain),
     )
 
 
@@ -62,7 +64,11 @@ def parse_wrapped(
     if unwrapped.kind == RECEIPT and unwrapped.receipt is not None:
         findings = [
             *unwrapped.findings,
-            receipt_finding(unwrapped.receipt, _outer_chain(unwrapped)),
+            receipt_finding(
+                unwrapped.receipt,
+                _outer_chain(unwrapped),
+                unwrapped.trees[-1].places.get("receipt"),
+            ),
         ]
         return Parsed(Detection(format=XML, kind=RECEIPT, layers=layers), None, findings)
     if not unwrapped.ok:

@@ -9,8 +9,8 @@ B.2.2); ``SentDateTime``/``CreationDateAndTime`` carry a UTC offset; ``Data`` an
 ``BinaryContent`` are standard base64 with padding, 76 characters a line. ``BinaryContent``
 says ``application/xml`` for an Emessage or a VANS envelope, and its ``encoding`` is the
 payload's real charset, never a label copied from the input (left out when that charset is
-neither of the schema's two, UTF-8 and ISO-8859-1: windows-1252, say). :func:`medbridge.unwrap` returns
-the payload of each byte for byte.
+neither of the schema's two, UTF-8 and ISO-8859-1: windows-1252, say).
+:func:`medbridge.unwrap` returns the payload of each byte for byte.
 
 The SBDH header values for OIOXML follow what Region H sent (B.3.2), since MedCom has not
 published them; for EDIFACT payloads (unknown, B "What we do not know" 7, 8) the same shape is

@@ -11,6 +11,8 @@ The curated public API::
     item = medbridge.batch.convert_item("a.xml", data, to="json")   # never raises
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
     facts = medbridge.critical_facts(msg.letter)   # resuscitation, CAVE, contagion: quoted whole
+    inner = medbridge.unwrap(data)              # SBDH / VANS layers and the payload inside
+    wrapped = medbridge.write(msg, "xml", wrap="sbdh")   # SBDH around VANS around the letter
 
 The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``CarePlan`` and their
 parts) live in :mod:`medbridge.model` and are re-exported here.
@@ -27,6 +29,7 @@ from medbridge.api import (
     write,
 )
 from medbridge.codecs.json.codec import from_json, to_json
+from medbridge.envelopes import EnvelopeIds, Unwrapped, duplicate_key, unwrap
 from medbridge.errors import (
     ConversionError,
     EdifactInputError,
@@ -41,6 +44,7 @@ from medbridge.findings import Finding, Location, Report, Severity
 from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
+from medbridge.model.transport import TransportLayer, VansReceipt
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
@@ -52,6 +56,7 @@ __all__ = [
     "CriticalFact",
     "Detection",
     "EdifactInputError",
+    "EnvelopeIds",
     "Finding",
     "InputError",
     "InternalError",
@@ -63,15 +68,20 @@ __all__ = [
     "OutputRefused",
     "Report",
     "Severity",
+    "TransportLayer",
+    "Unwrapped",
+    "VansReceipt",
     "XmlInputError",
     "batch",
     "convert",
     "critical_facts",
     "detect",
+    "duplicate_key",
     "from_json",
     "iter_read",
     "read",
     "to_json",
+    "unwrap",
     "validate",
     "write",
     *_model_all,

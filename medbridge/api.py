@@ -42,6 +42,7 @@ from medbridge.registry import (
 )
 
 if TYPE_CHECKING:
+    from medbridge.envelopes import EnvelopeIds
     from medbridge.source import BinaryReader
 
 __all__ = [
@@ -71,6 +72,8 @@ class ConvertOptions(TypedDict, total=False):
     allow_nonstandard: bool
     limits: Limits
     strict_encoding: bool
+    wrap: str | None
+    envelope_ids: EnvelopeIds | None
 
 
 @dataclass(slots=True)
@@ -126,7 +129,24 @@ def _rules(message: Message) -> list[Finding]:
 
 def _parse(data: bytes, strict_encoding: bool, limits: Limits = DEFAULT_LIMITS) -> Parsed:
     """Read ``data`` with its format's codec: syntax, schema, mapping, rules; then cascades
-    suppressed and the positions only the bytes can give added."""
+    suppressed and the positions only the bytes can give added. Input in SBDH/VANS envelopes
+    is unwrapped and its payload read so (:mod:`medbridge.envelopes.reading`)."""
+    from medbridge.envelopes import is_wrapped
+
+    if is_wrapped(data):
+        from medbridge.envelopes.reading import parse_wrapped
+
+        return parse_wrapped(
+            data,
+            strict_encoding,
+            limits,
+            partial(_parse_bare, strict_encoding=strict_encoding, limits=limits),
+        )
+    return _parse_bare(data, strict_encoding=strict_encoding, limits=limits)
+
+
+def _parse_bare(data: bytes, *, strict_encoding: bool, limits: Limits) -> Parsed:
+    """:func:`_parse` of input that is not wrapped."""
     codec = codec_for(sniff_format(data))
     if codec is None:
         return Parsed(Detection(), None, [unknown_format_finding()])
@@ -213,7 +233,7 @@ def iter_read(
 def _iter_whole(data: bytes, limits: Limits, strict_encoding: bool) -> Iterator[Message]:
     message = read(data, limits=limits, strict_encoding=strict_encoding)
     for letter in message.letters:
-        yield Message(message.envelope, [letter], dict(message.wire))
+        yield Message(message.envelope, [letter], dict(message.wire), message.transport)
 
 
 def iter_read_path(
@@ -341,21 +361,62 @@ def detect(source: Source, *, limits: Limits = DEFAULT_LIMITS) -> Detection:
         codec = codec_for(sniff_format(data))
         if codec is None:
             return Detection(findings=[unknown_format_finding()])
-        det = codec.detect(data, limits=limits)
+        det = _detect_data(codec, data, limits)
         det.findings = _with_file(det.findings, name)
         return det
 
     return _guard(run)
 
 
-def write(message: Message, format: str = XML) -> bytes:
+def _detect_data(codec: LetterCodec, data: bytes, limits: Limits) -> Detection:
+    from medbridge.envelopes import is_wrapped
+
+    if is_wrapped(data):
+        from medbridge.envelopes.reading import detect_wrapped
+
+        return detect_wrapped(data, limits)
+    return codec.detect(data, limits=limits)
+
+
+def write(
+    message: Message,
+    format: str = XML,
+    *,
+    wrap: str | None = None,
+    envelope_ids: EnvelopeIds | None = None,
+) -> bytes:
     """Write a model as ``xml``, ``edifact`` or ``json`` bytes.
 
     Raises :class:`~medbridge.ConversionError` when the target cannot carry a value (EDIFACT);
     use :func:`convert` with ``allow_loss=True`` to write with a loss report instead.
+    ``wrap="vans"`` puts a VANS envelope around the XML or EDIFACT output, ``wrap="sbdh"`` an
+    SBDH document around a VANS envelope around it; the envelope identifiers are new on every
+    call unless ``envelope_ids`` gives them (with the time) for repeatable output.
     """
+    _check_wrap(format, wrap)
     output, _ = _guard(lambda: _write(message, format, allow_loss=False, allow_nonstandard=False))
-    return output
+    return _wrapped(output, message, format, wrap, envelope_ids)
+
+
+def _check_wrap(fmt: str, wrap: str | None) -> None:
+    from medbridge.envelopes import WRAPS
+
+    if wrap is None:
+        return
+    if wrap not in WRAPS:
+        raise ValueError(f"unknown wrap {wrap!r}; choose one of {', '.join(WRAPS)}")
+    if fmt == "json":
+        raise ValueError("envelopes carry XML or EDIFACT messages, not medbridge JSON")
+
+
+def _wrapped(
+    output: bytes, message: Message, fmt: str, wrap: str | None, ids: EnvelopeIds | None
+) -> bytes:
+    if wrap is None:
+        return output
+    from medbridge.envelopes.wrap import wrap_message
+
+    return _guard(lambda: wrap_message(output, message, fmt, wrap, ids))
 
 
 def _write(
@@ -377,9 +438,11 @@ def convert(source: Source, to: str, **options: Unpack[ConvertOptions]) -> Conve
     written without one. Nothing is truncated, replaced or dropped silently.
     ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX count limits (9 FTX
     per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
-    ``convert.nonstandard`` warning, instead of refusing them. The options
-    (:class:`ConvertOptions`) and their defaults: ``allow_loss=False``,
-    ``allow_nonstandard=False``, ``limits=DEFAULT_LIMITS``, ``strict_encoding=False``.
+    ``convert.nonstandard`` warning, instead of refusing them. ``wrap`` and ``envelope_ids``
+    put envelopes around the output as in :func:`write` (input in envelopes is unwrapped). The
+    options (:class:`ConvertOptions`) and their defaults: ``allow_loss=False``,
+    ``allow_nonstandard=False``, ``limits=DEFAULT_LIMITS``, ``strict_encoding=False``,
+    ``wrap=None``, ``envelope_ids=None``.
     """
     _, result = convert_detected(source, to, **options)
     if isinstance(result, MedbridgeError):
@@ -395,12 +458,15 @@ def convert_detected(
     allow_nonstandard: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     strict_encoding: bool = False,
+    wrap: str | None = None,
+    envelope_ids: EnvelopeIds | None = None,
 ) -> tuple[Detection, Conversion | MedbridgeError]:
     """:func:`convert` returning its error instead of raising it, with what the same parse
     detected (format, kind, version); the engine of ``convert`` and of
     :func:`medbridge.batch.convert_item`. ``str`` input and an unknown ``to`` still raise."""
     _check_source(source)
     _check_target(to)
+    _check_wrap(to, wrap)
     detection = Detection()
 
     def run() -> Conversion:
@@ -410,7 +476,10 @@ def convert_detected(
         parsed.findings = _with_file(parsed.findings, name)
         detection = parsed.detection
         _raise_unless_read(parsed)
-        return _conversion(parsed, to, allow_loss, allow_nonstandard)
+        conversion = _conversion(parsed, to, allow_loss, allow_nonstandard)
+        assert parsed.message is not None
+        conversion.output = _wrapped(conversion.output, parsed.message, to, wrap, envelope_ids)
+        return conversion
 
     try:
         conversion = _guard(run)

@@ -39,7 +39,12 @@ class Severity(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a finding applies. Every field is optional; positions are 1-based except ``offset``."""
+    """Where a finding applies. Every field is optional; positions are 1-based except ``offset``.
+
+    ``layers`` is set for input that arrived in transport envelopes (SBDH, VANS): the chain of
+    layers decoded to reach the bytes the other fields point into (``SBDH BinaryContent > VANS
+    Data``); ``file`` is still the outer file.
+    """
 
     file: str | None = None
     line: int | None = None
@@ -50,6 +55,7 @@ class Location:
     element: int | None = None
     component: int | None = None
     offset: int | None = None
+    layers: str | None = None
 
     def with_file(self, file: str | None) -> Location:
         return replace(self, file=file)
@@ -77,6 +83,8 @@ class Location:
             text = f"byte {self.offset}"
         if self.path:
             text = f"{text} [{self.path}]" if text else f"[{self.path}]"
+        if self.layers:
+            text = f"in {self.layers}: {text}" if text else f"in {self.layers}"
         return text
 
     def as_dict(self) -> dict[str, str | int]:
@@ -135,6 +143,8 @@ class Finding:
         """``file:line:col: severity code: message [path]`` (safety §4.1 text form)."""
         loc = self.location
         head = loc.file or ""
+        if loc.layers:
+            head = f"{head}: in {loc.layers}" if head else f"in {loc.layers}"
         if loc.segment is not None or (loc.offset is not None and loc.line is None):
             where = Location(
                 segment=loc.segment,
@@ -147,7 +157,7 @@ class Finding:
             tail = f" [{loc.path}]" if loc.path else ""
         else:
             if loc.line is not None:
-                head += f":{loc.line}"
+                head += f"{': ' if loc.layers else ':'}{loc.line}"
                 if loc.column is not None:
                     head += f":{loc.column}"
             tail = f" [{loc.path}]" if loc.path else ""

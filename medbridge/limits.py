@@ -30,6 +30,10 @@ class Limits:
       (``xml.limit.attributes``).
     - ``max_xml_namespaces``: distinct namespace prefixes declared in one XML document, the
       default namespace counting as one (``xml.limit.namespaces``).
+    - ``max_envelope_layers``: transport envelopes (SBDH, VANS) around one payload
+      (``wrapper.too-deep``; spec part B.5 says 4).
+    - ``max_decoded_bytes``: bytes one base64 layer of an envelope may decode to, checked from
+      the length of its text before anything is decoded (``wrapper.too-large``).
     """
 
     max_input_bytes: int = 20 * 1024 * 1024
@@ -39,6 +43,8 @@ class Limits:
     max_xml_nodes: int = 100_000
     max_xml_attributes: int = 256
     max_xml_namespaces: int = 32
+    max_envelope_layers: int = 4
+    max_decoded_bytes: int = 20 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

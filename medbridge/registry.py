@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 from medbridge.findings import Finding, Location, Severity
 from medbridge.letters import epikrise, henvisning, plejeforloebsplan
 from medbridge.letters.declaration import EdifactVersion, LetterKind, LetterVersion, XmlVersion
+from medbridge.model.transport import TransportLayer
 
 if TYPE_CHECKING:
     from medbridge.errors import InputError
@@ -201,14 +202,26 @@ class Detection:
     encoding: str | None = None
     identifier: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: The transport envelopes (SBDH, VANS) around the payload, outermost first.
+    layers: tuple[TransportLayer, ...] = ()
 
     @property
     def supported(self) -> bool:
         return REGISTRY.is_supported_code(self.version)
 
     def as_dict(self) -> dict[str, object]:
-        """Every field but ``findings``, in field order."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "findings"}
+        """Every field but ``findings``, in field order; ``layers`` only when there are some
+        (each without its BusinessScope values, which may name the patient)."""
+        out = {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("findings", "layers")
+        }
+        if self.layers:
+            out["layers"] = [
+                {k: v for k, v in layer.as_dict().items() if k != "scopes"} for layer in self.layers
+            ]
+        return out
 
 
 @dataclass(slots=True)

@@ -38,6 +38,7 @@ __all__ = [
     "FIXTURES",
     "INVALID_CATEGORIES",
     "KINDS",
+    "WRAPPED",
     "Expectation",
     "ExpectedFinding",
     "edifact_clean_fixtures",
@@ -48,13 +49,16 @@ __all__ = [
     "load_expectation",
     "parse_fixture",
     "valid_fixtures",
+    "wrapped_fixtures",
 ]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 KINDS = ("epikrise", "henvisning", "plejeforloebsplan")
 #: The kinds that have an EDIFACT form (plejeforløbsplan is XML only).
 EDIFACT_KINDS = ("epikrise", "henvisning")
-INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax")
+INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax", "envelope")
+#: Valid letters in transport envelopes (SBDH, VANS), of every kind: not a kind folder.
+WRAPPED = "wrapped"
 XML_ONLY_PREFIX = "xmlonly-"
 _SEVERITIES = frozenset({"error", "warning", "info"})
 _FINDING_KEYS = frozenset({"code", "severity", "line", "path_endswith", "path_contains"})
@@ -153,6 +157,11 @@ def load_expectation(fixture: Path) -> Expectation:
 
 def expectation_path(fixture: Path) -> Path:
     return fixture.with_name(fixture.stem + ".expected.json")
+
+
+def wrapped_fixtures() -> list[Path]:
+    """Every valid wrapped fixture (``fixtures/valid/wrapped/``), sorted."""
+    return sorted((FIXTURES / "valid" / WRAPPED).glob("*.xml"))
 
 
 def valid_fixtures(kind: str | None = None) -> list[Path]:

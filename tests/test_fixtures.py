@@ -16,6 +16,7 @@ from fixture_cases import (
     FIXTURES,
     INVALID_CATEGORIES,
     KINDS,
+    WRAPPED,
     edifact_clean_fixtures,
     expectation_path,
     fixture_id,
@@ -25,6 +26,7 @@ from fixture_cases import (
     load_expectation,
     parse_fixture,
     valid_fixtures,
+    wrapped_fixtures,
 )
 from lxml import etree
 
@@ -487,12 +489,13 @@ def test_no_stray_files_in_fixture_folders() -> None:
             assert path.parent.name in INVALID_CATEGORIES, path
     for path in (FIXTURES / "valid").rglob("*"):
         if path.is_file():
-            assert path.suffix in {".xml", ".edi"} and path.parent.name in KINDS, path
+            assert path.suffix in {".xml", ".edi"}, path
+            assert path.parent.name in (*KINDS, WRAPPED), path
 
 
 def test_readme_lists_every_fixture() -> None:
     readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
-    for path in VALID + INVALID:
+    for path in VALID + INVALID + wrapped_fixtures():
         assert f"`{path.name}`" in readme, f"{fixture_id(path)} is not described in README.md"
 
 

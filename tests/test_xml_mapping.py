@@ -44,7 +44,8 @@ from medbridge.xml.parse import parse_xml
 from medbridge.xml.schema import validate_tree
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "valid"
-VALID = sorted(FIXTURES.glob("**/*.xml"))
+#: The bare letters (the wrapped ones are read through their envelopes by the API, not here).
+VALID = sorted(p for p in FIXTURES.glob("**/*.xml") if p.parent.name != "wrapped")
 
 
 def read_bytes(data: bytes) -> tuple[Message, list[Any]]:

@@ -357,6 +357,8 @@ def test_no_attributes_declared_and_elements_qualified() -> None:
         root = parse_trusted(path.read_bytes())
         if root.get("targetNamespace"):
             assert root.get("elementFormDefault") == "qualified", path.name
+        if path.parent.name in ("vans-1.0.4", "sbdh-2021"):
+            continue  # the transport envelopes have attributes (EndPointType, mimeType …)
         assert list(root.iter(f"{{{XS}}}attribute")) == [], path.name
 
 

@@ -63,6 +63,7 @@ class ConvertJob:
     limits: Limits
     writer: OutputWriter
     fsync: Fsync
+    wrap: str | None = None  # "vans" or "sbdh": envelopes around each output
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +159,7 @@ def _convert(job: ConvertJob, task: Task) -> tuple[Outcome, bytes | None]:
             allow_nonstandard=job.allow_nonstandard,
             limits=job.limits,
             strict_encoding=job.strict_encoding,
+            wrap=job.wrap,
         )
     except InputError as exc:
         io_error = any(f.code in IO_FAILURES for f in exc.findings)

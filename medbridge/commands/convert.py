@@ -88,6 +88,13 @@ __all__ = ["convert"]
     help="EDIFACT: write texts over MedCom's FTX count limits (as MedCom does), with a warning.",
 )
 @click.option(
+    "--wrap",
+    type=click.Choice(["vans", "sbdh"]),
+    default=None,
+    help="Put each XML or EDIFACT output in a VANS envelope, or in an SBDH document around a "
+    "VANS envelope; new envelope identifiers for every file and every run.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
@@ -128,6 +135,7 @@ def convert(
     force: bool,
     allow_loss: bool,
     allow_nonstandard: bool,
+    wrap: str | None,
     jobs: int | None,
     fsync: str,
     report_file: Path | None,
@@ -148,8 +156,13 @@ def convert(
       medbridge convert fixtures/valid --to json --out out --keep-extension
       medbridge convert inbox --to edifact --out outbox --report report.json
       cat letter.edi | medbridge convert - --name letter.edi --to xml --out outbox
+      medbridge convert inbox --to xml --wrap sbdh --out outbox
+
+    Input in SBDH or VANS envelopes is unwrapped and its letter converted.
     """
     try:
+        if wrap is not None and to == "json":
+            raise click.UsageError("--wrap puts XML or EDIFACT in envelopes, not JSON.")
         _check_stdin_name(paths, stdin_name)
         inputs, notes = gather(paths, patterns)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
@@ -160,7 +173,9 @@ def convert(
         index_of_inputs = InputSet(inputs)
         mode = Fsync(fsync)
         writer = OutputWriter(index_of_inputs, force=force, sync=mode is Fsync.ALWAYS)
-        job = ConvertJob(to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode)
+        job = ConvertJob(
+            to, allow_loss, allow_nonstandard, strict_encoding, limits, writer, mode, wrap
+        )
         sweeper = TemporarySweeper()
         swept = _sweep(sweeper, inputs, collisions, dest)
         work = _tasks(inputs, collisions, limits, dest)

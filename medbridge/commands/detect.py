@@ -71,12 +71,20 @@ def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits:
         click.echo(json_document("detect", rows), nl=False)
     else:
         for item, row in zip(inputs, rows, strict=True):
-            click.echo(f"{row['path']}: " + " ".join(str(row[k] or "-") for k in _FIELDS))
+            line = f"{row['path']}: " + " ".join(str(row[k] or "-") for k in _FIELDS)
+            if row.get("layers"):
+                line += " in " + " > ".join(_layer_text(layer) for layer in row["layers"])
+            click.echo(line)
             for finding in findings[item]:
                 if finding.is_error:
                     click.echo("  " + finding_line(finding, item.display))
     echo_notes(notes)
     sys.exit(overall(codes))
+
+
+def _layer_text(layer: dict[str, Any]) -> str:
+    """``VANS 3f2c…`` / ``SBDH 5799999000027:KVB0000053``: a layer and its envelope id."""
+    return f"{str(layer['kind']).upper()} {layer.get('envelope_id') or '-'}"
 
 
 def _detect_one(item: InputFile, limits: Limits) -> Detection:

@@ -4,6 +4,8 @@ interchange).
 ``wire`` holds optional, non-clinical facts a codec recorded to write the same bytes again
 (XML declaration, encoding, namespace prefixes, root attributes; EDIFACT UNA, layout, raw UNB
 fields). It never takes part in equality and is never needed to write a valid message.
+``transport`` holds the SBDH/VANS envelope layers the message arrived in, outermost first
+(:mod:`medbridge.model.transport`); it takes no part in equality either.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from medbridge.model.epikrise import DischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.plejeforloebsplan import CarePlan
 from medbridge.model.receipt import Receipt
+from medbridge.model.transport import TransportLayer
 
 __all__ = ["LETTER_CLASSES", "ClinicalLetter", "Letter", "Message"]
 
@@ -37,6 +40,7 @@ class Message:
     envelope: Envelope
     letters: list[Letter] = field(default_factory=list)
     wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    transport: tuple[TransportLayer, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def letter(self) -> Letter:

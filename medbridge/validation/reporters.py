@@ -166,12 +166,18 @@ def _sarif_location(path: str, finding: Finding) -> dict[str, Any]:
     if loc.offset is not None and (loc.line is None or loc.segment is not None):
         region["byteOffset"] = loc.offset
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}}
-    if region:
+    if region and not loc.layers:
         physical["region"] = region
     location: dict[str, Any] = {"physicalLocation": physical}
     logical = loc.path or (
         f"segment {loc.segment} {loc.tag or ''}".strip() if loc.segment is not None else None
     )
+    if loc.layers:
+        # Inside an envelope the outer file stays the artifact; the layer chain is a logical
+        # location, and the line and column (which point into the decoded payload) go with it.
+        logical = f"{loc.layers} > {logical}" if logical else loc.layers
+        if region:
+            location["properties"] = {"payloadRegion": region}
     if logical:
         location["logicalLocations"] = [{"fullyQualifiedName": logical}]
     return location

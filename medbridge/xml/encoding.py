@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, NoReturn
 
-from medbridge.errors import XmlInputError
+from medbridge.errors import MedbridgeError, XmlInputError
 from medbridge.findings import Finding, Location, Severity, mask_identifiers
 
 #: Allowed labels (case-insensitive) → canonical name.
@@ -177,6 +177,15 @@ def _decide(data: bytes, strict_encoding: bool) -> Decision:
             None,
         )
     return _undeclared(data, strict_encoding, declaration)
+
+
+def decide_encoding(data: bytes) -> str | None:
+    """The encoding §1.7 steps 1–4 decide for ``data`` (canonical, lower-case), or None when
+    the policy refuses it; for callers that only need the charset (envelope label checks)."""
+    try:
+        return _decide(data, False).encoding
+    except MedbridgeError:
+        return None
 
 
 def _bom(data: bytes) -> tuple[str | None, int]:

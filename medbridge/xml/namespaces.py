@@ -8,6 +8,9 @@ __all__ = [
     "M103",
     "MC2005",
     "MUNICIPALITY",
+    "PEPPOL_ENVELOPE",
+    "SBDH",
+    "VANS_ENVELOPE",
     "XINCLUDE",
     "XSI",
     "qname",
@@ -20,6 +23,10 @@ M103 = "urn:oio:medcom:municipality:1.0.3"
 MUNICIPALITY = (M100, M102, M103)
 #: The namespace of the newer (2018) MedCom letters; known, not supported.
 MC2018 = "http://rep.oio.dk/medcom.dk/xml/schemas/2018/08/06/"
+#: The transport envelopes (exchange-messages.md part B).
+VANS_ENVELOPE = "urn:oio:medcom:vans-envelope:1.0.4"
+SBDH = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+PEPPOL_ENVELOPE = "http://peppol.eu/xsd/ticc/envelope/1.0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XINCLUDE = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
 

@@ -22,13 +22,24 @@ from lxml import etree
 
 from medbridge.errors import InternalError, MedbridgeError
 from medbridge.findings import Severity
-from medbridge.xml.namespaces import M100, M102, M103, MC2005
+from medbridge.xml.namespaces import (
+    M100,
+    M102,
+    M103,
+    MC2005,
+    PEPPOL_ENVELOPE,
+    SBDH,
+    VANS_ENVELOPE,
+)
 from medbridge.xml.parse import parse_trusted
 
 __all__ = [
+    "ENVELOPE_SETS",
     "MEDCOM_2005",
     "MUNICIPALITY",
+    "SBDH_2021",
     "SCHEMA_SETS",
+    "VANS_1_0_4",
     "SchemaSet",
     "compile_fast",
     "compile_rich",
@@ -69,6 +80,25 @@ MUNICIPALITY = SchemaSet(
 )
 #: Every schema set, in the order they are named to the user.
 SCHEMA_SETS = (MEDCOM_2005, MUNICIPALITY)
+#: The transport envelopes' schemas (spec part B). Real traffic breaks them (D5, D6), so their
+#: findings are warnings; they never decide what a letter is.
+VANS_1_0_4 = SchemaSet(
+    name="VANSEnvelope 1.0.4",
+    entry="vans-1.0.4/VANSEnvelope.xsd",
+    root_namespace=VANS_ENVELOPE,
+    namespaces=frozenset({VANS_ENVELOPE}),
+    severity=Severity.WARNING,
+    description="the VANS envelope",
+)
+SBDH_2021 = SchemaSet(
+    name="SBDH 2021",
+    entry="sbdh-2021/StandardBusinessDocumentHeader.xsd",
+    root_namespace=SBDH,
+    namespaces=frozenset({SBDH, PEPPOL_ENVELOPE}),
+    severity=Severity.WARNING,
+    description="the SBDH document",
+)
+ENVELOPE_SETS = (VANS_1_0_4, SBDH_2021)
 
 
 def schema_for_namespace(namespace: str | None) -> SchemaSet | None:
@@ -171,7 +201,7 @@ class _Once:
         return value
 
 
-_SCHEMAS = {s.root_namespace: _LazySchema(s) for s in SCHEMA_SETS}
+_SCHEMAS = {s.root_namespace: _LazySchema(s) for s in (*SCHEMA_SETS, *ENVELOPE_SETS)}
 
 
 def lazy_schema(schema_set: SchemaSet) -> _LazySchema:

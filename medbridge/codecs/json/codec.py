@@ -41,6 +41,7 @@ from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.message import Message
 from medbridge.model.text import FormattedText
+from medbridge.model.transport import TransportLayer
 
 __all__ = ["FORMAT_VERSION", "MAX_DEPTH", "decode_json", "from_json", "to_json"]
 
@@ -114,6 +115,9 @@ def _encode(value: Any, tp: Any) -> Any:
         for f in _fields(cls):
             v = getattr(value, f.name)
             if v == _default(f):
+                continue
+            if cls is Message and f.name == "transport":  # envelope layers: their flat form
+                out[f.name] = [layer.as_dict() for layer in v]
                 continue
             out[f.name] = _encode(v, hints[f.name])
         return out
@@ -200,10 +204,12 @@ class _Decoder:
         unknown = set(data) - known - {"type"}
         if unknown:
             raise _DecodeError(path, f"unknown field {sorted(unknown)[0][:40]!r}")
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         for f in _fields(tp):
             if f.name == "wire" and f.name in data:
                 kwargs[f.name] = self._wire(data[f.name], tp, f"{path}.wire")
+            elif tp is Message and f.name == "transport" and f.name in data:
+                kwargs[f.name] = _transport(data[f.name], f"{path}.transport")
             elif f.name in data:
                 kwargs[f.name] = self.decode(data[f.name], hints[f.name], f"{path}.{f.name}")
             elif _default(f) is dataclasses.MISSING:
@@ -224,6 +230,21 @@ class _Decoder:
         for key in unknown:
             self.findings.append(_unknown_key(f"{path}[{key[:40]!r}]", "wire key"))
         return kept
+
+
+def _transport(data: Any, path: str) -> tuple[TransportLayer, ...]:
+    """``Message.transport``: a list of layer objects (see ``TransportLayer.as_dict``)."""
+    if not isinstance(data, list):
+        raise _DecodeError(path, "expected a list of envelope layers")
+    layers: list[TransportLayer] = []
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or item.get("kind") not in ("sbdh", "vans"):
+            raise _DecodeError(f"{path}[{index}]", "expected an envelope layer object")
+        try:
+            layers.append(TransportLayer.from_dict(item))
+        except (TypeError, ValueError):
+            raise _DecodeError(f"{path}[{index}]", "not an envelope layer") from None
+    return tuple(layers)
 
 
 def _wire_owner(cls: type) -> str:

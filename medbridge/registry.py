@@ -24,7 +24,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters import epikrise, henvisning, plejeforloebsplan
+from medbridge.letters import ambulant_epikrise, epikrise, henvisning, plejeforloebsplan
 from medbridge.letters.declaration import EdifactVersion, LetterKind, LetterVersion, XmlVersion
 
 if TYPE_CHECKING:
@@ -53,7 +53,12 @@ JSON = "json"
 FORMATS = (XML, EDIFACT, JSON)
 
 #: Every letter kind medbridge knows, each declaring its own versions.
-LETTER_KINDS: tuple[LetterKind, ...] = (epikrise.KIND, henvisning.KIND, plejeforloebsplan.KIND)
+LETTER_KINDS: tuple[LetterKind, ...] = (
+    epikrise.KIND,
+    henvisning.KIND,
+    plejeforloebsplan.KIND,
+    ambulant_epikrise.KIND,
+)
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _LAYOUT = b" \t\r\n"

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from medbridge.model.common import Envelope
-from medbridge.model.epikrise import DischargeLetter
+from medbridge.model.epikrise import DischargeLetter, OutpatientDischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.plejeforloebsplan import CarePlan
 
 __all__ = ["LETTER_CLASSES", "Letter", "Message"]
 
-Letter: TypeAlias = DischargeLetter | HospitalReferral | CarePlan
-LETTER_CLASSES: tuple[type[DischargeLetter], type[HospitalReferral], type[CarePlan]] = (
+Letter: TypeAlias = DischargeLetter | OutpatientDischargeLetter | HospitalReferral | CarePlan
+LETTER_CLASSES: tuple[type[Letter], ...] = (
     DischargeLetter,
+    OutpatientDischargeLetter,
     HospitalReferral,
     CarePlan,
 )

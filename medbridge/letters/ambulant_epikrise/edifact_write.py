@@ -1,0 +1,21 @@
+"""Writing MEDDIS DIS02 (edifact-messages.md §6.1, §6.3; exchange-messages.md §C.3): the shared epikrise writer
+(:mod:`~medbridge.letters.shared.discharge_edifact_write`) with DIS02's names and DTM+90/91 as
+the first and last out-patient visit."""
+
+from __future__ import annotations
+
+from medbridge.codecs.edifact.mapping import Builder
+from medbridge.letters.ambulant_epikrise.versions import D0233L
+from medbridge.letters.ambulant_epikrise.xml import MAPPING
+from medbridge.letters.shared.discharge_edifact_write import build_epikrise, epikrise_version
+from medbridge.model.epikrise import OutpatientDischargeLetter
+
+__all__ = ["DIS02", "NAMES", "build_letter"]
+
+DIS02 = epikrise_version(D0233L, MAPPING, OutpatientDischargeLetter, "first_visit", "last_visit")
+NAMES = DIS02.names
+
+
+def build_letter(letter: OutpatientDischargeLetter, b: Builder, base: str) -> None:
+    """Every unit of ``letter`` in MedCom's order."""
+    build_epikrise(DIS02, letter, b, base)

@@ -1,6 +1,6 @@
-"""Writing MEDDIS DIS02 (edifact-messages.md §6.1, §6.3; exchange-messages.md §C.3): the shared epikrise writer
-(:mod:`~medbridge.letters.shared.discharge_edifact_write`) with DIS02's names and DTM+90/91 as
-the first and last out-patient visit."""
+"""Writing MEDDIS DIS02 (edifact-messages.md §6.1, §6.3; exchange-messages.md §C.3): the shared
+epikrise writer (:mod:`~medbridge.letters.shared.discharge_edifact_write`) with DIS02's names and
+DTM+90/91 as the first and last out-patient visit."""
 
 from __future__ import annotations
 

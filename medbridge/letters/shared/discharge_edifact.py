@@ -75,8 +75,8 @@ class _Draft(LetterDraft):
         "others",
         "patient_status",
         "referral",
-        "status",
         "s11",
+        "status",
         "texts",
         "version",
     )

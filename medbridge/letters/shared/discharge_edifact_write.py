@@ -74,7 +74,8 @@ class EpikriseVersion:
 
     def make(self, visits: tuple[Moment | None, Moment | None], **fields: Any) -> Epikrise:
         """A letter of this version with the two visit moments and the other ``fields``."""
-        return self.letter(**{self.first: visits[0], self.last: visits[1]}, **fields)
+        fields[self.first], fields[self.last] = visits
+        return self.letter(**fields)
 
 
 def epikrise_version(

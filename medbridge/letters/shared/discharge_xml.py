@@ -18,6 +18,7 @@ from medbridge.codecs.xml.mapping import (
     MomentOf,
     struct,
 )
+from medbridge.letters.declaration import XmlVersion
 from medbridge.letters.shared.xml import (
     ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
@@ -36,7 +37,6 @@ from medbridge.letters.shared.xml import (
 )
 from medbridge.model.codes import EpisodeOfCareStatus
 from medbridge.model.common import Contact, Referral
-from medbridge.letters.declaration import XmlVersion
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
 from medbridge.xml.namespaces import MC2005
 

@@ -12,7 +12,7 @@ from medbridge.model.epikrise import DischargeLetter
 
 __all__ = ["DIS01", "NAMES", "build_letter"]
 
-DIS01 = epikrise_version(D0133L, MAPPING, DischargeLetter, "admission", "discharge")
+DIS01 = epikrise_version(D0133L, MAPPING, DischargeLetter, ("admission", "discharge"))
 NAMES = DIS01.names
 
 

@@ -65,6 +65,8 @@ class EpikriseVersion:
     last: str
     first_path: str
     last_path: str
+    #: How a clinical text over MedCom's 9 FTX is written with ``allow_nonstandard`` (§C.4).
+    over_nine: str = "Written anyway, as MedCom's writer does; receivers may reject it."
 
     def visits(self, letter: Epikrise) -> tuple[Moment | None, Moment | None]:
         """The letter's DTM+90 and DTM+91 moments."""
@@ -79,14 +81,20 @@ class EpikriseVersion:
 
 
 def epikrise_version(
-    declared: EdifactVersion, mapping: LetterMapping, letter: type[Epikrise], first: str, last: str
+    declared: EdifactVersion,
+    mapping: LetterMapping,
+    letter: type[Epikrise],
+    visits: tuple[str, str],
+    **more: str,
 ) -> EpikriseVersion:
-    """The :class:`EpikriseVersion` of a declaration, its XML table and its model class."""
+    """The :class:`EpikriseVersion` of a declaration, its XML table, its model class and its
+    two visit fields (``more``: :attr:`EpikriseVersion.over_nine`)."""
     paths = XmlPaths(mapping)
     names = MessageNames(
         declared.message_type, declared.version, declared.letter_type, "EPI", paths["header"]
     )
-    return EpikriseVersion(names, letter, first, last, paths[first], paths[last])
+    first, last = visits
+    return EpikriseVersion(names, letter, first, last, paths[first], paths[last], **more)
 
 
 _S01_SEGMENTS = frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"})
@@ -127,7 +135,7 @@ def build_epikrise(v: EpikriseVersion, letter: Epikrise, b: Builder, base: str) 
     _s09(b, letter, base)
     _s11(b, letter, base, v)
     _s14_diagnoses(b, letter, base)
-    _s14_texts(b, letter, base)
+    _s14_texts(b, letter, base, v.over_nine)
     for index, reference in enumerate(letter.references, start=1):
         if (index - 1) % MAX_REFS_PER_S14 == 0:
             group = (index - 1) // MAX_REFS_PER_S14 + 1
@@ -263,7 +271,7 @@ def _s14_diagnoses(b: Builder, letter: Epikrise, base: str) -> None:
             dtm(b, key + "/DTM", "CIS", diagnosis.moment, path + _DIAGNOSED)
 
 
-def _s14_texts(b: Builder, letter: Epikrise, base: str) -> None:
+def _s14_texts(b: Builder, letter: Epikrise, base: str, over_nine: str) -> None:
     for index, info in enumerate(letter.clinical_information, start=1):
         key = f"S14.text#{index}"
         path = f"{base}{_CLINICAL}[{index}]"
@@ -280,6 +288,7 @@ def _s14_texts(b: Builder, letter: Epikrise, base: str) -> None:
             key,
             "FTX",
             lost=path,
+            anyway=over_nine,
         ):
             continue
         b.add(key, "S14", ("14",))

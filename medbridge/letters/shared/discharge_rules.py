@@ -41,7 +41,8 @@ _MAIN, _MAIN_ADDITIONAL, _OTHER = names(
 (_OTHER_MOMENT,) = names(_TABLE, "moment", under="diagnoses.other")
 (_CLINICAL_INFORMATION, _REFERENCE) = names(_TABLE, "clinical_information", "references")
 _SIGNED, _TEXT = names(_TABLE, "signed", "text", under="clinical_information")
-_OCCUPATION, _STATUS = names(_TABLE, "occupation", "status", under="patient")
+(_OCCUPATION,) = names(_TABLE, "occupation", under="patient")
+_STATUS = _TABLE[0].xml("patient.status")
 SPECIALITIES = codes(_TABLE[0], "sender.speciality")
 RELATIONS = codes(_TABLE[0], "relatives.relation")
 

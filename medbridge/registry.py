@@ -353,8 +353,9 @@ def sniff_format(data: bytes) -> str | None:
 
 
 def other_letter_message(kind: LetterKind, version: str) -> str:
-    """``DIS17 NotificationOfDischarge (XD1730C) is a known MedCom letter, not supported …``."""
-    name = f"{kind.name} {kind.title}" if kind.title else kind.name
+    """``XDIS17 NotificationOfDischarge (XD1730C) is a known MedCom letter, not supported …``."""
+    name = ("X" if version.startswith("X") else "") + kind.name  # XDIS17 in XML, DIS17 in EDIFACT
+    name = f"{name} {kind.title}" if kind.title else name
     return (
         f"{name} ({version}) is a known MedCom letter, not supported by medbridge (it reads "
         f"{REGISTRY.describe_kinds()})."

@@ -3,9 +3,9 @@
 Owns the layout conventions of ``fixtures/README.md``:
 
 * ``fixtures/valid/<kind>/<name>.xml`` — valid messages of one kind (``epikrise``, ``henvisning``,
-  ``plejeforloebsplan``, ``ambulant_epikrise``). A name starting with ``xmlonly-`` marks a file that deliberately uses
-  XML-only features; every other file of a kind with an EDIFACT form can be carried by EDIFACT
-  without loss.
+  ``plejeforloebsplan``, ``ambulant_epikrise``). A name starting with ``xmlonly-`` marks a file
+  that deliberately uses XML-only features; every other file of a kind with an EDIFACT form can
+  be carried by EDIFACT without loss.
   Plejeforløbsplan has no EDIFACT form at all.
 * ``fixtures/invalid/<category>/<case>.xml`` with ``<case>.expected.json``::
 

@@ -21,15 +21,14 @@ from typing import Any
 from medbridge.codecs.xml.codec import LETTER_PATH_KEY, MAPPINGS
 from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
 from medbridge.model import (
-    EPIKRISE_CLASSES,
     CarePlan,
     Diagnosis,
     DischargeLetter,
     FormattedText,
     HospitalReferral,
     Letter,
-    OutpatientDischargeLetter,
 )
+from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.model.text import plain_text
 from medbridge.view.labels import code_label
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from medbridge.model import (
-    EPIKRISE_CLASSES,
     Bold,
     Break,
     CarePlan,
@@ -41,7 +40,6 @@ from medbridge.model import (
     Letter,
     Message,
     Moment,
-    OutpatientDischargeLetter,
     Party,
     Patient,
     Relative,
@@ -49,6 +47,7 @@ from medbridge.model import (
     Space,
     Underline,
 )
+from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.view.facts import CriticalFact, letter_statements
 from medbridge.view.fields import field_source, text_fields
 from medbridge.view.labels import TITLES, code_label

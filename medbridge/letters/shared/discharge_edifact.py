@@ -408,9 +408,12 @@ def _finish_diagnosis(r: Reader, group: Group, g: _S14) -> None:
 
 def _finish_text(r: Reader, group: Group, g: _S14) -> None:
     if len(g.blocks) > MAX_CLINICAL_FTX:
+        version = g.letter.version  # MedCom's DIS02 reader refuses the letter (§C.4)
+        enforced = f" MedCom's own {version.names.letter_type} reader refuses more."
         r.warn(
             "edifact.mapping.too-many",
-            f"The clinical S14 holds {len(g.blocks)} FTX; MedCom's limit is {MAX_CLINICAL_FTX}.",
+            f"The clinical S14 holds {len(g.blocks)} FTX; MedCom's limit is {MAX_CLINICAL_FTX}."
+            + (enforced if version.nine_ftx_enforced else ""),
             group.trigger,
         )
     text = r.text(g.blocks, g.path + _TEXT01)

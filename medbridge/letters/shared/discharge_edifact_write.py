@@ -4,7 +4,7 @@ exchange-messages.md §C.3): every unit of a :class:`DischargeLetter` or an
 §6.3.
 
 The two differ only in their UNH names and in which model fields DTM+90 and DTM+91 carry; an
-:class:`EpikriseVersion` states that per version (``letters/<kind>/edifact_write.py``).
+:class:`EpikriseVersion` states that per version (``letters/<kind>/edifact.py``).
 :data:`P` (model path → XML path, read off the shared epikrise table) names every other place for
 both versions and both directions; :mod:`~medbridge.letters.shared.discharge_edifact` reads.
 """
@@ -65,8 +65,19 @@ class EpikriseVersion:
     last: str
     first_path: str
     last_path: str
-    #: How a clinical text over MedCom's 9 FTX is written with ``allow_nonstandard`` (§C.4).
-    over_nine: str = "Written anyway, as MedCom's writer does; receivers may reject it."
+    #: True when MedCom's own tools refuse a clinical S14 of more than 9 FTX (DIS02, §C.4);
+    #: DIS01's writer writes more. medbridge holds both to 9; this only changes what it says.
+    nine_ftx_enforced: bool = False
+
+    @property
+    def over_nine(self) -> str:
+        """How the warning ends when ``allow_nonstandard`` writes more than 9 FTX in one S14."""
+        if self.nine_ftx_enforced:
+            return (
+                f"Written anyway; MedCom's own {self.names.letter_type} reader and writer refuse "
+                "more than 9, so receivers built on them will reject it."
+            )
+        return "Written anyway, as MedCom's writer does; receivers may reject it."
 
     def visits(self, letter: Epikrise) -> tuple[Moment | None, Moment | None]:
         """The letter's DTM+90 and DTM+91 moments."""
@@ -85,16 +96,17 @@ def epikrise_version(
     mapping: LetterMapping,
     letter: type[Epikrise],
     visits: tuple[str, str],
-    **more: str,
+    *,
+    nine_ftx_enforced: bool = False,
 ) -> EpikriseVersion:
     """The :class:`EpikriseVersion` of a declaration, its XML table, its model class and its
-    two visit fields (``more``: :attr:`EpikriseVersion.over_nine`)."""
+    two visit fields."""
     paths = XmlPaths(mapping)
     names = MessageNames(
         declared.message_type, declared.version, declared.letter_type, "EPI", paths["header"]
     )
     first, last = visits
-    return EpikriseVersion(names, letter, first, last, paths[first], paths[last], **more)
+    return EpikriseVersion(names, letter, first, last, paths[first], paths[last], nine_ftx_enforced)
 
 
 _S01_SEGMENTS = frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"})

@@ -81,25 +81,21 @@ def test_a_discharge_letter_never_becomes_an_ambulant_one() -> None:
     assert b"<DischargeLetter>" not in medbridge.write(back, "xml")
 
 
-def test_the_last_visit_before_the_first_is_a_warning() -> None:
+@pytest.mark.parametrize(
+    ("last", "code", "absent"),
+    [
+        ("2024-02-01", "rule.date.before-first-visit", "rule.date.before-admission"),
+        ("2024-03-06", "rule.date.after-authorisation", "rule.date.before-first-visit"),
+    ],
+)
+def test_a_last_visit_out_of_order_is_a_warning_there(last: str, code: str, absent: str) -> None:
+    """Before the first visit (§C.6), or after the letter's authorisation (06.03 08:50)."""
     data = EXAMPLE_XML.replace(
-        b"<Date>2024-03-05</Date><Time>13:15", b"<Date>2024-02-01</Date><Time>13:15"
+        b"<Date>2024-03-05</Date><Time>13:15", f"<Date>{last}</Date><Time>13:15".encode()
     )
     found = _codes(data)
-    assert found["rule.date.before-first-visit"] == [
-        "/Emessage/OutPatientDischargeLetter/OutPatientLastVisit"
-    ]
-    assert "rule.date.before-admission" not in found
-
-
-def test_a_visit_after_the_authorisation_is_a_warning() -> None:
-    data = EXAMPLE_XML.replace(
-        b"<Date>2024-03-05</Date><Time>13:15", b"<Date>2024-03-06</Date><Time>13:15"
-    )
-    found = _codes(data)
-    assert found["rule.date.after-authorisation"] == [
-        "/Emessage/OutPatientDischargeLetter/OutPatientLastVisit"
-    ]
+    assert found[code] == ["/Emessage/OutPatientDischargeLetter/OutPatientLastVisit"]
+    assert absent not in found
 
 
 @pytest.mark.parametrize("status", ["inaktiv", "indlagt", "doed"])

@@ -180,3 +180,20 @@ def test_a_known_medcom_letter_is_detected_and_named_not_supported(
     assert f"{named} is a known MedCom letter, not supported" in errors[0].message
     with pytest.raises(medbridge.InputError):
         medbridge.read(data)
+
+
+def test_a_known_medcom_letter_in_xml_is_named_and_never_schema_checked() -> None:
+    """XDIS18 comes in the municipality namespaces (xml-messages.md §1): still named, no schema."""
+    data = (
+        b'<Emessage xmlns="urn:oio:medcom:municipality:1.0.3"><Envelope><Sent><Date>2024-01-02'
+        b"</Date><Time>10:00</Time></Sent><Identifier>E1</Identifier></Envelope>"
+        b"<ReportOfDischarge><Letter><Identifier>L1</Identifier><VersionCode>XD1834C"
+        b"</VersionCode></Letter></ReportOfDischarge></Emessage>"
+    )
+    detected = medbridge.detect(data)
+    assert (detected.kind, detected.version, detected.supported) == ("DIS18", "XD1834C", False)
+    findings = medbridge.validate(data).findings
+    assert [f.code for f in findings] == ["xml.mapping.unsupported-letter"]
+    assert findings[0].message.startswith(
+        "XDIS18 ReportOfDischarge (XD1834C) is a known MedCom letter, not supported"
+    )

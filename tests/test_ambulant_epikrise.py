@@ -168,3 +168,14 @@ def test_the_view_labels_the_visits() -> None:
     assert "Første ambulante besøg  12.02.2024 kl. 10:30" in text
     assert "Sidste ambulante besøg  05.03.2024 kl. 13:15" in text
     assert "Indlagt" not in text and "Udskrevet" not in text
+
+
+def test_a_rule_finding_on_a_dis02_points_at_its_segment() -> None:
+    data = EXAMPLE_EDI.replace(b"PAS+HA'", b"PAS+HS'")  # HS: indlagt (in-patient)
+    (finding,) = [
+        f for f in medbridge.validate(data).findings if f.code == "rule.code.ambulant-status"
+    ]
+    assert (finding.location.tag, finding.location.element) == ("PAS", 1)
+    assert finding.location.path == (
+        "/Emessage/OutPatientDischargeLetter/Patient/EpisodeOfCareStatusCode"
+    )

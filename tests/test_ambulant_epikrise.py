@@ -179,3 +179,15 @@ def test_a_rule_finding_on_a_dis02_points_at_its_segment() -> None:
     assert finding.location.path == (
         "/Emessage/OutPatientDischargeLetter/Patient/EpisodeOfCareStatusCode"
     )
+
+
+def test_no_clinical_text_is_a_warning_about_the_out_patient_course() -> None:
+    start = EXAMPLE_XML.index(b"<ClinicalInformation>")
+    end = EXAMPLE_XML.index(b"</ClinicalInformation>") + len(b"</ClinicalInformation>")
+    (finding,) = [
+        f
+        for f in medbridge.validate(EXAMPLE_XML[:start] + EXAMPLE_XML[end:]).findings
+        if f.code == "rule.content.no-clinical-text"
+    ]
+    assert finding.message.startswith("The ambulant epikrise has no clinical text")
+    assert "account of the out-patient course" in finding.message

@@ -20,5 +20,6 @@ RULES = epikrise_rules(
         "last out-patient visit",
         "ambulant epikrise",
         frozenset({EpisodeOfCareStatus.OUTPATIENT, EpisodeOfCareStatus.OUTPATIENT_RADIOLOGY}),
+        "out-patient course",
     ),
 )

@@ -56,7 +56,8 @@ _Epikrise = DischargeLetter | OutpatientDischargeLetter
 class Visits:
     """One version's two visit dates: model fields, what they are called in findings, and the
     letter's name (``discharge letter``, ``ambulant epikrise``). ``statuses`` are the
-    EpisodeOfCareStatusCodes expected in the version (empty: any)."""
+    EpisodeOfCareStatusCodes expected in the version (empty: any); ``episode`` what the letter
+    gives an account of (``stay``, ``out-patient course``)."""
 
     first: str
     last: str
@@ -64,6 +65,7 @@ class Visits:
     last_what: str
     letter: str
     statuses: frozenset[EpisodeOfCareStatus] = frozenset()
+    episode: str = "stay"
 
 
 def epikrise_rules(mapping: LetterMapping, visits: Visits) -> LetterRules:
@@ -147,7 +149,7 @@ def _check_epikrise(
             "rule.content.no-clinical-text",
             Severity.WARNING,
             f"The {visits.letter} has no clinical text ({_CLINICAL_INFORMATION}/{_TEXT}): the "
-            "receiver gets no account of the stay, treatment or follow-up.",
+            f"receiver gets no account of the {visits.episode}, treatment or follow-up.",
             f"{base}/{_CLINICAL_INFORMATION}" if letter.clinical_information else base,
         )
     check_references(c, letter.references, base, _REFERENCE)

@@ -47,8 +47,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(medbridge.__version__, prog_name="medbridge")
 def main() -> None:
-    """Read, validate and convert Danish MedCom messages (epikrise, henvisning,
-    plejeforløbsplan) in OIOXML and EDIFACT.
+    """Read, validate and convert Danish MedCom messages (epikrise, ambulant epikrise,
+    henvisning, plejeforløbsplan) in OIOXML and EDIFACT.
 
     \b
     Examples:

@@ -24,8 +24,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters import epikrise, henvisning, plejeforloebsplan
+from medbridge.letters import ambulant_epikrise, epikrise, henvisning, plejeforloebsplan
 from medbridge.letters.declaration import EdifactVersion, LetterKind, LetterVersion, XmlVersion
+from medbridge.letters.known import OTHER_LETTERS
 from medbridge.model.transport import TransportLayer
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ __all__ = [
     "FORMATS",
     "JSON",
     "LETTER_KINDS",
+    "OTHER_LETTERS",
     "REGISTRY",
     "XML",
     "Detection",
@@ -54,7 +56,12 @@ JSON = "json"
 FORMATS = (XML, EDIFACT, JSON)
 
 #: Every letter kind medbridge knows, each declaring its own versions.
-LETTER_KINDS: tuple[LetterKind, ...] = (epikrise.KIND, henvisning.KIND, plejeforloebsplan.KIND)
+LETTER_KINDS: tuple[LetterKind, ...] = (
+    epikrise.KIND,
+    henvisning.KIND,
+    plejeforloebsplan.KIND,
+    ambulant_epikrise.KIND,
+)
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _LAYOUT = b" \t\r\n"
@@ -68,10 +75,17 @@ def _key(version: LetterVersion) -> tuple[str, str]:
 
 
 class Registry:
-    """The declared letter versions, indexed for the codecs. Built once from the kinds."""
+    """The declared letter versions, indexed for the codecs. Built once from the kinds and the
+    known MedCom letters medbridge does not map (``others``)."""
 
-    def __init__(self, kinds: Iterable[LetterKind]) -> None:
+    def __init__(self, kinds: Iterable[LetterKind], others: Iterable[LetterKind] = ()) -> None:
         self.kinds = tuple(kinds)
+        self.others = {kind.name: kind for kind in others}
+        self._other_versions = {
+            _key(version): (kind.name, version)
+            for kind in self.others.values()
+            for version in kind.unsupported
+        }
         self._supported: dict[tuple[str, str], tuple[str, LetterVersion]] = {}
         self._unsupported: dict[tuple[str, str], tuple[str, LetterVersion]] = {}
         for kind in self.kinds:
@@ -79,11 +93,10 @@ class Registry:
                 self._supported[_key(version)] = (kind.name, version)
             for version in kind.unsupported:
                 self._unsupported[_key(version)] = (kind.name, version)
-        self._edifact_kinds = {
-            version.message_type: kind
-            for (_, (kind, version)) in [*self._supported.items(), *self._unsupported.items()]
-            if isinstance(version, EdifactVersion)
-        }
+        self._edifact_kinds: dict[str, str] = {}
+        for name, version in [*self._supported.values(), *self._unsupported.values()]:
+            if isinstance(version, EdifactVersion):  # the first kind of a message type wins
+                self._edifact_kinds.setdefault(version.message_type, name)
         self._version_codes = frozenset(v.version for _, v in self._supported.values())
         # kind → its first declared XML element and EDIFACT version (reversed: first one wins)
         self._xml_of = {k: v for k, v in reversed(self.xml_versions())}
@@ -143,9 +156,29 @@ class Registry:
         """True for a known newer EDIFACT version that medbridge refuses."""
         return (EDIFACT, f"{message_type}:{version}") in self._unsupported
 
-    def edifact_kind(self, message_type: str) -> str | None:
-        """The kind of an EDIFACT message type (UNH E2.1), supported version or not."""
-        return self._edifact_kinds.get(message_type)
+    def edifact_kind(self, message_type: str, version: str = "") -> str | None:
+        """The kind of UNH ``message_type`` … ``version``: the kind (or known letter) that
+        declares the pair, else the first kind of the message type (UNH E2.1)."""
+        key = (EDIFACT, f"{message_type}:{version}")
+        found = (
+            self._supported.get(key) or self._unsupported.get(key) or self._other_versions.get(key)
+        )
+        return found[0] if found is not None else self._edifact_kinds.get(message_type)
+
+    # -- known MedCom letters that are not medbridge's kinds
+
+    def other_letter(self, fmt: str, version: str | None) -> LetterKind | None:
+        """The known, out-of-scope MedCom letter of an XML VersionCode (``fmt`` ``xml``) or an
+        EDIFACT UNH ``type:version``; None when the version is not one."""
+        found = self._other_versions.get((fmt, version or ""))
+        return self.others[found[0]] if found is not None else None
+
+    def other_xml(self, version: str | None, element: str) -> str | None:
+        """The name of the known, out-of-scope letter of an XML VersionCode and letter element."""
+        found = self._other_versions.get((XML, version or ""))
+        if found is None or not isinstance(found[1], XmlVersion) or found[1].element != element:
+            return None
+        return found[0]
 
     # -- the supported versions named in messages
 
@@ -178,8 +211,8 @@ def _and(items: Iterable[str]) -> str:
     return ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
-#: The versions of :data:`LETTER_KINDS`.
-REGISTRY = Registry(LETTER_KINDS)
+#: The versions of :data:`LETTER_KINDS`, and the known letters of :data:`OTHER_LETTERS`.
+REGISTRY = Registry(LETTER_KINDS, OTHER_LETTERS)
 
 
 @cache
@@ -330,6 +363,16 @@ def sniff_format(data: bytes) -> str | None:
     if stripped.startswith((b"{", b"[")):
         return JSON
     return None
+
+
+def other_letter_message(kind: LetterKind, version: str) -> str:
+    """``XDIS17 NotificationOfDischarge (XD1730C) is a known MedCom letter, not supported …``."""
+    name = ("X" if version.startswith("X") else "") + kind.name  # XDIS17 in XML, DIS17 in EDIFACT
+    name = f"{name} {kind.title}" if kind.title else name
+    return (
+        f"{name} ({version}) is a known MedCom letter, not supported by medbridge (it reads "
+        f"{REGISTRY.describe_kinds()})."
+    )
 
 
 def unknown_format_finding() -> Finding:

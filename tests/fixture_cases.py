@@ -3,8 +3,9 @@
 Owns the layout conventions of ``fixtures/README.md``:
 
 * ``fixtures/valid/<kind>/<name>.xml`` — valid messages of one kind (``epikrise``, ``henvisning``,
-  ``plejeforloebsplan``). A name starting with ``xmlonly-`` marks a file that deliberately uses
-  XML-only features; every other epikrise/henvisning file can be carried by EDIFACT without loss.
+  ``plejeforloebsplan``, ``ambulant_epikrise``). A name starting with ``xmlonly-`` marks a file
+  that deliberately uses XML-only features; every other file of a kind with an EDIFACT form can
+  be carried by EDIFACT without loss.
   Plejeforløbsplan has no EDIFACT form at all.
 * ``fixtures/invalid/<category>/<case>.xml`` with ``<case>.expected.json``::
 
@@ -53,9 +54,9 @@ __all__ = [
 ]
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-KINDS = ("epikrise", "henvisning", "plejeforloebsplan")
+KINDS = ("epikrise", "henvisning", "plejeforloebsplan", "ambulant_epikrise")
 #: The kinds that have an EDIFACT form (plejeforløbsplan is XML only).
-EDIFACT_KINDS = ("epikrise", "henvisning")
+EDIFACT_KINDS = ("epikrise", "henvisning", "ambulant_epikrise")
 INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax", "envelope")
 #: Valid letters in transport envelopes (SBDH, VANS), of every kind: not a kind folder.
 WRAPPED = "wrapped"
@@ -171,7 +172,8 @@ def valid_fixtures(kind: str | None = None) -> list[Path]:
 
 
 def is_edifact_clean(path: Path) -> bool:
-    """True for a valid epikrise/henvisning fixture EDIFACT can carry without loss."""
+    """True for a valid fixture of a kind with an EDIFACT form that EDIFACT can carry without
+    loss."""
     return kind_of(path) in EDIFACT_KINDS and not path.name.startswith(XML_ONLY_PREFIX)
 
 

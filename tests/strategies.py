@@ -18,6 +18,7 @@ would read as "UTF-8 declared as windows-1252" when it is the only non-ASCII tex
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -62,6 +63,7 @@ from medbridge.model import (
     NursingProblemArea,
     ObjectCode,
     ObjectExtension,
+    OutpatientDischargeLetter,
     Party,
     PartyId,
     Patient,
@@ -326,6 +328,20 @@ discharge_letters = st.builds(
     local_elements=_local_elements(MC2005),
 )
 
+
+def as_outpatient(letter: DischargeLetter) -> OutpatientDischargeLetter:
+    """The same blocks as an ambulant epikrise (XDIS02): the admission and discharge become the
+    first and last out-patient visit; a StatisticalCode ``XDIS01`` becomes ``XDIS02``."""
+    fields = {f.name: getattr(letter, f.name) for f in dataclasses.fields(letter) if f.init}
+    fields["first_visit"] = fields.pop("admission")
+    fields["last_visit"] = fields.pop("discharge")
+    if letter.header.statistical_code == "XDIS01":
+        letter.header.statistical_code = "XDIS02"
+    return OutpatientDischargeLetter(**fields)
+
+
+outpatient_discharge_letters = discharge_letters.map(as_outpatient)
+
 # ---------------------------------------------------------------------------------------------
 # XREF01
 
@@ -545,6 +561,7 @@ _LETTERS: dict[str, st.SearchStrategy[Any]] = {
     "epikrise": discharge_letters,
     "henvisning": hospital_referrals,
     "plejeforloebsplan": care_plans,
+    "ambulant_epikrise": outpatient_discharge_letters,
 }
 
 
@@ -560,7 +577,11 @@ def messages(kind: str | None = None) -> st.SearchStrategy[Message]:
             st.builds(
                 Message,
                 envelopes,
-                st.lists(discharge_letters | hospital_referrals, min_size=1, max_size=2),
+                st.lists(
+                    discharge_letters | hospital_referrals | outpatient_discharge_letters,
+                    min_size=1,
+                    max_size=2,
+                ),
             ),
         )
     return st.builds(Message, envelopes, letters)

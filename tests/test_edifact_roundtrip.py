@@ -20,7 +20,7 @@ import pytest
 from fixture_cases import edifact_clean_fixtures
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import messages
+from strategies import as_outpatient, messages
 
 import medbridge
 from medbridge.codecs.edifact.codec import read_interchange, write_interchange, xml_losses
@@ -28,6 +28,7 @@ from medbridge.codecs.edifact.text import normalise_for_ftx
 from medbridge.codecs.xml.codec import write_xml
 from medbridge.errors import ConversionError
 from medbridge.model import (
+    EPIKRISE_CLASSES,
     AcknowledgementCode,
     AdditionalInformation,
     Bold,
@@ -78,7 +79,7 @@ EDI_FIXTURES = sorted(FIXTURES.glob("*/*.edi"))
 
 
 def _normalise_texts(letter: Any) -> None:
-    if isinstance(letter, DischargeLetter):
+    if isinstance(letter, EPIKRISE_CLASSES):
         for info in letter.clinical_information:
             info.text = normalise_for_ftx(info.text)
         return
@@ -109,7 +110,7 @@ def normalised(message: Message, *, texts: bool = True) -> Message:
         if texts:
             _normalise_texts(letter)
         _drop_empty_containers(letter)
-        if isinstance(letter, DischargeLetter):
+        if isinstance(letter, EPIKRISE_CLASSES):
             parties = [letter.sender, letter.receiver, letter.cc_receiver]
             contact = letter.sender.contact
             if contact is not None and contact.organisation is None:
@@ -458,6 +459,9 @@ discharge_letters = st.builds(
     references=st.lists(references, max_size=3),
 )
 
+outpatient_letters = discharge_letters.map(as_outpatient)
+"""DIS02: the DIS01 letters above with their visits (exchange-messages.md §C.3)."""
+
 hospital_referrals = st.builds(
     HospitalReferral,
     header=_header("REF01"),
@@ -496,7 +500,7 @@ envelopes = st.builds(
 
 
 @settings(max_examples=40, deadline=None)
-@given(envelopes, st.one_of(discharge_letters, hospital_referrals))
+@given(envelopes, st.one_of(discharge_letters, outpatient_letters, hospital_referrals))
 def test_generated_letters_round_trip(envelope: Envelope, letter: Any) -> None:
     message = Message(envelope, [letter])
     try:

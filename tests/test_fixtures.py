@@ -45,6 +45,7 @@ LETTER_ELEMENT = {
     "epikrise": "DischargeLetter",
     "henvisning": "HospitalReferral",
     "plejeforloebsplan": "ProgressOfCarePlan",
+    "ambulant_epikrise": "OutPatientDischargeLetter",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -265,6 +266,9 @@ CODE_LISTS: dict[str, list[tuple[str, str | None, set[str]]]] = {
     ],
 }
 
+#: XDIS02 has XDIS01's value lists (exchange-messages.md §C.2).
+CODE_LISTS["ambulant_epikrise"] = CODE_LISTS["epikrise"]
+
 #: Every element path below the letter element (§4.1, §4.2.1, §4.3.2), leaves written in braces.
 _TREES: dict[str, str] = {
     "epikrise": """
@@ -408,6 +412,13 @@ def _expand(tree: str) -> set[str]:
 
 
 SPEC_PATHS = {kind: _expand(tree) for kind, tree in _TREES.items()}
+#: XDIS02 is XDIS01 with the two visit elements renamed (exchange-messages.md §C.2).
+SPEC_PATHS["ambulant_epikrise"] = {
+    path.replace("Admission/", "OutPatientFirstVisit/").replace(
+        "Discharge/", "OutPatientLastVisit/"
+    )
+    for path in SPEC_PATHS["epikrise"]
+}
 
 
 def _with_prefixes(paths: set[str]) -> set[str]:

@@ -9,6 +9,7 @@ from edifact_examples import DIS01_LINES
 import medbridge
 from medbridge.codecs.xml.codec import MAPPINGS
 from medbridge.codecs.xml.mapping import Fixed, Leaf, Struct
+from medbridge.letters.ambulant_epikrise import edifact as dis02
 from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
 from medbridge.letters.epikrise import edifact as dis01
 from medbridge.letters.henvisning import edifact as ref01
@@ -45,7 +46,7 @@ def test_every_xml_mapping_is_the_one_its_declaration_names() -> None:
 
 
 def test_the_edifact_mappings_take_their_unh_values_from_the_declaration() -> None:
-    for module in (dis01, ref01):
+    for module in (dis01, ref01, dis02):
         declared = REGISTRY.edifact(module.MESSAGE_TYPE, module.VERSION)
         assert declared is not None
         assert declared.letter_type == module.LETTER_TYPE
@@ -53,9 +54,18 @@ def test_the_edifact_mappings_take_their_unh_values_from_the_declaration() -> No
 
 
 def test_one_list_of_kinds_with_their_versions() -> None:
-    assert [kind.name for kind in LETTER_KINDS] == ["epikrise", "henvisning", "plejeforloebsplan"]
-    assert REGISTRY.describe_kinds() == "XD0133L/D0133L, XH0130R/H0130R and XD2134C"
-    assert REGISTRY.describe_edifact() == "MEDDIS D0133L (DIS01) and MEDREF H0130R (REF01)"
+    assert [kind.name for kind in LETTER_KINDS] == [
+        "epikrise",
+        "henvisning",
+        "plejeforloebsplan",
+        "ambulant_epikrise",
+    ]
+    assert REGISTRY.describe_kinds() == (
+        "XD0133L/D0133L, XH0130R/H0130R, XD2134C and XD0233L/D0233L"
+    )
+    assert REGISTRY.describe_edifact() == (
+        "MEDDIS D0133L (DIS01), MEDREF H0130R (REF01) and MEDDIS D0233L (DIS02)"
+    )
     assert REGISTRY.xml_unsupported("XD0134L") == (
         "epikrise",
         XmlVersion("XD0134L", "DischargeLetter"),
@@ -64,6 +74,12 @@ def test_one_list_of_kinds_with_their_versions() -> None:
     assert REGISTRY.edifact_unsupported("MEDREF", "H0131R")
     assert not REGISTRY.edifact_unsupported("MEDDIS", "H0131R")
     assert REGISTRY.edifact_kind("MEDREF") == "henvisning"
+    # One message type, two kinds: the pair decides; an unknown version gets the first kind.
+    assert REGISTRY.edifact_kind("MEDDIS", "D0233L") == "ambulant_epikrise"
+    assert REGISTRY.edifact_kind("MEDDIS", "D0234L") == "ambulant_epikrise"
+    assert REGISTRY.edifact_kind("MEDDIS", "D0133L") == "epikrise"
+    assert REGISTRY.edifact_kind("MEDDIS", "D9999L") == "epikrise"
+    assert REGISTRY.edifact_kind("MEDDIS", "D1730C") == "DIS17"
 
 
 def test_a_codec_for_each_supported_kind_format_and_version() -> None:
@@ -85,7 +101,9 @@ def test_a_new_version_is_one_declaration() -> None:
     registry = Registry(kinds)
     assert registry.xml_unsupported("XD0134L") is None
     assert registry.codec("epikrise", XML, "XD0134L") is codec_for(XML)
-    assert registry.describe_kinds() == "XD0133L/D0133L/XD0134L, XH0130R/H0130R and XD2134C"
+    assert registry.describe_kinds() == (
+        "XD0133L/D0133L/XD0134L, XH0130R/H0130R, XD2134C and XD0233L/D0233L"
+    )
     assert "DischargeLetter XD0134L" in registry.describe_xml(with_elements=True)
 
 
@@ -126,3 +144,56 @@ def test_a_detection_as_dict_has_every_field_but_the_findings_in_order() -> None
         "identifier": detection.identifier,
     }
     assert list(detection.as_dict()) == ["format", "kind", "version", "encoding", "identifier"]
+
+
+def test_known_medcom_letters_are_named_and_never_supported() -> None:
+    assert REGISTRY.other_xml("XD1730C", "NotificationOfDischarge") == "DIS17"
+    assert REGISTRY.other_xml("XD1834C", "ReportOfDischarge") == "DIS18"
+    assert REGISTRY.other_xml("XD1730C", "DischargeLetter") is None  # element and code agree
+    assert REGISTRY.other_xml("XD0233L", "OutPatientDischargeLetter") is None  # supported now
+    other = REGISTRY.other_letter(EDIFACT, "MEDREF:H0630R")
+    assert other is not None and other.name == "REF06" and not other.supported
+    assert REGISTRY.other_letter(EDIFACT, "MEDDIS:D0133L") is None
+    for kind in REGISTRY.others.values():  # none of them is also one of medbridge's versions
+        for version in kind.unsupported:
+            assert REGISTRY.codec(kind.name, version.format, version.version) is None
+            assert not REGISTRY.is_supported_code(version.version)
+
+
+@pytest.mark.parametrize(
+    ("unh", "kind", "named"),
+    [
+        ("MEDDIS:D:93A:UN:D1730C+DIS17", "DIS17", "DIS17 NotificationOfDischarge (D1730C)"),
+        ("MEDDIS:D:93A:UN:D1930C+DIS19", "DIS19", "DIS19 (D1930C)"),
+        ("MEDREF:D:93A:UN:H0230R+REF02", "REF02", "REF02 (H0230R)"),
+    ],
+)
+def test_a_known_medcom_letter_is_detected_and_named_not_supported(
+    unh: str, kind: str, named: str
+) -> None:
+    data = EXAMPLE.replace(b"MEDDIS:D:93A:UN:D0133L+DIS01", unh.encode())
+    detected = medbridge.detect(data)
+    assert (detected.kind, detected.supported) == (kind, False)
+    report = medbridge.validate(data)
+    errors = [f for f in report.findings if f.is_error]
+    assert [f.code for f in errors] == ["edifact.mapping.unsupported-letter"]
+    assert f"{named} is a known MedCom letter, not supported" in errors[0].message
+    with pytest.raises(medbridge.InputError):
+        medbridge.read(data)
+
+
+def test_a_known_medcom_letter_in_xml_is_named_and_never_schema_checked() -> None:
+    """XDIS18 comes in the municipality namespaces (xml-messages.md §1): still named, no schema."""
+    data = (
+        b'<Emessage xmlns="urn:oio:medcom:municipality:1.0.3"><Envelope><Sent><Date>2024-01-02'
+        b"</Date><Time>10:00</Time></Sent><Identifier>E1</Identifier></Envelope>"
+        b"<ReportOfDischarge><Letter><Identifier>L1</Identifier><VersionCode>XD1834C"
+        b"</VersionCode></Letter></ReportOfDischarge></Emessage>"
+    )
+    detected = medbridge.detect(data)
+    assert (detected.kind, detected.version, detected.supported) == ("DIS18", "XD1834C", False)
+    findings = medbridge.validate(data).findings
+    assert [f.code for f in findings] == ["xml.mapping.unsupported-letter"]
+    assert findings[0].message.startswith(
+        "XDIS18 ReportOfDischarge (XD1834C) is a known MedCom letter, not supported"
+    )

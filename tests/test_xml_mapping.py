@@ -439,7 +439,12 @@ def test_fixture_round_trip(path: Path) -> None:
 
 def test_fixture_set_is_covered() -> None:
     assert len(VALID) >= 15
-    assert {p.parent.name for p in VALID} == {"epikrise", "henvisning", "plejeforloebsplan"}
+    assert {p.parent.name for p in VALID} == {
+        "epikrise",
+        "henvisning",
+        "plejeforloebsplan",
+        "ambulant_epikrise",
+    }
 
 
 def test_root_attributes_and_local_elements_are_kept() -> None:
@@ -709,9 +714,9 @@ def test_comments_and_processing_instructions_are_dropped_with_an_info() -> None
         ),
         (
             "</DischargeLetter>",
-            "</DischargeLetter><OutPatientDischargeLetter><Letter/></OutPatientDischargeLetter>",
+            "</DischargeLetter><NotificationOfDischarge><Letter/></NotificationOfDischarge>",
             "xml.mapping.unsupported-letter",
-            "/Emessage/OutPatientDischargeLetter",
+            "/Emessage/NotificationOfDischarge",
         ),
         (
             "<VersionCode>XD0133L</VersionCode>",

@@ -18,7 +18,7 @@ from medbridge.model import FormattedText, Message
 from medbridge.xml.parse import parse_xml
 from medbridge.xml.schema import validate_tree
 
-KINDS = ["epikrise", "henvisning", "plejeforloebsplan"]
+KINDS = ["epikrise", "henvisning", "plejeforloebsplan", "ambulant_epikrise"]
 
 
 def _round_trip(message: Message) -> bytes:

@@ -58,3 +58,5 @@ class LetterKind:
     #: The module whose ``RULES`` (:class:`~medbridge.validation.kinds.LetterRules`) checks
     #: letters of this kind; empty for a kind with no rules of its own.
     rules: str = ""
+    #: What the letter is called besides its name (a known letter's XML element), for messages.
+    title: str = ""

@@ -1,8 +1,13 @@
-"""The epikrise (discharge letter): XDIS01 ``DischargeLetter``, version XD0133L.
+"""The epikrise (discharge letter): XDIS01 ``DischargeLetter``, version XD0133L, and the
+ambulant epikrise: XDIS02 ``OutPatientDischargeLetter``, version XD0233L.
 
-Element tree: ``xml-messages.md`` §4.1. Narrative lives only in ``clinical_information`` (Text01):
-XD0133L has no structured anamnesis, medication or follow-up, so a resuscitation decision can only
-be in that text.
+Element tree: ``xml-messages.md`` §4.1; the ambulant one is the same tree with the two visit
+elements renamed (``exchange-messages.md`` §C.2). Both letters share every block (parties,
+referral, :class:`Diagnoses`, :class:`ClinicalInformation`, references); only the visit fields
+differ: ``admission``/``discharge`` of a stay, ``first_visit``/``last_visit`` of an out-patient
+course. Narrative lives only in ``clinical_information`` (Text01): neither version has a
+structured anamnesis, medication or follow-up, so a resuscitation decision can only be in that
+text.
 """
 
 from __future__ import annotations
@@ -22,7 +27,13 @@ from medbridge.model.common import (
 )
 from medbridge.model.text import FormattedText
 
-__all__ = ["ClinicalInformation", "Diagnoses", "DischargeLetter"]
+__all__ = [
+    "EPIKRISE_CLASSES",
+    "ClinicalInformation",
+    "Diagnoses",
+    "DischargeLetter",
+    "OutpatientDischargeLetter",
+]
 
 
 @dataclass(slots=True)
@@ -59,3 +70,27 @@ class DischargeLetter(BaseLetter):
     references: list[Reference] = field(default_factory=list)
     local_elements: LocalElements | None = None
     wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class OutpatientDischargeLetter(BaseLetter):
+    """Ambulantepikrise: the epikrise after an out-patient course, from hospital to GP. The
+    discharge letter's blocks, with the first and last out-patient visit in place of the
+    admission and discharge (not convertible to or from a :class:`DischargeLetter`)."""
+
+    kind = "ambulant_epikrise"
+
+    cc_receiver: Party | None = None
+    relatives: list[Relative] = field(default_factory=list)
+    referral: Referral | None = None
+    first_visit: Moment | None = None
+    last_visit: Moment | None = None
+    diagnoses: Diagnoses | None = None
+    clinical_information: list[ClinicalInformation] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    local_elements: LocalElements | None = None
+    wire: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+#: The two epikriser: the same blocks, different visit fields.
+EPIKRISE_CLASSES = (DischargeLetter, OutpatientDischargeLetter)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from medbridge.model.common import Envelope
-from medbridge.model.epikrise import DischargeLetter
+from medbridge.model.epikrise import DischargeLetter, OutpatientDischargeLetter
 from medbridge.model.henvisning import HospitalReferral
 from medbridge.model.plejeforloebsplan import CarePlan
 from medbridge.model.receipt import Receipt
@@ -23,11 +23,14 @@ from medbridge.model.transport import TransportLayer
 __all__ = ["LETTER_CLASSES", "ClinicalLetter", "Letter", "Message"]
 
 #: A letter about a patient; every one derives from :class:`~medbridge.model.common.BaseLetter`.
-ClinicalLetter: TypeAlias = DischargeLetter | HospitalReferral | CarePlan
+ClinicalLetter: TypeAlias = (
+    DischargeLetter | OutpatientDischargeLetter | HospitalReferral | CarePlan
+)
 #: What an Emessage or interchange can carry: a clinical letter or a receipt.
 Letter: TypeAlias = ClinicalLetter | Receipt
-LETTER_CLASSES: tuple[type[DischargeLetter], type[HospitalReferral], type[CarePlan]] = (
+LETTER_CLASSES: tuple[type[ClinicalLetter], ...] = (
     DischargeLetter,
+    OutpatientDischargeLetter,
     HospitalReferral,
     CarePlan,
 )

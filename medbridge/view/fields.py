@@ -28,6 +28,7 @@ from medbridge.model import (
     FormattedText,
     HospitalReferral,
 )
+from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.model.text import plain_text
 from medbridge.view.labels import code_label
 
@@ -83,7 +84,7 @@ def _plain(label: str, steps: tuple[Step, ...], text: str | None) -> Iterator[Te
 
 def text_fields(letter: ClinicalLetter) -> Iterator[TextField]:
     """Every free-text field of ``letter`` in reading order."""
-    if isinstance(letter, DischargeLetter):
+    if isinstance(letter, EPIKRISE_CLASSES):
         yield from _diagnoses(letter)
         for n, info in enumerate(letter.clinical_information):
             yield from _formatted(
@@ -107,14 +108,16 @@ def _diagnosis(
         yield from _plain(label, (*steps, "text"), diagnosis.text)
 
 
-def _diagnoses(letter: DischargeLetter | HospitalReferral) -> Iterator[TextField]:
+def _diagnoses(
+    letter: DischargeLetter | OutpatientDischargeLetter | HospitalReferral,
+) -> Iterator[TextField]:
     referral = letter.referral
     if referral is not None:
         yield from _diagnosis("Henvisningsdiagnose", ("referral", "refer"), referral.refer)
         for n, item in enumerate(referral.additional):
             label = f"Yderligere henvisningsdiagnose {n + 1}"
             yield from _diagnosis(label, ("referral", "additional", n), item)
-    if isinstance(letter, DischargeLetter) and letter.diagnoses is not None:
+    if isinstance(letter, EPIKRISE_CLASSES) and letter.diagnoses is not None:
         d = letter.diagnoses
         yield from _diagnosis("Hoveddiagnose", ("diagnoses", "main"), d.main)
         for n, item in enumerate(d.main_additional):

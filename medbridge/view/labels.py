@@ -32,6 +32,7 @@ TITLES = {
     "epikrise": "Epikrise (udskrivningsbrev)",
     "henvisning": "Henvisning",
     "plejeforloebsplan": "Plejeforløbsplan",
+    "ambulant_epikrise": "Ambulant epikrise (efter ambulant forløb)",
 }
 
 _LABELS: dict[enum.StrEnum, str] = {

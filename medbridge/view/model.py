@@ -48,6 +48,7 @@ from medbridge.model import (
     Space,
     Underline,
 )
+from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.view.facts import CriticalFact, letter_statements
 from medbridge.view.fields import field_source, text_fields
 from medbridge.view.labels import TITLES, code_label
@@ -250,7 +251,7 @@ def _party_rows(letter: ClinicalLetter) -> list[Row]:
             )
         )
     rows.append(Row("Til", _party(letter.receiver)))
-    if isinstance(letter, DischargeLetter) and letter.cc_receiver is not None:
+    if isinstance(letter, EPIKRISE_CLASSES) and letter.cc_receiver is not None:
         rows.append(Row("Kopi til", _party(letter.cc_receiver)))
     if isinstance(letter, HospitalReferral) and letter.answer_cc_receiver is not None:
         rows.append(Row("Svar i kopi til", _party(letter.answer_cc_receiver)))
@@ -269,6 +270,9 @@ def _moment_rows(letter: ClinicalLetter) -> list[Row]:
         rows.append(Row("Indlagt", danish_moment(letter.admission)))
     if isinstance(letter, DischargeLetter):
         rows.append(Row("Udskrevet", danish_moment(letter.discharge)))
+    if isinstance(letter, OutpatientDischargeLetter):
+        rows.append(Row("Første ambulante besøg", danish_moment(letter.first_visit)))
+        rows.append(Row("Sidste ambulante besøg", danish_moment(letter.last_visit)))
     if isinstance(letter, CarePlan):
         if letter.expected_end_of_treatment is not None:
             rows.append(Row("Forventet afsluttet", danish_moment(letter.expected_end_of_treatment)))

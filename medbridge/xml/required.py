@@ -25,6 +25,7 @@ __all__ = ["required_in_letter"]
 _STEP = re.compile(r"([^/\[\]]+)(?:\[([0-9]+)\])?")
 _LETTER_SCHEMAS = {
     "DischargeLetter": MEDCOM_2005,
+    "OutPatientDischargeLetter": MEDCOM_2005,
     "HospitalReferral": MEDCOM_2005,
     "ProgressOfCarePlan": MUNICIPALITY,
 }

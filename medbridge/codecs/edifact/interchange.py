@@ -44,7 +44,7 @@ from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.message import Letter, Message
-from medbridge.registry import REGISTRY, mapping_module
+from medbridge.registry import EDIFACT, REGISTRY, mapping_module, other_letter_message
 
 __all__ = [
     "LAYOUTS_KEY",
@@ -278,7 +278,10 @@ def _mapping(message_type: str, version: str) -> tuple[EdifactVersion, EdifactMa
 
 
 def _unsupported(unh: Segment, message_type: str, version: str) -> EdifactInputError:
-    if REGISTRY.edifact_unsupported(message_type, version):
+    other = REGISTRY.other_letter(EDIFACT, f"{message_type}:{version}")
+    if other is not None:
+        code, text = "edifact.mapping.unsupported-letter", other_letter_message(other, version)
+    elif REGISTRY.edifact_unsupported(message_type, version):
         code, text = (
             "edifact.mapping.unsupported-version",
             f"{message_type} version {version} is a known MedCom version that medbridge does "

@@ -115,7 +115,7 @@ def detect_edifact(data: bytes, detection: Detection) -> None:
                 detection.version = version
                 detection.identifier = segment.value(1) or None
                 if version is not None:
-                    detection.kind = REGISTRY.edifact_kind(segment.value(2, 1))
+                    detection.kind = REGISTRY.edifact_kind(segment.value(2, 1), version)
                 return
     except EdifactInputError:
         return

@@ -91,18 +91,25 @@ class Builder:
         self.over_limit_scopes: list[str] = []
 
     def over_limit(
-        self, message: str, path: str, scope: str, tag: str | None = None, *, lost: str = SAME
+        self,
+        message: str,
+        path: str,
+        scope: str,
+        tag: str | None = None,
+        *,
+        lost: str = SAME,
+        anyway: str = "Written anyway, as MedCom's writer does; receivers may reject it.",
     ) -> bool:
-        """A MedCom count limit exceeded: an issue, or (``nonstandard``) a warning.
-        Returns True when the value (and ``lost``, see :class:`Issue`) must be left out (lossy
-        rendering of an issue)."""
+        """A MedCom count limit exceeded: an issue, or (``nonstandard``) a warning that ends
+        with ``anyway``. Returns True when the value (and ``lost``, see :class:`Issue`) must be
+        left out (lossy rendering of an issue)."""
         if self.nonstandard:
             self.over_limit_scopes.append(scope)
             self.notes.append(
                 Finding(
                     "convert.nonstandard",
                     Severity.WARNING,
-                    f"{message} Written anyway, as MedCom's writer does; receivers may reject it.",
+                    f"{message} {anyway}",
                     Location(path=path, tag=tag),
                 )
             )

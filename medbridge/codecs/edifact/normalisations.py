@@ -33,6 +33,7 @@ from medbridge.model import (
     FormattedText,
     HospitalReferral,
     Message,
+    OutpatientDischargeLetter,
     Party,
     Patient,
     Receipt,
@@ -196,7 +197,9 @@ def _holder_notes(node: Party | Contact | Patient, path: str, *, street: bool) -
     return notes
 
 
-def _structure_notes(letter: DischargeLetter | HospitalReferral, base: str) -> list[Finding]:
+def _structure_notes(
+    letter: DischargeLetter | OutpatientDischargeLetter | HospitalReferral, base: str
+) -> list[Finding]:
     """M2: what EDIFACT's groups decide. REF01 always writes AdditionalInformation's groups, so
     an absent one reads back empty; an empty container with no group reads back absent."""
     empties: list[tuple[str, object, object]] = []

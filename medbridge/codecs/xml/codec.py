@@ -110,8 +110,9 @@ def detect_tree(root: etree._Element) -> tuple[str | None, str | None, str | Non
     """(kind, version, letter identifier) of the first letter in an Emessage tree.
 
     From the letter element's namespace and local name and ``Letter/VersionCode``, cross-checked
-    with ``Letter/TypeCode``. Known newer versions (XD0134L, XH0131R) name their kind; anything
-    else unknown gives kind None with the VersionCode as found (or None).
+    with ``Letter/TypeCode``. Known newer versions (XD0134L, XH0131R) name their kind, known
+    MedCom letters medbridge does not map (XDIS17 …) their letter type; anything else unknown
+    gives kind None with the VersionCode as found (or None).
     """
     try:
         return _detect(root)
@@ -144,7 +145,7 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     known = REGISTRY.xml_unsupported(version)
     if known is not None and known[1].element == letter_name:
         return known[0], version, identifier
-    return None, version, identifier
+    return REGISTRY.other_xml(version, letter_name), version, identifier
 
 
 #: The Letter header fields detection and reading look at.

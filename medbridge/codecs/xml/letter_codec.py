@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 from medbridge.codecs.base import CodecBase
 from medbridge.errors import XmlInputError
 from medbridge.findings import Finding, Severity
-from medbridge.registry import REGISTRY, XML, Detection, LetterCodec, Parsed, Rules
+from medbridge.registry import (
+    REGISTRY,
+    XML,
+    Detection,
+    LetterCodec,
+    Parsed,
+    Rules,
+    other_letter_message,
+)
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -48,6 +56,11 @@ class XmlCodec(CodecBase):
         detection.kind, detection.version, detection.identifier = kind, version, identifier
         if REGISTRY.xml_unsupported(version) is not None:
             findings.append(_unsupported_version(version or ""))
+            return Parsed(detection, None, findings)
+        other = REGISTRY.others.get(kind or "")
+        if other is not None:  # a known letter medbridge does not map: named, never schema-checked
+            text = other_letter_message(other, version or "")
+            findings.append(Finding("xml.mapping.unsupported-letter", Severity.ERROR, text))
             return Parsed(detection, None, findings)
         schema_findings = validate_tree(parsed.root)
         schema_findings = refine_schema_findings(schema_findings, leaf_text(parsed.root))

@@ -1,15 +1,23 @@
-"""Writing MEDDIS DIS01 (edifact-messages.md §6.1, §6.3): every unit of a
-:class:`DischargeLetter` in MedCom's order, with the constants and derived values of §6.3.
+"""Writing the two MEDDIS epikriser, DIS01 and DIS02 (edifact-messages.md §6.1, §6.3;
+exchange-messages.md §C.3): every unit of a :class:`DischargeLetter` or an
+:class:`OutpatientDischargeLetter` in MedCom's order, with the constants and derived values of
+§6.3.
 
-:data:`NAMES` (UNH names) and :data:`P` (model path → XML path, read off the XDIS01 table) name
-the letter for both directions; :mod:`~medbridge.letters.epikrise.edifact` reads.
+The two differ only in their UNH names and in which model fields DTM+90 and DTM+91 carry; an
+:class:`EpikriseVersion` states that per version (``letters/<kind>/edifact.py``).
+:data:`P` (model path → XML path, read off the shared epikrise table) names every other place for
+both versions and both directions; :mod:`~medbridge.letters.shared.discharge_edifact` reads.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from medbridge.codecs.edifact.mapping import Builder, fail
-from medbridge.letters.epikrise.versions import D0133L
-from medbridge.letters.epikrise.xml import MAPPING
+from medbridge.codecs.xml.mapping import LetterMapping
+from medbridge.letters.declaration import EdifactVersion
+from medbridge.letters.shared.discharge_xml import COMMON
 from medbridge.letters.shared.edifact import (
     MAX_CLINICAL_FTX,
     MAX_REFS_PER_S14,
@@ -33,14 +41,72 @@ from medbridge.letters.shared.edifact_groups import party_group
 from medbridge.letters.shared.edifact_references import reference_ftx
 from medbridge.letters.shared.edifact_walk import PartyRole, XmlPaths
 from medbridge.model.codes import CodeSystem
-from medbridge.model.common import Patient, Referral
-from medbridge.model.epikrise import DischargeLetter
+from medbridge.model.common import Moment, Patient, Referral
+from medbridge.model.epikrise import DischargeLetter, OutpatientDischargeLetter
 
-__all__ = ["NAMES", "ROLES", "P", "build_letter"]
+__all__ = ["ROLES", "EpikriseVersion", "P", "build_epikrise", "epikrise_version"]
 
-P = XmlPaths(MAPPING)
-"""Model path → XML path of XDIS01 (``P["sender.contact"]`` is ``/Sender/Contact``)."""
-NAMES = MessageNames(D0133L.message_type, D0133L.version, D0133L.letter_type, "EPI", P["header"])
+#: Either epikrise.
+Epikrise = DischargeLetter | OutpatientDischargeLetter
+
+P = XmlPaths(COMMON)
+"""Model path → XML path of every field the epikriser share (``P["sender.contact"]`` is
+``/Sender/Contact``); the visit fields' paths are each version's own."""
+
+
+@dataclass(frozen=True, slots=True)
+class EpikriseVersion:
+    """What tells one epikrise version apart in EDIFACT: its UNH names, its model class, and the
+    model fields DTM+90 and DTM+91 carry (``first``, ``last``) with their XML paths."""
+
+    names: MessageNames
+    letter: type[Epikrise]
+    first: str
+    last: str
+    first_path: str
+    last_path: str
+    #: True when MedCom's own tools refuse a clinical S14 of more than 9 FTX (DIS02, §C.4);
+    #: DIS01's writer writes more. medbridge holds both to 9; this only changes what it says.
+    nine_ftx_enforced: bool = False
+
+    @property
+    def over_nine(self) -> str:
+        """How the warning ends when ``allow_nonstandard`` writes more than 9 FTX in one S14."""
+        if self.nine_ftx_enforced:
+            return (
+                f"Written anyway; MedCom's own {self.names.letter_type} reader and writer refuse "
+                "more than 9, so receivers built on them will reject it."
+            )
+        return "Written anyway, as MedCom's writer does; receivers may reject it."
+
+    def visits(self, letter: Epikrise) -> tuple[Moment | None, Moment | None]:
+        """The letter's DTM+90 and DTM+91 moments."""
+        first: Moment | None = getattr(letter, self.first)
+        last: Moment | None = getattr(letter, self.last)
+        return first, last
+
+    def make(self, visits: tuple[Moment | None, Moment | None], **fields: Any) -> Epikrise:
+        """A letter of this version with the two visit moments and the other ``fields``."""
+        fields[self.first], fields[self.last] = visits
+        return self.letter(**fields)
+
+
+def epikrise_version(
+    declared: EdifactVersion,
+    mapping: LetterMapping,
+    letter: type[Epikrise],
+    visits: tuple[str, str],
+    *,
+    nine_ftx_enforced: bool = False,
+) -> EpikriseVersion:
+    """The :class:`EpikriseVersion` of a declaration, its XML table, its model class and its
+    two visit fields."""
+    paths = XmlPaths(mapping)
+    names = MessageNames(
+        declared.message_type, declared.version, declared.letter_type, "EPI", paths["header"]
+    )
+    first, last = visits
+    return EpikriseVersion(names, letter, first, last, paths[first], paths[last], nine_ftx_enforced)
 
 
 _S01_SEGMENTS = frozenset({"NAD", "ADR", "CON", "SEQ", "SPR"})
@@ -70,18 +136,18 @@ _REFERRAL_ID, _RECEIVED, _REFER, _ADDITIONAL = (
 )
 
 
-def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
-    """Every unit of ``letter`` in MedCom's order."""
-    header_segments(b, letter.header, base, NAMES)
-    _s01(b, letter, base)
-    _s02(b, letter, base)
+def build_epikrise(v: EpikriseVersion, letter: Epikrise, b: Builder, base: str) -> None:
+    """Every unit of ``letter`` (of version ``v``) in MedCom's order."""
+    header_segments(b, letter.header, base, v.names)
+    _s01(b, letter, base, v.names.letter_type)
+    _s02(b, letter, base, v.names.letter_type)
     if letter.referral is not None:
         _s05(b, letter.referral, base + P["referral"])
     _s07(b, letter.patient, base + _PATIENT)
     _s09(b, letter, base)
-    _s11(b, letter, base)
+    _s11(b, letter, base, v)
     _s14_diagnoses(b, letter, base)
-    _s14_texts(b, letter, base)
+    _s14_texts(b, letter, base, v.over_nine)
     for index, reference in enumerate(letter.references, start=1):
         if (index - 1) % MAX_REFS_PER_S14 == 0:
             group = (index - 1) // MAX_REFS_PER_S14 + 1
@@ -91,13 +157,13 @@ def build_letter(letter: DischargeLetter, b: Builder, base: str) -> None:
         b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
 
 
-def _s01(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s01(b: Builder, letter: Epikrise, base: str, letter_type: str) -> None:
     sender_role, receiver_role, cc_role, contact_role = ROLES
     sender = letter.sender
-    party_group(b, sender_role, sender, base, NAMES.letter_type, _STREET_PLACEHOLDER)
-    party_group(b, receiver_role, letter.receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER)
+    party_group(b, sender_role, sender, base, letter_type, _STREET_PLACEHOLDER)
+    party_group(b, receiver_role, letter.receiver, base, letter_type, _STREET_PLACEHOLDER)
     if letter.cc_receiver is not None:
-        party_group(b, cc_role, letter.cc_receiver, base, NAMES.letter_type, _STREET_PLACEHOLDER)
+        party_group(b, cc_role, letter.cc_receiver, base, letter_type, _STREET_PLACEHOLDER)
     contact = sender.contact
     if contact is not None:
         key = "S01." + contact_role.code
@@ -108,10 +174,14 @@ def _s01(b: Builder, letter: DischargeLetter, base: str) -> None:
         b.add(key + "/SEQ", "SEQ", ("",), ("4" if letter.cc_receiver is not None else "3",))
 
 
-def _s02(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s02(b: Builder, letter: Epikrise, base: str, letter_type: str) -> None:
     header = letter.header
     if header.status is None:
-        raise fail("convert.missing-required", "A DIS01 letter needs a StatusCode.", base + _HEADER)
+        raise fail(
+            "convert.missing-required",
+            f"A {letter_type} letter needs a StatusCode.",
+            base + _HEADER,
+        )
     b.add("S02", "S02", ("02",))
     b.add("S02/GIS", "GIS", (LETTER_STATUS.encode(header.status) or "N",))
     ident = b.value(header.identifier, base + P["header.identifier"], "S02/RFF", "RFF", 1, 2)
@@ -151,7 +221,7 @@ def _s07(b: Builder, patient: Patient, path: str) -> None:
         )
 
 
-def _s09(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s09(b: Builder, letter: Epikrise, base: str) -> None:
     for index, relative in enumerate(letter.relatives, start=1):
         key = f"S09#{index}"
         path = f"{base}{P['relatives']}[{index}]"
@@ -161,7 +231,7 @@ def _s09(b: Builder, letter: DischargeLetter, base: str) -> None:
         adr(b, key + "/ADR", relative, path)
 
 
-def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s11(b: Builder, letter: Epikrise, base: str, v: EpikriseVersion) -> None:
     b.add("S11", "S11", ("11",))
     b.add("S11/GIS", "GIS", ("N",))
     episode = letter.header.episode_of_care_id
@@ -171,16 +241,17 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
     else:
         b.add("S11/RFF.AHI", "RFF", ("AHI", "1"))
     b.add("S11/SEQ", "SEQ", ("",), ("1",))
-    if letter.admission is not None:
-        dtm(b, "S11/DTM.90", "90", letter.admission, base + P["admission"])
-    if letter.discharge is not None:
-        dtm(b, "S11/DTM.91", "91", letter.discharge, base + P["discharge"])
+    first, last = v.visits(letter)
+    if first is not None:
+        dtm(b, "S11/DTM.90", "90", first, base + v.first_path)
+    if last is not None:
+        dtm(b, "S11/DTM.91", "91", last, base + v.last_path)
     status = letter.patient.status
     code = EPISODE_STATUS.encode(status) if status is not None else None
     if code is None:
         raise fail(
             "convert.missing-required",
-            "A DIS01 patient needs an EpisodeOfCareStatusCode.",
+            f"A {v.names.letter_type} patient needs an EpisodeOfCareStatusCode.",
             base + P["patient.status"],
         )
     b.add("S11/PAS", "PAS", (code,))
@@ -196,7 +267,7 @@ def _s11(b: Builder, letter: DischargeLetter, base: str) -> None:
         cin(b, key, "DM", diagnosis, path, dis01_agency, system=CodeSystem.SKS)
 
 
-def _s14_diagnoses(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s14_diagnoses(b: Builder, letter: Epikrise, base: str) -> None:
     diagnoses = letter.diagnoses
     for index, diagnosis in enumerate(diagnoses.other if diagnoses else [], start=1):
         key = f"S14.diag#{index}"
@@ -212,7 +283,7 @@ def _s14_diagnoses(b: Builder, letter: DischargeLetter, base: str) -> None:
             dtm(b, key + "/DTM", "CIS", diagnosis.moment, path + _DIAGNOSED)
 
 
-def _s14_texts(b: Builder, letter: DischargeLetter, base: str) -> None:
+def _s14_texts(b: Builder, letter: Epikrise, base: str, over_nine: str) -> None:
     for index, info in enumerate(letter.clinical_information, start=1):
         key = f"S14.text#{index}"
         path = f"{base}{_CLINICAL}[{index}]"
@@ -229,6 +300,7 @@ def _s14_texts(b: Builder, letter: DischargeLetter, base: str) -> None:
             key,
             "FTX",
             lost=path,
+            anyway=over_nine,
         ):
             continue
         b.add(key, "S14", ("14",))

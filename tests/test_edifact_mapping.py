@@ -134,6 +134,20 @@ def test_unknown_segment_in_a_group_is_an_error_with_its_location() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "segment",
+    ["DTM+DI:202402270000:203'", "DTM+DM:202402270000:203'", "CIN+8+DR509:SKS:SST:Feber'"],
+)
+def test_s05_segment_with_a_qualifier_of_the_wrong_segment_is_reported(segment: str) -> None:
+    # The CIN qualifiers on a DTM, or DTM's on a CIN, have no place in S05: never passed over.
+    data = _edit(DIS01, "DTM+8:202402270000:203'", f"DTM+8:202402270000:203'\n{segment}")
+    with pytest.raises(EdifactInputError) as exc:
+        read_interchange(data)
+    (finding,) = [f for f in exc.value.findings if f.code == "edifact.mapping.unknown-segment"]
+    assert finding.location.tag == segment[:3]
+    assert "S05" in finding.message
+
+
 def test_unknown_group_is_an_unknown_segment() -> None:
     data = _edit(DIS01, "S07+07'", "S03+03'\nGIS+N'\nS07+07'")
     with pytest.raises(EdifactInputError) as exc:

@@ -167,10 +167,6 @@ def _referral_additional(r: Reader, segment: Segment, referral: Referral) -> Non
     read_repeated_cin(r, segment, "S05/CIN.DM", path, referral.additional, kind=False)
 
 
-def _ignored(r: Reader, segment: Segment, referral: Referral) -> None:
-    """DTM+DI, DTM+DM and CIN+8 in S05 are passed over, as they always were (unclaimed)."""
-
-
 _S05: SegmentTable[Referral] = SegmentTable(
     {
         ("GIS", ANY): claim_once("S05/GIS", "GIS in S05"),
@@ -180,9 +176,6 @@ _S05: SegmentTable[Referral] = SegmentTable(
         ("DTM", "8"): moment_once("S05/DTM", "DTM+8 in S05", P["referral.received"], "received"),
         ("CIN", "DI"): _refer,
         ("CIN", "DM"): _referral_additional,
-        ("DTM", "DI"): _ignored,
-        ("DTM", "DM"): _ignored,
-        ("CIN", "8"): _ignored,
     }
 )
 

@@ -44,7 +44,7 @@ from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.message import Letter, Message
-from medbridge.registry import REGISTRY, mapping_module
+from medbridge.registry import EDIFACT, REGISTRY, mapping_module
 
 __all__ = [
     "LAYOUTS_KEY",
@@ -351,13 +351,14 @@ def read_message(
 
 def element_name(letter: Letter) -> str:
     """The letter's XML element name, which the model paths of findings start with."""
-    return REGISTRY.element_of(getattr(letter, "kind", ""))
+    return REGISTRY.element_for(letter)
 
 
 def letter_mapping(letter: Letter) -> EdifactMapping | None:
-    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version)."""
-    declared = REGISTRY.edifact_of(getattr(letter, "kind", ""))
-    if declared is None:
+    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version, or its
+    variant's)."""
+    declared = REGISTRY.version_for(letter, EDIFACT)
+    if not isinstance(declared, EdifactVersion):
         return None
     return cast(EdifactMapping, mapping_module(declared.mapping))
 

@@ -145,6 +145,8 @@ def build_letter(letter: Receipt, b: Builder, base: str) -> None:
             (action,),
         )
         _refusal(b, answered.refusal, path, key + "/FTX")
+    if letter.local_elements is not None:
+        b.unmapped(f"{base}/Local_Elements has no EDIFACT form.", base + "/Local_Elements", "-")
 
 
 def _refusal(b: Builder, refusal: Refusal | None, path: str, key: str) -> None:

@@ -144,7 +144,7 @@ def _levels(r: Reader, grouped: GroupedBody, unh: Segment) -> list[_Level] | Non
             levels[-1].ftx.append(segment)
         elif segment.tag in ("UCM", "FTX"):
             r.error(
-                "edifact.mapping.unexpected-order",
+                "receipt.segment-order",
                 f"{segment.tag} before the UCI; a receipt's body starts with its one UCI.",
                 segment,
             )

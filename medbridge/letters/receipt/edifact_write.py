@@ -182,14 +182,17 @@ def _wire_code(code: RefuseCode | str | None) -> str:
 
 
 def _one_ftx(b: Builder, blocks: list[FtxBlock], path: str, key: str) -> list[FtxBlock]:
-    """The FTX a level holds: one (five lines). More is an issue; writing MedCom's nonstandard
-    way (reading, to compare with the input) writes every FTX, allow-loss only the first."""
-    if len(blocks) == 1 or b.nonstandard:
+    """The FTX a level holds: one, of at most five lines (the blocks of a text read from two
+    FTX are joined into one while they fit). More is an issue; writing MedCom's nonstandard way
+    (reading, to compare with the input) writes every FTX, allow-loss only the first five lines."""
+    lines = tuple(line for block in blocks for line in block.lines)
+    if len(lines) <= LINES_PER_FTX:
+        return [FtxBlock(TEXT_FORMAT, lines)]
+    if b.nonstandard:
         return blocks
-    lines = sum(len(block.lines) for block in blocks)
     b.issue(
         "receipt.refuse-text-too-long",
-        f"{path}/RefuseText needs {lines} FTX lines; a receipt carries one FTX of "
+        f"{path}/RefuseText needs {len(lines)} FTX lines; a receipt carries one FTX of "
         f"{LINES_PER_FTX} lines per level (MedCom's reader drops a second FTX).",
         path + "/RefuseText",
         key,
@@ -197,4 +200,4 @@ def _one_ftx(b: Builder, blocks: list[FtxBlock], path: str, key: str) -> list[Ft
         4,
         lost=None,
     )
-    return blocks[:1] if b.lossy else blocks
+    return [FtxBlock(TEXT_FORMAT, lines[:LINES_PER_FTX])] if b.lossy else blocks

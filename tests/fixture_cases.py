@@ -39,6 +39,7 @@ __all__ = [
     "FIXTURES",
     "INVALID_CATEGORIES",
     "KINDS",
+    "RECEIPT_KIND",
     "WRAPPED",
     "Expectation",
     "ExpectedFinding",
@@ -55,9 +56,12 @@ __all__ = [
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 KINDS = ("epikrise", "henvisning", "plejeforloebsplan", "ambulant_epikrise")
+#: The receipts: valid fixtures of their own (``fixtures/valid/kvittering/``, XML and EDIFACT),
+#: checked by ``tests/test_receipts.py`` rather than the clinical coverage tests.
+RECEIPT_KIND = "kvittering"
 #: The kinds that have an EDIFACT form (plejeforløbsplan is XML only).
 EDIFACT_KINDS = ("epikrise", "henvisning", "ambulant_epikrise")
-INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax", "envelope")
+INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax", "envelope", "receipt")
 #: Valid letters in transport envelopes (SBDH, VANS), of every kind: not a kind folder.
 WRAPPED = "wrapped"
 XML_ONLY_PREFIX = "xmlonly-"
@@ -183,9 +187,14 @@ def edifact_clean_fixtures(kind: str | None = None) -> list[Path]:
 
 
 def invalid_fixtures(category: str | None = None) -> list[Path]:
-    """Every invalid XML fixture (of ``category``), sorted."""
+    """Every invalid fixture (of ``category``), sorted: XML, and EDIFACT (receipts)."""
     categories = INVALID_CATEGORIES if category is None else (category,)
-    return sorted(p for c in categories for p in (FIXTURES / "invalid" / c).glob("*.xml"))
+    return sorted(
+        p
+        for c in categories
+        for p in (FIXTURES / "invalid" / c).iterdir()
+        if p.suffix in (".xml", ".edi")
+    )
 
 
 def kind_of(path: Path) -> str:

@@ -444,6 +444,7 @@ def test_fixture_set_is_covered() -> None:
         "henvisning",
         "plejeforloebsplan",
         "ambulant_epikrise",
+        "kvittering",
     }
 
 

@@ -50,9 +50,15 @@ def metadata_findings(
 
 
 def _type_code(detection: Detection) -> str | None:
-    for _, version in REGISTRY.xml_versions():
+    """The document name of an XML payload: its TypeCode, or for a letter without one (a
+    receipt) its StatisticalCode, ``X`` + the EDIFACT letter type of the same variant."""
+    for kind, version in REGISTRY.xml_versions():
         if version.version == detection.version:
-            return version.type_code
+            if version.type_code:
+                return version.type_code
+            for other_kind, other in REGISTRY.edifact_versions():
+                if (other_kind, other.variant) == (kind, version.variant) and other.letter_type:
+                    return "X" + other.letter_type
     return None
 
 

@@ -9,7 +9,10 @@ attribute it fills and a converter. The same engine reads (element → model) an
 * :class:`Fixed` — an element with a literal value that is no model attribute (VersionCode);
 * :class:`Flat` — a model object whose elements are siblings in the parent (``Identifier`` +
   ``IdentifierCode`` → :class:`~medbridge.model.PartyId`);
-* :class:`Choice` — one attribute, written as one of several elements (CPR or replacement CPR).
+* :class:`Choice` — one attribute, written as one of several elements (CPR or replacement CPR);
+* :class:`Nested` — a wrapper element whose children are fields of the enclosing object (a
+  receipt's ``Letter`` and ``OriginalEmessage``); :class:`Constant` — no element, one value per
+  table (a receipt's variant).
 
 Converters turn an element into a value and back: :data:`TEXT`, :class:`Code`,
 :class:`MomentOf` (``Date`` + ``Time``), :class:`Flag01`, :data:`POSITIVE_INT`, :data:`SUP_TRUE`,
@@ -77,7 +80,7 @@ from medbridge.codecs.xml.converters import (
     MomentOf,
     reader_of,
 )
-from medbridge.codecs.xml.entries import Choice, Entry, Fixed, Flat, Leaf
+from medbridge.codecs.xml.entries import Choice, Constant, Entry, Fixed, Flat, Leaf, Nested
 from medbridge.codecs.xml.struct import LetterMapping, Struct, Wrap, struct
 
 __all__ = [
@@ -86,6 +89,7 @@ __all__ = [
     "TEXT",
     "Choice",
     "Code",
+    "Constant",
     "Converter",
     "Entry",
     "Fixed",
@@ -95,6 +99,7 @@ __all__ = [
     "Leaf",
     "LetterMapping",
     "MomentOf",
+    "Nested",
     "ReadContext",
     "ReadFn",
     "Step",

@@ -48,6 +48,8 @@ WRAPPED_CASES = {
     ),
     "plejeforloebsplan-vans.xml": ("plejeforloebsplan/hlr-smitte.xml", []),
     "epikrise-vans-edifact.xml": ("epikrise/apopleksi.edi", []),
+    "ambulant-epikrise-sbdh-vans.xml": ("ambulant_epikrise/hudkraeft-utf8.xml", []),
+    "ambulant-epikrise-vans-edifact.xml": ("ambulant_epikrise/knaeskade.edi", []),
     "regionh-shape-latin1.xml": (
         None,
         [

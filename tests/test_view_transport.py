@@ -65,7 +65,8 @@ def test_labels_that_lie_are_warnings_in_the_block() -> None:
     assert "Advarsler om forsendelsen" in block
     for finding in warnings:
         assert finding.message in block and finding.code in block
-    assert "BinaryContent, linje" in block and "SBDH BinaryContent: EnvelopeIdentifier" in block
+    assert "SBDH: BinaryContent, linje" in block  # a finding in the outer file: its layer
+    assert "SBDH BinaryContent: EnvelopeIdentifier, linje" in block
     # other findings (schema, encoding of the payload) are the validator's, not the block's
     others = [f for f in findings if not f.code.startswith("wrapper.")]
     assert others and all(f.code not in block for f in others)

@@ -87,7 +87,7 @@ def transport_view(
         for number, layer in enumerate(layers, start=1)
     )
     warnings = tuple(
-        TransportWarning(f.code, _clean(f.message, 400), _where(f.location))
+        TransportWarning(f.code, _clean(f.message, 400), _where(f.location, layers[0]))
         for f in findings
         if f.code.startswith("wrapper.") and f.severity is not Severity.INFO
     )
@@ -104,15 +104,15 @@ def _clean(text: str | None, limit: int = _MAX_VALUE) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _where(location: Location) -> str:
-    """``VANS Data: Identifier, linje 7``: the layer (the outermost when no chain), the element
-    and the line."""
+def _where(location: Location, outermost: TransportLayer) -> str:
+    """``VANS Data: Identifier, linje 7``: the layer chain (the outermost layer's name when the
+    finding is in the outer file), the element and the line."""
     parts = []
     if location.path:
         parts.append(location.path.rstrip("/").rsplit("/", 1)[-1])
     if location.line is not None:
         parts.append(f"linje {location.line}")
-    return f"{location.layers or 'yderste lag'}: {', '.join(parts) or '–'}"
+    return f"{location.layers or _kind_name(outermost)}: {', '.join(parts) or '–'}"
 
 
 def _party(value: str | None, kind: str | None) -> str:

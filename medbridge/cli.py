@@ -139,14 +139,16 @@ def show(path: Path, fmt: str, output: Path | None, force: bool, no_pager: bool)
 
     try:
         message = medbridge.read(path)
+        # a wrapped letter's view shows its envelopes and their wrapper.* warnings
+        found = list(medbridge.validate(path)) if message.transport else []
         terminal = output is None and sys.stdout.isatty()
         if fmt == "html":
-            rendered = render_html(message)
+            rendered = render_html(message, found)
         elif fmt == "json":
-            rendered = view_json(message)
+            rendered = view_json(message, found)
         else:
             width = shutil.get_terminal_size().columns if terminal else 80
-            rendered = render_text(message, ansi=terminal, width=width)
+            rendered = render_text(message, ansi=terminal, width=width, findings=found)
     except InputError as exc:
         for finding in _file(exc.findings, str(path)):
             click.echo(finding.format(), err=True)

@@ -10,6 +10,7 @@ are made up here.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def _apopleksi_info() -> DocumentInfo:
     return _info(HOSPITAL, PRACTICE, "EDIFACT", "DIS01", "D0133L", "EPI2409300101", "MEDDIS")
 
 
+def _ambulant(path: str) -> DocumentInfo:
+    return _from_letter(path, "XDIS02", "XD0233L", "OutPatientDischargeLetter")
+
+
+def _ambulant_edifact(path: str) -> DocumentInfo:
+    """A DIS02 interchange's envelope values: its letter's parties and number."""
+    return replace(_from_letter(path, "DIS02", "D0233L", "MEDDIS"), format="EDIFACT")
+
+
 def valid_cases() -> dict[str, bytes]:
     """The valid wrapped fixtures by file name."""
     cases: dict[str, bytes] = {}
@@ -84,6 +94,12 @@ def valid_cases() -> dict[str, bytes]:
     cases["plejeforloebsplan-vans.xml"] = wrap_vans(_bare(smitte), _careplan(smitte), _ids(4))
     apopleksi = _bare("epikrise/apopleksi.edi")
     cases["epikrise-vans-edifact.xml"] = wrap_vans(apopleksi, _apopleksi_info(), _ids(5))
+    hud = "ambulant_epikrise/hudkraeft-utf8.xml"
+    cases["ambulant-epikrise-sbdh-vans.xml"] = _sbdh_vans(_bare(hud), _ambulant(hud), 14)
+    knae = "ambulant_epikrise/knaeskade.edi"
+    cases["ambulant-epikrise-vans-edifact.xml"] = wrap_vans(
+        _bare(knae), _ambulant_edifact(knae), _ids(15)
+    )
     cases["regionh-shape-latin1.xml"] = _regionh_shape()
     cases["medcom-sample-shape.xml"] = _medcom_sample_shape()
     cases["metadata-mismatch.xml"] = _metadata_mismatch()

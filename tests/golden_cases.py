@@ -65,9 +65,10 @@ def outputs(data: bytes) -> dict[str, bytes]:
     from medbridge.view.model import view_json
     from medbridge.view.text import render_text
 
+    findings = list(medbridge.validate(data))
     files = {
         "detect.json": _dump(medbridge.detect(data).as_dict()),
-        "validate.json": _findings(list(medbridge.validate(data))),
+        "validate.json": _findings(findings),
     }
     try:
         message = medbridge.read(data)
@@ -84,9 +85,11 @@ def outputs(data: bytes) -> dict[str, bytes]:
             files[f"convert-{fmt}.json"] = _findings(conversion.findings)
         except MedbridgeError as error:
             files[f"convert-{fmt}.refused.json"] = _findings(list(getattr(error, "findings", [])))
-    files["view.json"] = view_json(message).encode()
-    files["view.txt"] = render_text(message, width=100).encode()
-    files["view.html"] = render_html(message).encode()
+    # as ``medbridge show`` draws it: a wrapped letter with its envelopes' wrapper.* warnings
+    shown = findings if message.transport else []
+    files["view.json"] = view_json(message, shown).encode()
+    files["view.txt"] = render_text(message, width=100, findings=shown).encode()
+    files["view.html"] = render_html(message, shown).encode()
     return files
 
 

@@ -36,12 +36,13 @@ def long_letter() -> Message:
     return message
 
 
-def test_every_printed_page_names_the_patient_and_its_number(tmp_path: Path) -> None:
+def _printed_pages(page_html: str, tmp_path: Path) -> tuple[str, list[str]]:
+    """``page_html`` printed to PDF by headless Chromium and read back: all text, and each page."""
     chromium = shutil.which("chromium")
     pdftotext = shutil.which("pdftotext")
     assert chromium and pdftotext, "install Debian's chromium and poppler-utils (see README)"
     page = tmp_path / "letter.html"
-    page.write_text(render_html(long_letter()), "utf-8")
+    page.write_text(page_html, "utf-8")
     pdf = tmp_path / "letter.pdf"
     subprocess.run(
         [
@@ -69,7 +70,11 @@ def test_every_printed_page_names_the_patient_and_its_number(tmp_path: Path) -> 
         text=True,
         timeout=60,
     ).stdout
-    pages = [p for p in text.split("\f") if p.strip()]
+    return text, [p for p in text.split("\f") if p.strip()]
+
+
+def test_every_printed_page_names_the_patient_and_its_number(tmp_path: Path) -> None:
+    text, pages = _printed_pages(render_html(long_letter()), tmp_path)
     assert len(pages) >= 3
     for number, content in enumerate(pages, 1):
         flat = " ".join(content.split())
@@ -80,3 +85,18 @@ def test_every_printed_page_names_the_patient_and_its_number(tmp_path: Path) -> 
     assert first.index("Ingen omtale af smitte fundet") < first.index("Patientstatus")
     whole = " ".join(text.split())
     assert whole.index("Vigtigt") < whole.index("Afsnit 1:")
+
+
+def test_a_wrapped_letter_prints_its_forsendelse_block_last(tmp_path: Path) -> None:
+    source = ROOT / "fixtures" / "valid" / "wrapped" / "regionh-shape-latin1.xml"
+    message = medbridge.read(source)
+    page_html = render_html(message, list(medbridge.validate(source)))
+    text, pages = _printed_pages(page_html, tmp_path)
+    whole = " ".join(text.split())
+    assert whole.index("Vigtigt") < whole.index("Bilag") < whole.index("Forsendelse")
+    assert whole.index("1. SBDH") < whole.index("2. VANS-kuvert") < whole.index("Advarsler")
+    assert "wrapper.mimetype-mismatch" in whole
+    for number, content in enumerate(pages, 1):
+        flat = " ".join(content.split())
+        assert "Niels Ole Østergaard, CPR 241152-1004" in flat, number
+        assert f"Side {number} af {len(pages)}" in flat, number

@@ -7,6 +7,8 @@
   (``medbridge-view/1``);
 * :mod:`~medbridge.view.text` and :mod:`~medbridge.view.html` — the terminal and HTML renderings
   of that same view model.
+* :mod:`~medbridge.view.transport` and :mod:`~medbridge.view.transport_draw` — the
+  "Forsendelse" block of a letter that arrived in SBDH/VANS envelopes, and its drawing.
 
 The view is for people: unlike findings and logs, it shows the patient's full CPR number.
 """

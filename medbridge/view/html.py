@@ -14,8 +14,10 @@ name and CPR number at the top of every printed page and "Side n af m" at the bo
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
+from medbridge.findings import Finding
 from medbridge.model import (
     Bold,
     Break,
@@ -30,6 +32,7 @@ from medbridge.model import (
 )
 from medbridge.view.facts import CriticalFact
 from medbridge.view.model import LetterView, Row, Section, View, build_view
+from medbridge.view.transport_draw import transport_css, transport_html
 
 __all__ = ["render_html", "render_view_html"]
 
@@ -74,9 +77,10 @@ h2,h3{break-after:avoid}
 """
 
 
-def render_html(message: Message) -> str:
-    """The message as a self-contained HTML page."""
-    return render_view_html(build_view(message))
+def render_html(message: Message, findings: Iterable[Finding] = ()) -> str:
+    """The message as a self-contained HTML page (a wrapped message's "Forsendelse" block last,
+    with the ``wrapper.*`` ``findings``)."""
+    return render_view_html(build_view(message, findings))
 
 
 def render_view_html(view: View) -> str:
@@ -84,12 +88,14 @@ def render_view_html(view: View) -> str:
     first = view.letters[0] if view.letters else None
     title = f"{first.title} {first.date}" if first else "medbridge"
     body = "\n".join(_letter(letter) for letter in view.letters)
+    if view.transport is not None:
+        body += "\n" + transport_html(view.transport)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="da">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n"
-        f"<style>{_CSS}{_page_css(first)}</style>\n"
+        f"<style>{_CSS}{_page_css(first)}{transport_css(view.transport)}</style>\n"
         f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 

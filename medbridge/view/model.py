@@ -18,6 +18,8 @@ object, and :func:`view_json` prints it as the documented, versioned JSON shape
 ``text`` of a section is the formatted text as a list of nodes: a string, ``{"type": "break"}``,
 ``{"type": "space"}`` or ``{"type": "bold"|"italic"|"underline"|"center"|"right"|"fixed",
 "content": [...]}``. ``none_found`` is the sentence shown when a kind has no fact (else null).
+A letter that arrived in SBDH/VANS envelopes adds a top-level ``"transport"`` object (the
+"Forsendelse" block, shape in :mod:`medbridge.view.transport`); a bare letter has no such key.
 Like the other renderings it carries the full CPR number: it is a view for people. A receipt
 (``"kind": "kvittering"``) has ``"patient": null`` and no critical facts or follow-up
 (:mod:`medbridge.view.receipt`).
@@ -26,9 +28,11 @@ Like the other renderings it carries the full CPR number: it is a view for peopl
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from medbridge.findings import Finding
 from medbridge.model import (
     Bold,
     Break,
@@ -54,6 +58,7 @@ from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.view.facts import CriticalFact, letter_statements
 from medbridge.view.fields import field_source, text_fields
 from medbridge.view.labels import TITLES, code_label
+from medbridge.view.transport import TransportView, transport_dict, transport_view
 from medbridge.view.vocabulary import CRITICAL_KINDS, vocabulary
 
 __all__ = [
@@ -132,10 +137,13 @@ class LetterView:
 @dataclass(frozen=True, slots=True)
 class View:
     letters: tuple[LetterView, ...]
+    #: How the message arrived, when it came in envelopes (see :mod:`medbridge.view.transport`).
+    transport: TransportView | None = None
 
 
-def build_view(message: Message) -> View:
-    """The view model of every letter in ``message``."""
+def build_view(message: Message, findings: Iterable[Finding] = ()) -> View:
+    """The view model of every letter in ``message``; ``findings`` (e.g. those of
+    :func:`medbridge.validate`) give the ``wrapper.*`` warnings of a wrapped message."""
     from medbridge.view.receipt import receipt_view
 
     return View(
@@ -144,7 +152,8 @@ def build_view(message: Message) -> View:
             if isinstance(letter, Receipt)
             else _letter_view(letter)
             for letter in message.letters
-        )
+        ),
+        transport_view(message.transport, findings),
     )
 
 
@@ -410,9 +419,13 @@ def view_dict(view: View) -> dict[str, Any]:
                 ],
             }
         )
-    return {"format": FORMAT, "letters": letters}
+    out: dict[str, Any] = {"format": FORMAT, "letters": letters}
+    if view.transport is not None:
+        out["transport"] = transport_dict(view.transport)
+    return out
 
 
-def view_json(message: Message) -> str:
+def view_json(message: Message, findings: Iterable[Finding] = ()) -> str:
     """``medbridge show --format json``: the view model as JSON text."""
-    return json.dumps(view_dict(build_view(message)), ensure_ascii=False, indent=2) + "\n"
+    view = build_view(message, findings)
+    return json.dumps(view_dict(view), ensure_ascii=False, indent=2) + "\n"

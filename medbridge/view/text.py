@@ -10,6 +10,7 @@ plain rendering is the same text without escape codes.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from rich import box
@@ -18,6 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from medbridge.findings import Finding
 from medbridge.model import (
     Bold,
     Break,
@@ -32,6 +34,7 @@ from medbridge.model import (
 )
 from medbridge.view.facts import CriticalFact
 from medbridge.view.model import LetterView, Section, View, build_view
+from medbridge.view.transport_draw import transport_renderables
 
 __all__ = ["render_text", "render_view_text"]
 
@@ -39,9 +42,12 @@ _STYLES = {Bold: "bold", Italic: "italic", Underline: "underline", FixedFont: ""
 _JUSTIFY: dict[str, JustifyMethod] = {"left": "left", "center": "center", "right": "right"}
 
 
-def render_text(message: Message, *, ansi: bool = False, width: int = 80) -> str:
-    """The message as text for a terminal ``width`` columns wide, one letter after the other."""
-    return render_view_text(build_view(message), ansi=ansi, width=width)
+def render_text(
+    message: Message, *, ansi: bool = False, width: int = 80, findings: Iterable[Finding] = ()
+) -> str:
+    """The message as text for a terminal ``width`` columns wide, one letter after the other
+    (then the "Forsendelse" block of a wrapped message, with the ``wrapper.*`` ``findings``)."""
+    return render_view_text(build_view(message, findings), ansi=ansi, width=width)
 
 
 def render_view_text(view: View, *, ansi: bool = False, width: int = 80) -> str:
@@ -66,6 +72,9 @@ def render_view_text(view: View, *, ansi: bool = False, width: int = 80) -> str:
             # a Text's own justify is not applied by print(); pass it (Center/Right blocks)
             justify = part.justify if isinstance(part, Text) else None
             console.print(part, justify=justify)
+    if view.transport is not None:
+        for part in transport_renderables(view.transport):
+            console.print(part)
     rendered = out.getvalue()
     if ansi:
         return rendered

@@ -274,12 +274,17 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
         preexec_fn=_default_sigint,
     )  # fmt: skip
     out = tmp_path / "out"
-    assert until(lambda: out.exists() and len(list(out.iterdir())) == 40)
+    written = [f"{n:04d}.json" for n in range(40)]
+
+    def finals() -> list[str]:  # a temporary file (".medbridge-tmp-…") is no output yet
+        return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+
+    assert until(lambda: out.exists() and finals() == written)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 130
     assert proc.stdin is not None
     proc.stdin.close()
-    assert sorted(p.name for p in out.iterdir()) == [f"{n:04d}.json" for n in range(40)]
+    assert sorted(p.name for p in out.iterdir()) == written
 
 
 def test_convert_to_edifact_strict_refusal_and_allow_loss_report(tmp_path: Path) -> None:

@@ -83,6 +83,16 @@ def _ambulant_edifact(path: str) -> DocumentInfo:
     return replace(_from_letter(path, "DIS02", "D0233L", "MEDDIS"), format="EDIFACT")
 
 
+def _receipt_info(path: str, fmt: str, name: str, version: str, root: str) -> DocumentInfo:
+    """A receipt's envelope values: its own sender, receiver and letter number."""
+    import medbridge
+    from medbridge.model import Receipt
+
+    receipt = medbridge.read(FIXTURES / "valid" / path).letter
+    assert isinstance(receipt, Receipt)
+    return _info(receipt.sender, receipt.receiver, fmt, name, version, receipt.identifier, root)
+
+
 def valid_cases() -> dict[str, bytes]:
     """The valid wrapped fixtures by file name."""
     cases: dict[str, bytes] = {}
@@ -99,6 +109,16 @@ def valid_cases() -> dict[str, bytes]:
     knae = "ambulant_epikrise/knaeskade.edi"
     cases["ambulant-epikrise-vans-edifact.xml"] = wrap_vans(
         _bare(knae), _ambulant_edifact(knae), _ids(15)
+    )
+    negative = "kvittering/ctl02-negativ.xml"
+    cases["kvittering-vans.xml"] = wrap_vans(
+        _bare(negative),
+        _receipt_info(negative, "XML", "XCTL02", "XC0230Q", "NegativeReceipt"),
+        _ids(16),
+    )
+    positive = "kvittering/ctl03-positiv.edi"
+    cases["kvittering-vans-edifact.xml"] = wrap_vans(
+        _bare(positive), _receipt_info(positive, "EDIFACT", "CTL03", "C0330Q", "CONTRL"), _ids(17)
     )
     cases["regionh-shape-latin1.xml"] = _regionh_shape()
     cases["medcom-sample-shape.xml"] = _medcom_sample_shape()

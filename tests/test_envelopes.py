@@ -50,6 +50,8 @@ WRAPPED_CASES = {
     "epikrise-vans-edifact.xml": ("epikrise/apopleksi.edi", []),
     "ambulant-epikrise-sbdh-vans.xml": ("ambulant_epikrise/hudkraeft-utf8.xml", []),
     "ambulant-epikrise-vans-edifact.xml": ("ambulant_epikrise/knaeskade.edi", []),
+    "kvittering-vans.xml": ("kvittering/ctl02-negativ.xml", []),
+    "kvittering-vans-edifact.xml": ("kvittering/ctl03-positiv.edi", []),
     "regionh-shape-latin1.xml": (
         None,
         [

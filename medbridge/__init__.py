@@ -10,6 +10,8 @@ The curated public API::
     result = medbridge.convert(data, to="edifact")
     item = medbridge.batch.convert_item("a.xml", data, to="json")   # never raises
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
+    receipts = medbridge.acknowledge(data)     # the receipts (CTL/XCTL) owed: none, one or two
+    result = medbridge.match_receipt(receipt, sent)   # what a received receipt says per letter
     facts = medbridge.critical_facts(msg.letter)   # resuscitation, CAVE, contagion: quoted whole
 
 The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``CarePlan`` and their
@@ -41,6 +43,8 @@ from medbridge.findings import Finding, Location, Report, Severity
 from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
+from medbridge.receipts.acknowledge import acknowledge
+from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
@@ -55,21 +59,26 @@ __all__ = [
     "Finding",
     "InputError",
     "InternalError",
+    "LetterMatch",
+    "LetterStatus",
     "Limits",
     "Location",
     "MatchedTerm",
     "MedbridgeError",
     "OutputError",
     "OutputRefused",
+    "ReceiptMatch",
     "Report",
     "Severity",
     "XmlInputError",
+    "acknowledge",
     "batch",
     "convert",
     "critical_facts",
     "detect",
     "from_json",
     "iter_read",
+    "match_receipt",
     "read",
     "to_json",
     "validate",

@@ -93,7 +93,7 @@ CTL02_A10_2 = _edi(
 )
 
 #: §A.10.2 in XML: a received XCTL02.
-XCTL02_A10_2 = """<?xml version="1.0" encoding="UTF-8"?>
+XCTL02_A10_2 = b"""<?xml version="1.0" encoding="UTF-8"?>
 <Emessage xmlns="http://rep.oio.dk/sundcom.dk/medcom.dk/xml/schemas/2005/08/07/">
   <Envelope>
     <Sent><Date>2024-03-06</Date><Time>09:12</Time></Sent>
@@ -121,7 +121,7 @@ XCTL02_A10_2 = """<?xml version="1.0" encoding="UTF-8"?>
     </OriginalEmessage>
   </NegativeReceipt>
 </Emessage>
-""".encode()
+"""
 
 
 def edifact_letters() -> tuple[bytes, list[bytes], bytes]:

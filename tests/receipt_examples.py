@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from medbridge.model.receipt import OriginalLetter, Receipt, ReceiptVariant
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 #: §6.5: DIS01 EPI0000042 in interchange ENV0000042, UNB E9 = 1 (a positive receipt wanted).
@@ -77,6 +79,18 @@ CTL03_A10_1 = _edi(
     "UCM+EPI0000042+MEDDIS:D:93A:UN:D0133L+7'",
     "UNT+4+KVB0000051'",
     "UNZ+1+KVT0000051'",
+)
+
+#: §A.10.1 as a model (its UNH E1 here equal to its UNB E5, as medbridge writes them).
+RECEIPT_A10_1 = Receipt(
+    variant=ReceiptVariant.POSITIVE,
+    identifier="KVT0000051",
+    sender=PRACTICE,
+    receiver=HOSPITAL,
+    original_envelope="ENV0000042",
+    original_sender=HOSPITAL,
+    original_receiver=PRACTICE,
+    letters=[OriginalLetter("EPI0000042", "D0133L")],
 )
 
 #: §A.10.2: the negative receipt (CTL02) for the §C.8 DIS02, reason VER after its UCM.

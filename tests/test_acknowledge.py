@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import medbridge
 from medbridge import Message, Report
 from medbridge.model import Moment
-from medbridge.model.receipt import OriginalLetter, Receipt, ReceiptVariant, RefuseCode
+from medbridge.model.receipt import Receipt, ReceiptVariant, RefuseCode
 from medbridge.receipts.refusals import MAX_LINE_LENGTH, MAX_LINES, code_of
 from tests.receipt_examples import (
     CTL03_A10_1,
@@ -27,6 +27,7 @@ from tests.receipt_examples import (
     FIXTURES,
     HOSPITAL,
     PRACTICE,
+    RECEIPT_A10_1,
     SPECIALER_XML,
     XCTL02_A10_2,
     break_date,
@@ -125,16 +126,7 @@ def test_positive_receipt_of_example_6_5_is_a10_1() -> None:
     assert message.envelope.sent == Moment("2024-03-05", "14:31")
     assert message.envelope.identifier == "KVT0000051"
     assert message.envelope.acknowledgement.value == "minuspositivkvitt"  # R4
-    assert message.letter == Receipt(
-        variant=ReceiptVariant.POSITIVE,
-        identifier="KVT0000051",
-        sender=PRACTICE,
-        receiver=HOSPITAL,
-        original_envelope="ENV0000042",
-        original_sender=HOSPITAL,
-        original_receiver=PRACTICE,
-        letters=[OriginalLetter("EPI0000042", "D0133L")],
-    )
+    assert message.letter == RECEIPT_A10_1
 
 
 def test_negative_receipt_of_an_unreadable_version_is_a10_2() -> None:

@@ -1,4 +1,4 @@
-"""``medbridge acknowledge``: receipts written next to nothing but themselves, exit codes, report."""
+"""``medbridge acknowledge``: the receipts written, their names, exit codes, the JSON report."""
 
 from __future__ import annotations
 
@@ -127,10 +127,12 @@ def test_unanswerable_input_exits_1(tmp_path: Path) -> None:
 
 
 def test_json_report(inbox: Path, tmp_path: Path) -> None:
-    code, stdout, _ = run("acknowledge", str(inbox), "--out", str(tmp_path / "o"), "--format", "json")
+    out = str(tmp_path / "o")
+    code, stdout, _ = run("acknowledge", str(inbox), "--out", out, "--format", "json")
     assert code == 0
     doc = json.loads(stdout)
-    by_name = {Path(f["path"]).name: f for f in doc["medbridge-acknowledge"] and doc["files"]}
+    assert doc["medbridge-acknowledge"] >= 1
+    by_name = {Path(f["path"]).name: f for f in doc["files"]}
     assert by_name["receipt.edi"]["status"] == "none-owed"
     assert [f["code"] for f in by_name["receipt.edi"]["findings"]] == ["receipt.answers-receipt"]
     mixed = by_name["mixed.edi"]

@@ -15,6 +15,7 @@ from tests.receipt_examples import (
     EXAMPLE_6_5,
     HOSPITAL,
     PRACTICE,
+    RECEIPT_A10_1,
     SPECIALER_XML,
     break_date,
     edifact_letters,
@@ -25,17 +26,7 @@ NOW = dt.datetime(2024, 3, 5, 14, 31)
 
 
 def receipt(**changes: object) -> Receipt:
-    base = Receipt(
-        variant=ReceiptVariant.POSITIVE,
-        identifier="KVT0000051",
-        sender=PRACTICE,
-        receiver=HOSPITAL,
-        original_envelope="ENV0000042",
-        original_sender=HOSPITAL,
-        original_receiver=PRACTICE,
-        letters=[OriginalLetter("EPI0000042", "D0133L")],
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(RECEIPT_A10_1, **changes)  # type: ignore[arg-type]
 
 
 def test_positive_receipt_acknowledges_the_letter() -> None:

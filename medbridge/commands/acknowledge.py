@@ -40,6 +40,7 @@ from medbridge.commands.common import (
     limits_for,
     located,
     max_size_option,
+    out_dir_option,
     overall,
     paths_argument,
     patterns_option,
@@ -108,13 +109,7 @@ def receipt_name(relative: Path, variant: ReceiptVariant, fmt: str, part: int = 
 @click.command()
 @paths_argument
 @patterns_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Output folder for the receipts; the input tree is mirrored below it.",
-)
+@out_dir_option("Output folder for the receipts; the input tree is mirrored below it.")
 @click.option(
     "--own-gln",
     "own_glns",

@@ -10,9 +10,11 @@ receipt are not both written (``io.output-collision``).
 
 Each input ends ``acknowledged`` (its receipts written), ``none-owed`` (no receipt owed: a valid
 message without a receipt request, or itself a receipt), ``unanswerable`` (nothing to name a
-receipt after), ``refused``, ``io-error`` or ``internal-error``. Exit codes as for every command
-(``safety-and-validation.md`` §7): 0 when every owed receipt was written, negative ones included;
-1 for an unanswerable input, and with ``--fail-on-negative`` for a written negative receipt; 73
+receipt after), ``unwritable`` (the receipt writer refuses a receipt, e.g. for a version code that
+names no EDIFACT message type), ``refused``, ``io-error`` or ``internal-error``. Exit codes as for
+every command (``safety-and-validation.md`` §7): 0 when every owed receipt was written, negative
+ones included; 1 for an unanswerable or unwritable input, and with ``--fail-on-negative`` for a
+written negative receipt; 73
 output refused; 74 I/O failure; 70 a bug.
 """
 
@@ -85,7 +87,7 @@ class _Result:
     def exit_code(self, fail_on_negative: bool) -> int:
         if self.status in _EXIT:
             return _EXIT[self.status]
-        if self.status == "unanswerable":
+        if self.status in ("unanswerable", "unwritable"):
             return EXIT_INVALID
         negative = any(w.variant is not ReceiptVariant.POSITIVE for w in self.written)
         return EXIT_INVALID if fail_on_negative and negative else EXIT_OK
@@ -194,8 +196,8 @@ def _one(
     except (OutputRefused, OutputError) as exc:
         result.status = "refused" if isinstance(exc, OutputRefused) else "io-error"
         result.findings.extend(located(exc.findings, item))
-    except MedbridgeError as exc:  # a receipt the writer cannot write: not the input's fault
-        result.status = "internal-error"
+    except MedbridgeError as exc:  # a receipt the writer refuses (an unmappable version code)
+        result.status = "unwritable"
         result.findings.extend(located(exc.findings, item))
     except Exception as exc:  # a bug: this input's result, not the run's
         result.status = "internal-error"

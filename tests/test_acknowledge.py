@@ -367,3 +367,23 @@ def test_every_letter_is_in_exactly_the_receipt_its_outcome_owes(
         assert (receipt.refusal is None) or receipt.rejected
         assert all(x.refusal is not None for x in receipt.letters) == receipt.rejected
         assert len(receipt.identifier) <= 14
+
+
+def test_envelope_error_refuses_the_interchange_and_names_every_letter() -> None:
+    _, letters, _ = edifact_letters()
+    data = interchange(letters[:2], ask=True).replace(b"UNZ+2+", b"UNZ+3+")
+    report = Report()
+    (negative,) = receipts_of(medbridge.acknowledge(data, report=report, now=NOW))
+    assert "edifact.envelope.unz-count" in report.codes()
+    assert negative.refusal is not None and negative.refusal.code is RefuseCode.SYNTAX
+    assert [x.identifier for x in negative.letters] == ["EPI2410000001", "EPI2410000002"]
+    assert all(x.refusal is None for x in negative.letters)
+
+
+def test_xml_without_envelope_identifier_is_unanswerable() -> None:
+    data = (FIXTURES / "valid" / "epikrise" / "apopleksi.xml").read_bytes()
+    start = data.index(b"<Identifier>")
+    data = data[:start] + data[data.index(b"</Identifier>", start) + len(b"</Identifier>") :]
+    report = Report()
+    assert medbridge.acknowledge(data, report=report) == []
+    assert "receipt.unanswerable" in report.codes()

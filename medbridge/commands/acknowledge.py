@@ -188,6 +188,7 @@ def _one(
         result.findings = located(report.findings, item)
         if "receipt.unanswerable" in report.codes():
             result.status = "unanswerable"
+        if not messages:
             return result
         _write_all(result, item, messages, out_dir, writer, planned)
     except InputError as exc:

@@ -100,6 +100,7 @@ def _owed(
     names: Callable[[], str],
     now: dt.datetime,
 ) -> list[Message]:
+    sink.format = sink.format or found.format
     if found.is_receipt:
         sink.add(
             Finding(

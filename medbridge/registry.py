@@ -24,7 +24,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters import epikrise, henvisning, plejeforloebsplan
+from medbridge.letters import epikrise, henvisning, plejeforloebsplan, receipt
 from medbridge.letters.declaration import EdifactVersion, LetterKind, LetterVersion, XmlVersion
 
 if TYPE_CHECKING:
@@ -53,7 +53,12 @@ JSON = "json"
 FORMATS = (XML, EDIFACT, JSON)
 
 #: Every letter kind medbridge knows, each declaring its own versions.
-LETTER_KINDS: tuple[LetterKind, ...] = (epikrise.KIND, henvisning.KIND, plejeforloebsplan.KIND)
+LETTER_KINDS: tuple[LetterKind, ...] = (
+    epikrise.KIND,
+    henvisning.KIND,
+    plejeforloebsplan.KIND,
+    receipt.KIND,
+)
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _LAYOUT = b" \t\r\n"
@@ -88,6 +93,10 @@ class Registry:
         self._xml_of = {k: v for k, v in reversed(self.xml_versions())}
         self._elements = {k: v.element for k, v in self._xml_of.items()}
         self._edifact_of = {k: v for k, v in reversed(self.edifact_versions())}
+        # (kind, variant) → its XML and EDIFACT version, for kinds with several (receipts)
+        self._variants: dict[tuple[str, str, str], LetterVersion] = {
+            (k, v.format, v.variant): v for k, v in self._supported.values() if v.variant
+        }
 
     # -- supported versions
 
@@ -116,6 +125,20 @@ class Registry:
     def edifact_of(self, kind: str) -> EdifactVersion | None:
         """The EDIFACT version a letter of ``kind`` is written in; None: no EDIFACT form."""
         return self._edifact_of.get(kind)
+
+    def version_for(self, letter: object, fmt: str) -> LetterVersion | None:
+        """The version ``letter`` is written in, in format ``fmt``: by its kind, and by its
+        ``variant`` for a kind with several (the receipts); None: no such version."""
+        kind = str(getattr(letter, "kind", ""))
+        variant = getattr(letter, "variant", None)
+        if variant is not None:
+            return self._variants.get((kind, fmt, str(variant)))
+        return self._xml_of.get(kind) if fmt == XML else self._edifact_of.get(kind)
+
+    def element_for(self, letter: object) -> str:
+        """The XML letter element of ``letter`` (by kind and variant; unknown: "")."""
+        version = self.version_for(letter, XML)
+        return version.element if isinstance(version, XmlVersion) else ""
 
     def is_supported_code(self, version: str | None) -> bool:
         """True for the version code of any supported version, in any format."""
@@ -185,6 +208,12 @@ REGISTRY = Registry(LETTER_KINDS)
 def mapping_module(name: str) -> object:
     """The mapping module a version declaration names (imported on first use)."""
     return import_module(name)
+
+
+def xml_mapping(version: XmlVersion) -> object:
+    """The ``MAPPING`` of an XML version's mapping module (``module:NAME``: that attribute)."""
+    module, _, attr = version.mapping.partition(":")
+    return getattr(mapping_module(module), attr or "MAPPING")
 
 
 # ---------------------------------------------------------------------------------------------

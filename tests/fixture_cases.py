@@ -38,6 +38,7 @@ __all__ = [
     "FIXTURES",
     "INVALID_CATEGORIES",
     "KINDS",
+    "RECEIPT_KIND",
     "Expectation",
     "ExpectedFinding",
     "edifact_clean_fixtures",
@@ -52,9 +53,12 @@ __all__ = [
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 KINDS = ("epikrise", "henvisning", "plejeforloebsplan")
+#: The receipts: valid fixtures of their own (``fixtures/valid/kvittering/``, XML and EDIFACT),
+#: checked by ``tests/test_receipts.py`` rather than the clinical coverage tests.
+RECEIPT_KIND = "kvittering"
 #: The kinds that have an EDIFACT form (plejeforløbsplan is XML only).
 EDIFACT_KINDS = ("epikrise", "henvisning")
-INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax")
+INVALID_CATEGORIES = ("schema", "namespace", "encoding", "hostile", "syntax", "receipt")
 XML_ONLY_PREFIX = "xmlonly-"
 _SEVERITIES = frozenset({"error", "warning", "info"})
 _FINDING_KEYS = frozenset({"code", "severity", "line", "path_endswith", "path_contains"})
@@ -172,9 +176,14 @@ def edifact_clean_fixtures(kind: str | None = None) -> list[Path]:
 
 
 def invalid_fixtures(category: str | None = None) -> list[Path]:
-    """Every invalid XML fixture (of ``category``), sorted."""
+    """Every invalid fixture (of ``category``), sorted: XML, and EDIFACT (receipts)."""
     categories = INVALID_CATEGORIES if category is None else (category,)
-    return sorted(p for c in categories for p in (FIXTURES / "invalid" / c).glob("*.xml"))
+    return sorted(
+        p
+        for c in categories
+        for p in (FIXTURES / "invalid" / c).iterdir()
+        if p.suffix in (".xml", ".edi")
+    )
 
 
 def kind_of(path: Path) -> str:

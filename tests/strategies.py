@@ -62,16 +62,21 @@ from medbridge.model import (
     NursingProblemArea,
     ObjectCode,
     ObjectExtension,
+    OriginalLetter,
     Party,
     PartyId,
     Patient,
     PatientId,
     Practitioner,
     Priority,
+    Receipt,
+    ReceiptVariant,
     Reference,
     Referral,
     ReferralStatus,
     Referrer,
+    Refusal,
+    RefuseCode,
     RelationCode,
     Relative,
     Relatives,
@@ -96,6 +101,8 @@ __all__ = [
     "formatted_texts",
     "hospital_referrals",
     "messages",
+    "receipt_messages",
+    "receipts",
     "texts",
 ]
 
@@ -564,3 +571,81 @@ def messages(kind: str | None = None) -> st.SearchStrategy[Message]:
             ),
         )
     return st.builds(Message, envelopes, letters)
+
+
+# --------------------------------------------------------------------------------------------
+# receipts (kvittering, exchange-messages.md §A.2): the XML limits; ``edifact=True`` keeps to
+# what one UNOC FTX of five lines can carry (plain words, each line ending in a Break)
+
+_WORDS = st.text("abcdefghijklmnopqrstuvwxyzæøåÆØÅ0123456789.,:?+'-", min_size=1, max_size=12)
+
+
+def _refuse_text(edifact: bool) -> st.SearchStrategy[FormattedText]:
+    if not edifact:
+        items = st.lists(st.one_of(texts(1, 30), st.just(Break()), st.just(Space())), max_size=6)
+        return items.map(FormattedText)
+    line = st.lists(_WORDS, min_size=1, max_size=5).map(" ".join)
+    return st.lists(line, min_size=1, max_size=3).map(lambda lines: FormattedText.of(*lines))
+
+
+def _refusals(edifact: bool) -> st.SearchStrategy[Refusal]:
+    code = codes(RefuseCode)
+    text = _refuse_text(edifact)
+    if edifact:  # a text without a code is written with NC, so give every text a code
+        return st.builds(Refusal, code, opt(text))
+    return st.builds(Refusal, opt(code), opt(text)).filter(lambda r: r.code or r.text)
+
+
+def receipts(*, edifact: bool = False) -> st.SearchStrategy[Receipt]:
+    """Receipts of every variant; positive ones never hold a refusal."""
+    ident = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=14)
+    gln = st.sampled_from(["5799999000010", "5799999000027", "5799999000034"])
+    version = st.sampled_from(["D0133L", "D0233L", "H0130R", "XD0133L", "XH0130R", "D0134L"])
+
+    def build(variant: ReceiptVariant, draw: Any) -> Receipt:
+        negative = variant is not ReceiptVariant.POSITIVE
+        refusal = opt(_refusals(edifact)) if negative else st.none()
+        letter = st.builds(OriginalLetter, ident, version, refusal)
+        sender = ident if variant is ReceiptVariant.NEGATIVE_VANS else gln
+        statistical = st.none() if edifact else opt(st.sampled_from(["XCTL0", "STAT1"]))
+        return draw(
+            st.builds(
+                Receipt,
+                variant=st.just(variant),
+                identifier=ident,
+                sender=sender,
+                receiver=gln,
+                original_envelope=ident,
+                original_sender=gln,
+                original_receiver=gln,
+                refusal=refusal,
+                letters=st.lists(letter, max_size=4),
+                statistical_code=statistical,
+            )
+        )
+
+    @st.composite
+    def one(draw: Any) -> Receipt:
+        return build(draw(codes(ReceiptVariant)), draw)
+
+    return one()
+
+
+def receipt_messages(*, edifact: bool = False) -> st.SearchStrategy[Message]:
+    """One receipt in an envelope that asks for no receipt (a receipt never does)."""
+    year = st.integers(1970, 2069) if edifact else st.integers(1, 9999)
+    sent = st.builds(
+        lambda y, m, d, t: Moment(f"{y:04d}-{m:02d}-{d:02d}", t),
+        year,
+        st.integers(1, 12),
+        st.integers(1, 28),
+        times,
+    )
+    ident = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=14)
+    envelope = st.builds(
+        Envelope,
+        sent=sent,
+        identifier=ident,
+        acknowledgement=st.just(AcknowledgementCode.NO_POSITIVE),
+    )
+    return st.builds(Message, envelope, receipts(edifact=edifact).map(lambda r: [r]))

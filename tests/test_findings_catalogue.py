@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = r"(?:input|xml|edifact|id|rule|convert|io|report|internal|receipt)"
+AREAS = r"(?:input|xml|edifact|id|rule|receipt|convert|io|report|internal)"
 CODE = re.compile(rf"^{AREAS}\.[a-z0-9]+(?:[.-][a-z0-9]+)*$")
 DOC_ROW = re.compile(r"^\| `([a-z0-9.-]+)` \|", re.MULTILINE)
 

@@ -8,7 +8,7 @@ from edifact_examples import DIS01_LINES
 
 import medbridge
 from medbridge.codecs.xml.codec import MAPPINGS
-from medbridge.codecs.xml.mapping import Fixed, Leaf, Struct
+from medbridge.codecs.xml.mapping import Fixed, Leaf, Nested, Struct
 from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
 from medbridge.letters.epikrise import edifact as dis01
 from medbridge.letters.henvisning import edifact as ref01
@@ -27,8 +27,11 @@ EXAMPLE = "\n".join(DIS01_LINES).encode("iso-8859-1")
 
 
 def _fixed(table: Struct) -> dict[str, str]:
-    """The literals of the Letter header of a letter table (VersionCode, TypeCode)."""
-    header = next(e for e in table.entries if isinstance(e, Leaf) and e.name == "Letter")
+    """The literals of the Letter header of a letter table (VersionCode, TypeCode): a Letter
+    struct, or (receipts) a Letter wrapper around the receipt's own fields."""
+    header = next(e for e in table.entries if isinstance(e, Leaf | Nested) and e.name == "Letter")
+    if isinstance(header, Nested):
+        return {e.name: e.literal for e in header.entries if isinstance(e, Fixed)}
     assert isinstance(header.conv, Struct)
     return {e.name: e.literal for e in header.conv.entries if isinstance(e, Fixed)}
 
@@ -38,10 +41,8 @@ def test_every_xml_mapping_is_the_one_its_declaration_names() -> None:
     assert [m.version for m in MAPPINGS] == declared
     for mapping in MAPPINGS:
         fixed = _fixed(mapping.letter)
-        assert fixed == {
-            "VersionCode": mapping.version.version,
-            "TypeCode": mapping.version.type_code,
-        }
+        type_code = {"TypeCode": mapping.version.type_code} if mapping.version.type_code else {}
+        assert fixed == {"VersionCode": mapping.version.version, **type_code}
 
 
 def test_the_edifact_mappings_take_their_unh_values_from_the_declaration() -> None:
@@ -53,9 +54,20 @@ def test_the_edifact_mappings_take_their_unh_values_from_the_declaration() -> No
 
 
 def test_one_list_of_kinds_with_their_versions() -> None:
-    assert [kind.name for kind in LETTER_KINDS] == ["epikrise", "henvisning", "plejeforloebsplan"]
-    assert REGISTRY.describe_kinds() == "XD0133L/D0133L, XH0130R/H0130R and XD2134C"
-    assert REGISTRY.describe_edifact() == "MEDDIS D0133L (DIS01) and MEDREF H0130R (REF01)"
+    assert [kind.name for kind in LETTER_KINDS] == [
+        "epikrise",
+        "henvisning",
+        "plejeforloebsplan",
+        "kvittering",
+    ]
+    assert REGISTRY.describe_kinds() == (
+        "XD0133L/D0133L, XH0130R/H0130R, XD2134C and XC0130Q/XC0230Q/XC0330Q/C0130Q/C0230Q/C0330Q"
+    )
+    assert REGISTRY.describe_edifact() == (
+        "MEDDIS D0133L (DIS01), MEDREF H0130R (REF01), CONTRL C0130Q (CTL01), CONTRL C0230Q "
+        "(CTL02) and CONTRL C0330Q (CTL03)"
+    )
+    assert REGISTRY.edifact_kind("CONTRL") == "kvittering"
     assert REGISTRY.xml_unsupported("XD0134L") == (
         "epikrise",
         XmlVersion("XD0134L", "DischargeLetter"),
@@ -85,7 +97,7 @@ def test_a_new_version_is_one_declaration() -> None:
     registry = Registry(kinds)
     assert registry.xml_unsupported("XD0134L") is None
     assert registry.codec("epikrise", XML, "XD0134L") is codec_for(XML)
-    assert registry.describe_kinds() == "XD0133L/D0133L/XD0134L, XH0130R/H0130R and XD2134C"
+    assert registry.describe_kinds().startswith("XD0133L/D0133L/XD0134L, XH0130R/H0130R, XD2134C")
     assert "DischargeLetter XD0134L" in registry.describe_xml(with_elements=True)
 
 

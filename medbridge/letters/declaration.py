@@ -19,8 +19,11 @@ __all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion"]
 @dataclass(frozen=True, slots=True)
 class XmlVersion:
     """One OIOXML letter version: ``<element>`` in ``namespace`` with ``Letter/VersionCode``
-    ``version`` and ``Letter/TypeCode`` ``type_code``. ``mapping`` names the module whose
-    ``MAPPING`` reads and writes it; empty for a known version medbridge does not map."""
+    ``version`` and ``Letter/TypeCode`` ``type_code`` (empty: the letter has no TypeCode, as a
+    receipt). ``mapping`` names the module whose ``MAPPING`` reads and writes it (``module:NAME``
+    for another attribute than ``MAPPING``); empty for a known version medbridge does not map.
+    ``variant`` is the model's ``variant`` value this version carries, for a kind whose one model
+    class has several wire forms (the receipts); empty for the others."""
 
     format: ClassVar[str] = "xml"
     version: str
@@ -28,19 +31,21 @@ class XmlVersion:
     type_code: str = ""
     namespace: str = ""
     mapping: str = ""
+    variant: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class EdifactVersion:
     """One EDIFACT letter version: UNH ``message_type:D:93A:UN:version`` and letter type
     ``letter_type``. ``mapping`` names the module with ``read_letter``/``build_letter``; empty
-    for a known version medbridge does not map."""
+    for a known version medbridge does not map. ``variant`` as for :class:`XmlVersion`."""
 
     format: ClassVar[str] = "edifact"
     message_type: str
     version: str
     letter_type: str = ""
     mapping: str = ""
+    variant: str = ""
 
 
 LetterVersion = XmlVersion | EdifactVersion

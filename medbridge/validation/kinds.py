@@ -18,7 +18,7 @@ from medbridge.codecs.xml.mapping import LetterMapping
 from medbridge.letters.fields import FieldTable, field_table
 from medbridge.validation.checks import Checker, Point
 
-__all__ = ["KindCheck", "LetterRules"]
+__all__ = ["KindCheck", "LetterRules", "OwnRules"]
 
 #: A kind's own checks: ``(checker, letter, letter path, checked authorisation)``.
 KindCheck = Callable[[Checker, Any, str, Point | None], None]
@@ -60,3 +60,13 @@ class LetterRules:
     def xml(self, model: str) -> str:
         """The XML path, relative to the letter, of a model path (``header.identifier``)."""
         return self.table.xml(model)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class OwnRules:
+    """A kind that shares no header, party or patient with the clinical letters (the receipts):
+    its model class and one check per letter, ``check(checker, letter, letter path)``, which
+    names its own element paths."""
+
+    cls: type
+    check: Callable[[Checker, Any, str], None]

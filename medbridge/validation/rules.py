@@ -48,9 +48,8 @@ from medbridge.findings import Finding, Severity
 from medbridge.letters.fields import FieldTable, indexed, names
 from medbridge.letters.shared.xml import ENVELOPE
 from medbridge.model.message import ClinicalLetter, Message
-from medbridge.model.receipt import Receipt
 from medbridge.validation.checks import Checker, Point, quote
-from medbridge.validation.kinds import LetterRules
+from medbridge.validation.kinds import LetterRules, OwnRules
 from medbridge.validation.parts import check_party, check_patient
 
 __all__ = ["UNB_RECIPIENT_KEY", "UNB_SENDER_KEY", "check_message", "kind_rules"]
@@ -73,11 +72,12 @@ def check_message(message: Message) -> list[Finding]:
 
 
 @functools.cache
-def kind_rules() -> Mapping[type, LetterRules]:
-    """Each letter class's :class:`LetterRules` (the dispatch table of the rule run)."""
+def kind_rules() -> Mapping[type, LetterRules | OwnRules]:
+    """Each letter class's :class:`LetterRules` or :class:`OwnRules` (the dispatch table of the
+    rule run)."""
     from medbridge.registry import REGISTRY
 
-    found: list[LetterRules] = [
+    found: list[LetterRules | OwnRules] = [
         import_module(kind.rules).RULES for kind in REGISTRY.kinds if kind.rules
     ]
     return MappingProxyType({r.cls: r for r in found})
@@ -87,8 +87,6 @@ def _run(c: Checker) -> None:
     envelope = c.message.envelope
     c.sent = c.moment(envelope.sent, _ENVELOPE, _SENT)
     c.text(envelope.identifier, _ENVELOPE, _ENVELOPE_ID)
-    # receipts have rules of their own (a kind without patient or clinical content)
-    letters = [letter for letter in c.message.letters if not isinstance(letter, Receipt)]
     if not c.message.letters:
         c.add(
             "rule.message.no-letters",
@@ -98,7 +96,14 @@ def _run(c: Checker) -> None:
         )
         return
     by_class = kind_rules()
-    kinds = [by_class[type(letter)] for letter in letters]
+    _own_rules(c, by_class)
+    letters: list[ClinicalLetter] = []
+    kinds: list[LetterRules] = []
+    for letter in c.message.letters:
+        rules = by_class[type(letter)]
+        if isinstance(rules, LetterRules):
+            letters.append(letter)  # type: ignore[arg-type]
+            kinds.append(rules)
     counts = Counter(kinds)  # once: counting per letter made an interchange quadratic
     seen: dict[LetterRules, int] = {}
     identifiers: dict[str, str] = {}  # Letter/Identifier → path of the first letter with it
@@ -120,6 +125,22 @@ def _run(c: Checker) -> None:
                     "letter needs its own (receipts name a letter by it).",
                     f"{base}/{element}",
                 )
+
+
+def _own_rules(c: Checker, by_class: Mapping[type, LetterRules | OwnRules]) -> None:
+    """The letters of kinds with rules of their own (receipts), each under its element path."""
+    from medbridge.registry import REGISTRY
+
+    elements = [REGISTRY.element_for(letter) for letter in c.message.letters]
+    counts = Counter(elements)
+    seen: Counter[str] = Counter()
+    for letter, element in zip(c.message.letters, elements, strict=True):
+        seen[element] += 1
+        rules = by_class[type(letter)]
+        if isinstance(rules, OwnRules):
+            rules.check(
+                c, letter, f"{_ROOT}/{indexed(element, seen[element] - 1, counts[element])}"
+            )
 
 
 def _envelope_parties(c: Checker, letter: ClinicalLetter, base: str, kind: LetterRules) -> None:

@@ -96,7 +96,7 @@ def render_view_html(view: View) -> str:
 
 def _page_css(letter: LetterView | None) -> str:
     """The printed page: patient line at the top, page number at the bottom of every page."""
-    patient = _css_string(letter.patient.describe()) if letter else '""'
+    patient = _css_string(letter.patient.describe()) if letter and letter.patient else '""'
     return (
         "\n@page{size:A4;margin:22mm 16mm 20mm 16mm;"
         f"@top-left{{content:{patient};font:600 9pt system-ui,sans-serif;color:#000}}"
@@ -125,10 +125,10 @@ def _letter(letter: LetterView) -> str:
     parts = [
         "<article>",
         f"<h1>{_e(letter.title)} – {_e(letter.date)}</h1>",
-        f'<p class="patient">{_e(letter.patient.describe())}</p>',
-        _critical(letter),
-        _rows(letter.rows),
     ]
+    if letter.patient is not None:  # a receipt has no patient and no critical box
+        parts += [f'<p class="patient">{_e(letter.patient.describe())}</p>', _critical(letter)]
+    parts += [_rows(letter.rows)]
     if letter.follow_up:
         parts.append(f'<section class="followup"><h2>{_e(letter.follow_up_label)}</h2>')
         parts += [_quote(fact) for fact in letter.follow_up]

@@ -18,7 +18,9 @@ object, and :func:`view_json` prints it as the documented, versioned JSON shape
 ``text`` of a section is the formatted text as a list of nodes: a string, ``{"type": "break"}``,
 ``{"type": "space"}`` or ``{"type": "bold"|"italic"|"underline"|"center"|"right"|"fixed",
 "content": [...]}``. ``none_found`` is the sentence shown when a kind has no fact (else null).
-Like the other renderings it carries the full CPR number: it is a view for people.
+Like the other renderings it carries the full CPR number: it is a view for people. A receipt
+(``"kind": "kvittering"``) has ``"patient": null`` and no critical facts or follow-up
+(:mod:`medbridge.view.receipt`).
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ class LetterView:
     kind: str
     title: str
     date: str
-    patient: PatientLine
+    #: None for a receipt, which is about an interchange, not a patient.
+    patient: PatientLine | None
     critical: tuple[CriticalFact, ...]
     critical_summary: tuple[KindSummary, ...]
     follow_up: tuple[CriticalFact, ...]
@@ -132,8 +135,15 @@ class View:
 
 def build_view(message: Message) -> View:
     """The view model of every letter in ``message``."""
+    from medbridge.view.receipt import receipt_view
+
     return View(
-        tuple(_letter_view(letter) for letter in message.letters if not isinstance(letter, Receipt))
+        tuple(
+            receipt_view(letter, message.envelope)
+            if isinstance(letter, Receipt)
+            else _letter_view(letter)
+            for letter in message.letters
+        )
     )
 
 
@@ -376,7 +386,9 @@ def view_dict(view: View) -> dict[str, Any]:
                 "header": {
                     "title": letter.title,
                     "date": letter.date,
-                    "patient": {
+                    "patient": None
+                    if letter.patient is None
+                    else {
                         "name": letter.patient.name,
                         "identifier": letter.patient.identifier,
                         "identifier_kind": letter.patient.identifier_kind,

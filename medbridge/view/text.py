@@ -74,7 +74,8 @@ def render_view_text(view: View, *, ansi: bool = False, width: int = 80) -> str:
 
 def _letter(letter: LetterView) -> list[RenderableType]:
     parts: list[RenderableType] = [Text(f"{letter.title} – {letter.date}", style="bold"), Text("")]
-    parts.append(_critical_box(letter))
+    if letter.patient is not None:  # a receipt has no patient and no critical box
+        parts.append(_critical_box(letter))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")

@@ -22,6 +22,7 @@ written MedCom's way comes back byte for byte.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from medbridge.codecs.edifact.envelope_wire import (
@@ -58,12 +59,13 @@ from medbridge.codecs.edifact.mapping import (
 )
 from medbridge.edifact.envelope import InterchangeHeader
 from medbridge.edifact.groups import location_of
-from medbridge.edifact.segment import Segment, new_segment
+from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
 from medbridge.errors import ConversionError, MedbridgeError
 from medbridge.findings import Finding, Severity
-from medbridge.model.message import ClinicalLetter, Letter, Message
+from medbridge.model.codes import AcknowledgementCode
+from medbridge.model.message import Letter, Message
 from medbridge.model.receipt import Receipt
 
 __all__ = ["iter_interchange", "read_interchange", "write_interchange", "xml_losses"]
@@ -93,8 +95,23 @@ def write_interchange(
     letters, issues = _edifact_letters(message.letters, many)
     sender, recipient = _unb_parties(letters)
     kept = _one_pair_one_reference(letters, sender, recipient, issues)
+    receipt = isinstance(kept[0][1], Receipt) if kept else False
+    if receipt and message.envelope.acknowledgement is AcknowledgementCode.POSITIVE_WANTED:
+        issues.append(
+            Issue(
+                "convert.unmapped",
+                "A receipt's UNB never asks for a receipt (pluspositivkvitt has no place).",
+                "/Emessage/Envelope/AcknowledgementCode",
+                "-",
+                "UNB",
+                9,
+                lost=None,
+            )
+        )
     unb, unb_layout, notes = unb_to_write(
-        wire.get(UNB_KEY), canonical_unb(message.envelope, sender, recipient), _read_back_unb
+        wire.get(UNB_KEY),
+        canonical_unb(message.envelope, sender, recipient, receipt=receipt),
+        partial(_read_back_unb, receipt=receipt),
     )
     plan = _Plan(allow_loss, allow_nonstandard, str(wire.get(NEWLINE_KEY, "")), unb, many)
     bodies = [_write_letter(*item, plan, issues, notes) for item in kept]
@@ -122,13 +139,13 @@ class _Plan:
 
 def _edifact_letters(
     letters: list[Letter], many: bool
-) -> tuple[list[tuple[int, ClinicalLetter, EdifactMapping]], list[Issue]]:
+) -> tuple[list[tuple[int, Letter, EdifactMapping]], list[Issue]]:
     """The letters EDIFACT can carry (with their mapping), and an issue for each other one."""
-    out: list[tuple[int, ClinicalLetter, EdifactMapping]] = []
+    out: list[tuple[int, Letter, EdifactMapping]] = []
     issues: list[Issue] = []
     for index, letter in enumerate(letters, start=1):
         mapping = letter_mapping(letter)
-        if mapping is not None and not isinstance(letter, Receipt):
+        if mapping is not None:
             out.append((index, letter, mapping))
             continue
         issues.append(
@@ -149,10 +166,21 @@ def _edifact_letters(
     return out, issues
 
 
-def _unb_parties(letters: list[tuple[int, ClinicalLetter, EdifactMapping]]) -> tuple[str, str]:
+def _parties(letter: Letter) -> tuple[str | None, str | None]:
+    """A letter's Sender and Receiver EANs (a receipt's parties are nothing else)."""
+    if isinstance(letter, Receipt):
+        return letter.sender, letter.receiver
+    return letter.sender.ean, letter.receiver.ean
+
+
+def _identifier(letter: Letter) -> str:
+    return letter.identifier if isinstance(letter, Receipt) else letter.header.identifier
+
+
+def _unb_parties(letters: list[tuple[int, Letter, EdifactMapping]]) -> tuple[str, str]:
     """The UNB sender and recipient: the first letter's Sender and Receiver EANs."""
     first = letters[0][1]
-    sender, recipient = first.sender.ean, first.receiver.ean
+    sender, recipient = _parties(first)
     if not sender or not recipient:
         raise fail(
             "convert.missing-required",
@@ -163,19 +191,19 @@ def _unb_parties(letters: list[tuple[int, ClinicalLetter, EdifactMapping]]) -> t
 
 
 def _one_pair_one_reference(
-    letters: list[tuple[int, ClinicalLetter, EdifactMapping]],
+    letters: list[tuple[int, Letter, EdifactMapping]],
     sender: str,
     recipient: str,
     issues: list[Issue],
-) -> list[tuple[int, ClinicalLetter, EdifactMapping]]:
+) -> list[tuple[int, Letter, EdifactMapping]]:
     """The letters one interchange can carry: the UNB's EAN pair, each with its own UNH
     reference; an issue for each other one."""
-    kept: list[tuple[int, ClinicalLetter, EdifactMapping]] = []
+    kept: list[tuple[int, Letter, EdifactMapping]] = []
     references: dict[str, int] = {}
     for index, letter, mapping in letters:
-        identifier = letter.header.identifier
+        identifier = _identifier(letter)
         base = f"/Emessage/{element_name(letter)}[{index}]"
-        if (letter.sender.ean, letter.receiver.ean) != (sender, recipient):
+        if _parties(letter) != (sender, recipient):
             issues.append(
                 Issue(
                     "convert.unmapped",
@@ -288,10 +316,14 @@ def _provenance_fits(
     return shapes(again.finish()) == shapes(full.finish())
 
 
-def _read_back_unb(unb: Segment) -> Segment:
-    """The canonical UNB of what reading ``unb`` gives (see :func:`unb_to_write`)."""
+def _read_back_unb(unb: Segment, *, receipt: bool = False) -> Segment:
+    """The canonical UNB of what reading ``unb`` gives (see :func:`unb_to_write`); a receipt's
+    UNB with anything after element 5 reads as no receipt's."""
     header = InterchangeHeader.from_segment(unb)
-    return canonical_unb(envelope_of(header, unb), header.sender_id, header.recipient_id)
+    if receipt and len(trim_elements(unb.elements)) > 5:
+        raise ValueError("a receipt's UNB ends after element 5")
+    envelope = envelope_of(header, unb)
+    return canonical_unb(envelope, header.sender_id, header.recipient_id, receipt=receipt)
 
 
 def _with_layout(segment: Segment, layout: str) -> Segment:

@@ -44,7 +44,7 @@ from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.message import Letter, Message
-from medbridge.registry import REGISTRY, mapping_module
+from medbridge.registry import EDIFACT, REGISTRY, mapping_module
 
 __all__ = [
     "LAYOUTS_KEY",
@@ -70,6 +70,8 @@ NEWLINE_KEY = "edifact.wire.newline"
 UNB_SENDER_KEY = "edifact.unb.sender"
 UNB_RECIPIENT_KEY = "edifact.unb.recipient"
 UNZ_LAYOUT_KEY = "edifact.wire.unz-layout"
+#: The receipt kind: its UNB ends after element 5.
+_RECEIPT_KIND = "kvittering"
 LAYOUTS_KEY = "edifact.wire.layouts"
 
 
@@ -114,7 +116,11 @@ _ENVELOPE_FIELDS: Fields = (
 )
 
 
-def canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
+def canonical_unb(
+    envelope: Envelope, sender: str, recipient: str, *, receipt: bool = False
+) -> Segment:
+    """MedCom's UNB for an envelope and its parties; a ``receipt``'s ends after element 5 (a
+    receipt never asks for one, ``exchange-messages.md`` §A.3.1)."""
     sent = envelope.sent
     year = sent.date[:4]
     if not (year.isdigit() and 1970 <= int(year) <= 2069) or sent.time is None:
@@ -126,20 +132,14 @@ def canonical_unb(envelope: Envelope, sender: str, recipient: str) -> Segment:
         )
     date = year[2:] + sent.date[5:7] + sent.date[8:10]
     ack = ACKNOWLEDGEMENT.encode(envelope.acknowledgement) or "0"
-    return Segment(
-        "UNB",
-        (
-            ("UNOC", "3"),
-            (sender, "14"),
-            (recipient, "14"),
-            (date, sent.time.replace(":", "")),
-            (envelope.identifier,),
-            ("",),
-            ("",),
-            ("",),
-            (ack,),
-        ),
+    head = (
+        ("UNOC", "3"),
+        (sender, "14"),
+        (recipient, "14"),
+        (date, sent.time.replace(":", "")),
+        (envelope.identifier,),
     )
+    return Segment("UNB", head if receipt else (*head, ("",), ("",), ("",), (ack,)))
 
 
 def _message_findings(
@@ -224,7 +224,7 @@ def iter_interchange(
         }
         canonical = canonical_unb(envelope, header.sender_id, header.recipient_id)
         shared[UNB_CANONICAL_KEY] = _wire_elements(canonical)
-        first = True
+        first = first_letter = True
         count = 0
         pending: list[tuple[Message, list[Finding]]] = []
         for unh, body, unt in reader.messages():
@@ -241,6 +241,14 @@ def iter_interchange(
             if unt_record is not None:
                 letter.wire[UNT_KEY] = unt_record
                 letter_findings += deviation_findings(unt, header.syntax_version)
+            if first_letter and getattr(letter, "kind", "") == _RECEIPT_KIND:
+                canonical = canonical_unb(
+                    envelope, header.sender_id, header.recipient_id, receipt=True
+                )
+                shared[UNB_CANONICAL_KEY] = message.wire[UNB_CANONICAL_KEY] = _wire_elements(
+                    canonical
+                )
+            first_letter = False
             if sources is not None:
                 sources.letters.append((element_name(letter), letter_sources))
             message.letters.append(letter)
@@ -351,13 +359,14 @@ def read_message(
 
 def element_name(letter: Letter) -> str:
     """The letter's XML element name, which the model paths of findings start with."""
-    return REGISTRY.element_of(getattr(letter, "kind", ""))
+    return REGISTRY.element_for(letter)
 
 
 def letter_mapping(letter: Letter) -> EdifactMapping | None:
-    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version)."""
-    declared = REGISTRY.edifact_of(getattr(letter, "kind", ""))
-    if declared is None:
+    """The EDIFACT mapping that writes ``letter`` (its kind's first declared version, or its
+    variant's)."""
+    declared = REGISTRY.version_for(letter, EDIFACT)
+    if not isinstance(declared, EdifactVersion):
         return None
     return cast(EdifactMapping, mapping_module(declared.mapping))
 

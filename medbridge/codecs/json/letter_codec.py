@@ -11,7 +11,7 @@ from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import InputError
 from medbridge.findings import Finding
 from medbridge.model.receipt import Receipt
-from medbridge.registry import JSON, REGISTRY, Detection, LetterCodec, Parsed, Rules
+from medbridge.registry import JSON, REGISTRY, XML, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
     from medbridge.limits import Limits
@@ -53,7 +53,7 @@ def _decode(data: bytes) -> Parsed:
     letter = message.letters[0] if message.letters else None
     if letter is not None:
         detection.kind = letter.kind
-        xml = REGISTRY.xml_of(letter.kind)
+        xml = REGISTRY.version_for(letter, XML)
         detection.version = xml.version if xml is not None else None
         detection.identifier = (
             letter.identifier if isinstance(letter, Receipt) else letter.header.identifier

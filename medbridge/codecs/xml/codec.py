@@ -46,7 +46,7 @@ from medbridge.errors import MedbridgeError, XmlInputError
 from medbridge.findings import Finding
 from medbridge.model.common import Envelope, LocalElements
 from medbridge.model.message import Letter, Message
-from medbridge.registry import REGISTRY, mapping_module
+from medbridge.registry import REGISTRY, XML, xml_mapping
 from medbridge.xml.namespaces import M100, M102, M103, MC2005, MC2018
 from medbridge.xml.paths import element_path, local_name, namespace_of
 
@@ -66,7 +66,7 @@ __all__ = [
 
 #: Every supported letter version's mapping, in the registry's order.
 MAPPINGS: tuple[LetterMapping, ...] = tuple(
-    mapping_module(version.mapping).MAPPING  # type: ignore[attr-defined]
+    xml_mapping(version)  # type: ignore[misc]
     for _, version in REGISTRY.xml_versions()
 )
 #: ``letter.wire`` key: the element path of a letter read from XML (``/Emessage/DischargeLetter``),
@@ -77,7 +77,7 @@ _BY_ELEMENT = {
     (m.version.namespace, m.version.element): (kind, m)
     for (kind, _), m in zip(REGISTRY.xml_versions(), MAPPINGS, strict=True)
 }
-_BY_CLASS = {m.letter.cls: m for m in MAPPINGS}
+_BY_VERSION = {m.version: m for m in MAPPINGS}
 #: Emessage namespace → the mapping whose Envelope table reads that generation's envelope.
 #: (The first one declared wins: reversed, so that it is written last.)
 _ENVELOPES = {m.version.namespace: m for m in reversed(MAPPINGS)}
@@ -136,7 +136,7 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     found = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
     if found is not None:
         declared = found[1].version
-        if (version, type_code, root_ns) == (
+        if (version, type_code or "", root_ns) == (
             declared.version,
             declared.type_code,
             declared.namespace,
@@ -385,8 +385,8 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
         raise ctx.fail("convert.missing-required", "An Emessage needs at least one letter")
     mappings: list[LetterMapping] = []
     for index, letter in enumerate(message.letters):
-        mapping = _BY_CLASS.get(type(letter))
-        if mapping is None:
+        mapping = _BY_VERSION.get(REGISTRY.version_for(letter, XML))  # type: ignore[arg-type]
+        if mapping is None or not isinstance(letter, mapping.letter.cls):
             raise ctx.fail(
                 "convert.unsupported-value", "Not a letter medbridge can write", f"[{index}]"
             )
@@ -402,7 +402,7 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
 
 def _version_label(mapping: LetterMapping) -> str:
     """``XDIS01 XD0133L``: the version named in write findings."""
-    return f"{mapping.version.type_code} {mapping.version.version}"
+    return f"{mapping.version.type_code} {mapping.version.version}".strip()
 
 
 def _nsmap(message: Message, emessage_ns: str) -> dict[str | None, str]:

@@ -3,7 +3,11 @@
 * :class:`Leaf` — one element (or a repeated run, ``many=True``) ↔ one attribute;
 * :class:`Fixed` — an element with a literal value that is no model attribute (VersionCode);
 * :class:`Flat` — a model object whose elements are siblings in the parent;
-* :class:`Choice` — one attribute, written as one of several elements.
+* :class:`Choice` — one attribute, written as one of several elements;
+* :class:`Nested` — a wrapper element whose children are fields of the enclosing model object
+  (the inverse of :class:`Flat`: a receipt's ``Letter`` header);
+* :class:`Constant` — no element: a model attribute with one value per table (a receipt's
+  variant, fixed by its letter element).
 
 Part of the engine described in :mod:`medbridge.codecs.xml.mapping`.
 """
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lxml import etree
 
-from medbridge.codecs.xml.context import clark, text_of
+from medbridge.codecs.xml.context import clark, split_children, text_of
 from medbridge.codecs.xml.converters import TEXT, Converter, reader_of
 
 if TYPE_CHECKING:
@@ -31,7 +35,7 @@ if TYPE_CHECKING:
     )
     from medbridge.codecs.xml.struct import Struct
 
-__all__ = ["Choice", "Entry", "Fixed", "Flat", "Leaf"]
+__all__ = ["Choice", "Constant", "Entry", "Fixed", "Flat", "Leaf", "Nested"]
 
 
 class Entry(Protocol):
@@ -300,3 +304,74 @@ class Choice:
                 ctx.path.pop()
                 return
         raise ctx.fail("convert.unsupported-value", f"{ctx.version} has no element for this value")
+
+
+@dataclass(frozen=True, slots=True)
+class Nested:
+    """A wrapper element whose children are read into (and written from) the enclosing model
+    object itself: ``Nested("Letter", (Leaf("Identifier", "identifier"), …))``."""
+
+    name: str
+    entries: tuple[Entry, ...]
+    required: bool = True
+
+    def attrs(self) -> tuple[str, ...]:
+        return tuple(attr for entry in self.entries for attr in entry.attrs())
+
+    def compile(self, ns: str) -> Step:
+        tag = clark(ns, self.name)
+        steps = tuple(entry.compile(ns) for entry in self.entries)
+        name, required = self.name, self.required
+
+        def read_nested(
+            elements: Elements, tags: TagRow, pos: int, parent: Any, out: Out, ctx: ReadContext
+        ) -> int:
+            if tags[pos] != tag:
+                if required:
+                    ctx.missing(name, parent)
+                return pos
+            element = elements[pos]
+            children = split_children(element, ctx)
+            if children is not None:
+                inner, inner_tags = children
+                at = 0
+                for step in steps:
+                    at = step(inner, inner_tags, at, element, out, ctx)
+                if at < len(inner):
+                    ctx.unexpected(inner[at], element)
+            return pos + 1
+
+        return read_nested
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        element = etree.SubElement(parent, clark(ns, self.name))
+        for entry in self.entries:
+            entry.write(element, ns, obj, ctx)
+        ctx.element_only.append(element)
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """No element: the model attribute ``attr`` holds ``value`` in every letter of this table
+    (the table is chosen by it when writing, so writing has nothing to do)."""
+
+    attr: str
+    value: Any
+
+    def attrs(self) -> tuple[str, ...]:
+        return (self.attr,)
+
+    def compile(self, ns: str) -> Step:
+        attr, value = self.attr, self.value
+
+        def read_constant(
+            elements: Elements, tags: TagRow, pos: int, parent: Any, out: Out, ctx: ReadContext
+        ) -> int:
+            out[attr] = value
+            return pos
+
+        return read_constant
+
+    def write(self, parent: Any, ns: str, obj: Any, ctx: WriteContext) -> None:
+        if getattr(obj, self.attr) != self.value:  # pragma: no cover - the codec picks by it
+            raise ctx.fail("convert.unsupported-value", f"{ctx.version} is not this letter")

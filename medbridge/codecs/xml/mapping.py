@@ -77,7 +77,7 @@ from medbridge.codecs.xml.converters import (
     MomentOf,
     reader_of,
 )
-from medbridge.codecs.xml.entries import Choice, Entry, Fixed, Flat, Leaf
+from medbridge.codecs.xml.entries import Choice, Constant, Entry, Fixed, Flat, Leaf, Nested
 from medbridge.codecs.xml.struct import LetterMapping, Struct, Wrap, struct
 
 __all__ = [
@@ -86,6 +86,7 @@ __all__ = [
     "TEXT",
     "Choice",
     "Code",
+    "Constant",
     "Converter",
     "Entry",
     "Fixed",
@@ -95,6 +96,7 @@ __all__ = [
     "Leaf",
     "LetterMapping",
     "MomentOf",
+    "Nested",
     "ReadContext",
     "ReadFn",
     "Step",

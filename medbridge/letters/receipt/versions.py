@@ -1,0 +1,112 @@
+"""The receipt's versions (``exchange-messages.md`` §A.1) and the UCM message type table (§A.6.2).
+
+Three receipts, one model class (:class:`~medbridge.model.receipt.Receipt`), told apart by its
+``variant``: each is its own XML element (``NegativeVansReceipt`` XC0130Q, ``NegativeReceipt``
+XC0230Q, ``PositiveReceipt`` XC0330Q) and its own EDIFACT version (``CONTRL`` C0130Q CTL01,
+C0230Q CTL02, C0330Q CTL03). A receipt has no ``TypeCode``; its XML ``StatisticalCode`` is
+``XCTL0x`` (:data:`STATISTICAL_CODES`). Its UNH S009 is ``D:93A:ZZ`` (the letters use ``UN``).
+"""
+
+from __future__ import annotations
+
+from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
+from medbridge.model.receipt import ReceiptVariant
+from medbridge.xml.namespaces import MC2005
+
+__all__ = [
+    "ACTION_CODES",
+    "C0130Q",
+    "C0230Q",
+    "C0330Q",
+    "KIND",
+    "STATISTICAL_CODES",
+    "XC0130Q",
+    "XC0230Q",
+    "XC0330Q",
+    "message_type_of",
+]
+
+_XML = f"{__package__}.xml"
+_EDIFACT = f"{__package__}.edifact"
+_VANS, _NEGATIVE, _POSITIVE = (
+    ReceiptVariant.NEGATIVE_VANS,
+    ReceiptVariant.NEGATIVE,
+    ReceiptVariant.POSITIVE,
+)
+
+XC0130Q = XmlVersion("XC0130Q", "NegativeVansReceipt", "", MC2005, f"{_XML}:NEGATIVE_VANS", _VANS)
+XC0230Q = XmlVersion("XC0230Q", "NegativeReceipt", "", MC2005, f"{_XML}:NEGATIVE", _NEGATIVE)
+XC0330Q = XmlVersion("XC0330Q", "PositiveReceipt", "", MC2005, f"{_XML}:POSITIVE", _POSITIVE)
+C0130Q = EdifactVersion("CONTRL", "C0130Q", "CTL01", _EDIFACT, _VANS)
+C0230Q = EdifactVersion("CONTRL", "C0230Q", "CTL02", _EDIFACT, _NEGATIVE)
+C0330Q = EdifactVersion("CONTRL", "C0330Q", "CTL03", _EDIFACT, _POSITIVE)
+
+KIND = LetterKind(
+    "kvittering",
+    supported=(XC0130Q, XC0230Q, XC0330Q, C0130Q, C0230Q, C0330Q),
+    rules=f"{__package__}.rules",
+)
+
+#: The XML ``StatisticalCode`` of each receipt (``X`` + the EDIFACT letter type, §A.1).
+STATISTICAL_CODES: dict[ReceiptVariant, str] = {
+    version.variant: "X" + version.letter_type  # type: ignore[misc]
+    for version in (C0130Q, C0230Q, C0330Q)
+}
+#: UCI E4 / UCM E3, the action code of each receipt (§A.4): 4 rejected, 7 acknowledged.
+ACTION_CODES: dict[ReceiptVariant, str] = {_VANS: "4", _NEGATIVE: "4", _POSITIVE: "7"}
+
+#: §A.6.2: MedCom's ``VersionCodeToType`` table (EDIFACT form; the X form gives X + the type).
+_MEDCOM_TABLE: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "D0133L",
+            "D0233L",
+            "D0333L",
+            "D0533L",
+            "D0633L",
+            "D0733L",
+            "D0833L",
+            "D1333L",
+            "D9133L",
+            "D9134L",
+            "D1430C",
+            "D1730C",
+            "D1830C",
+            "D1930C",
+            "D2030C",
+        ],
+        "MEDDIS",
+    ),
+    **dict.fromkeys(["H0130R", "H0230R", "H0630R"], "MEDREF"),
+    **dict.fromkeys(["R0130K", "R0230M", "R0330P", "R0430P"], "MEDRPT"),
+    **dict.fromkeys(["Q0130K", "Q0230M", "Q0330P"], "MEDREQ"),
+    "A0130Z": "PRODAT",
+}
+#: §A.6.2 rule 2 [INF]: the message type by the family letter of an EDIFACT version code.
+_FAMILIES: dict[str, str] = {
+    "D": "MEDDIS",
+    "H": "MEDREF",
+    "R": "MEDRPT",
+    "Q": "MEDREQ",
+    "B": "MEDBIN",
+    "A": "PRODAT",
+}
+
+
+def message_type_of(version_code: str) -> str | None:
+    """The UCM E2.1 message type of an answered letter's version code (§A.6.2, medbridge rule
+    2): MedCom's table, else the family letter of the code (``D`` → ``MEDDIS``, ``H`` →
+    ``MEDREF``, ``R`` → ``MEDRPT``, ``Q`` → ``MEDREQ``, ``B`` → ``MEDBIN``, ``A`` → ``PRODAT``);
+    an XML code (leading ``X``) gives ``X`` + the type. None when nothing fits (medbridge never
+    writes MedCom's ``Ukendt`` or ``????``).
+
+    >>> message_type_of("D0133L"), message_type_of("XD0133L"), message_type_of("H0131R")
+    ('MEDDIS', 'XMEDDIS', 'MEDREF')
+    >>> message_type_of("U0130U") is None
+    True
+    """
+    prefix, code = ("X", version_code[1:]) if version_code.startswith("X") else ("", version_code)
+    found = _MEDCOM_TABLE.get(code)
+    if found is None and len(code) == 6 and code[1:5].isdigit() and code[5].isalpha():
+        found = _FAMILIES.get(code[0])
+    return prefix + found if found is not None else None

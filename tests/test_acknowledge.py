@@ -72,6 +72,11 @@ def check_against_rules(path: Path) -> None:
     receipts = receipts_of(messages)
     validation = medbridge.validate(path)
     assert [f.code for f in validation.findings] == report.codes()[: len(validation.findings)]
+    is_receipt = medbridge.detect(path).kind == "kvittering"
+    assert ("receipt.answers-receipt" in report.codes()) == is_receipt
+    if is_receipt:  # R5: never answered, valid or not
+        assert receipts == []
+        return
     if "receipt.unanswerable" in report.codes():
         assert receipts == [] and not validation.ok
         return

@@ -11,7 +11,9 @@ from medbridge import LetterStatus, Report
 from medbridge.model.receipt import OriginalLetter, Receipt, ReceiptVariant, Refusal, RefuseCode
 from medbridge.model.text import FormattedText
 from tests.receipt_examples import (
+    CTL02_A10_2,
     CTL03_A10_1,
+    DIS02_UNREADABLE_VERSION,
     EXAMPLE_6_5,
     HOSPITAL,
     SPECIALER_XML,
@@ -29,6 +31,25 @@ def test_a10_1_segment_for_segment() -> None:
     written = medbridge.write(message, "edifact")
     expected = CTL03_A10_1.replace(b"KVB0000051", b"KVT0000051")
     assert written.replace(b"\n", b"") == expected.replace(b"\n", b"")
+
+
+def test_a10_2_segment_for_segment_but_the_version_and_the_text() -> None:
+    """The owed CTL02 of the §C.8 DIS02 (in a version medbridge cannot read) is §A.10.2 apart
+    from the version code and the wording of the refuse text."""
+    now = dt.datetime(2024, 3, 6, 9, 12)
+    (message,) = medbridge.acknowledge(DIS02_UNREADABLE_VERSION, identifier="KVT0000052", now=now)
+    written = medbridge.write(message, "edifact").decode("latin-1").split("'")
+    expected = (
+        CTL02_A10_2.replace(b"KVB0000052", b"KVT0000052")
+        .replace(b"D0233L+4", b"D0234L+4")
+        .replace(b"\n", b"")
+        .decode("latin-1")
+        .split("'")
+    )
+    ftx = next(i for i, segment in enumerate(expected) if segment.startswith("FTX"))
+    assert written[:ftx] == expected[:ftx]
+    assert written[ftx].startswith("FTX+VER+P00++Brev AMB0000043 er afvist?: ")
+    assert written[ftx + 1 :] == expected[ftx + 1 :]
 
 
 def mixed_edifact() -> bytes:

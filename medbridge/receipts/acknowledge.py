@@ -102,6 +102,9 @@ def _owed(
 ) -> list[Message]:
     sink.format = sink.format or found.format
     if found.is_receipt:
+        from medbridge.api import validate
+
+        _absorb(sink, validate(data))
         sink.add(
             Finding(
                 "receipt.answers-receipt",

@@ -24,6 +24,7 @@ already masks CPR-shaped values). At most five lines of at most 70 characters, I
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from types import MappingProxyType
@@ -46,6 +47,9 @@ MAX_LINES = 5
 MAX_LINE_LENGTH = 70
 #: Findings quoted in a refuse text; the rest are counted.
 _QUOTED = 3
+#: A finding message longer than this is quoted up to its first clause.
+_LONG = 120
+_CLAUSE_END = re.compile(r"[.;] ")
 
 #: Finding codes with a refuse code of their own.
 REFUSE_CODES: MappingProxyType[str, RefuseCode] = MappingProxyType(
@@ -73,7 +77,7 @@ _PRECEDENCE = (
 _REASONS = MappingProxyType(
     {
         RefuseCode.RECEIVER_ID: "modtageren er ukendt her",
-        RefuseCode.VERSION: "brevtypen eller versionen kan ikke modtages",
+        RefuseCode.VERSION: "brevtype/version kan ikke modtages",
         RefuseCode.SYNTAX: "syntaksfejl",
         RefuseCode.UNSPECIFIED: "fejl i indholdet",
         RefuseCode.UNKNOWN_LOCATION: "ukendt lokationsnummer",
@@ -128,8 +132,13 @@ def refuse_lines(subject: str, code: RefuseCode, errors: Sequence[Finding]) -> l
 
 
 def _describe(finding: Finding) -> str:
-    """The finding as "where: message"; its message already masks CPR-shaped values."""
+    """The finding as "where: message"; its message already masks CPR-shaped values. A long
+    message is cut to its first clause."""
     message = mask_identifiers(finding.message)
+    if len(message) > _LONG:
+        clause = _CLAUSE_END.search(message)
+        if clause is not None:
+            message = message[: clause.start()] + "."
     where = _where(finding.location)
     return f"{where}: {message}" if where else message
 

@@ -288,7 +288,7 @@ def _describe(receipt: Receipt) -> str:
     if receipt.variant is ReceiptVariant.POSITIVE:
         return f"{letters} acknowledged"
     if receipt.refusal is not None:
-        return f"interchange refused {_code(receipt.refusal)}, {letters} named"
+        return f"interchange refused ({_code(receipt.refusal)}), {letters} named"
     return f"{letters} refused"
 
 

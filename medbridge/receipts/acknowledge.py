@@ -190,9 +190,6 @@ class _Builder:
             refusal=refusal,
             letters=[OriginalLetter(h.identifier, h.version_code, r) for h, r in named],
         )
-        if found.format == "edifact":
-            # §A.6.2 rule 1: the writer copies the original UNH E2.1 into each UCM.
-            receipt.wire["message_types"] = [h.message_type or "" for h, _ in named]
         envelope = Envelope(self.sent, name, AcknowledgementCode.NO_POSITIVE)
         return Message(envelope, [receipt])
 

@@ -124,7 +124,7 @@ def test_the_readme_first_command_writes_one_output_per_input(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stdout + result.stderr
     outputs = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
-    assert len(outputs) == len(inputs) == 30
+    assert len(outputs) == len(inputs) == 42
     n = len(inputs)
     assert f"{n} file(s): {n} converted, 0 invalid, 0 lossy, 0 failed" in result.stdout
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -378,3 +378,8 @@ def test_a_received_receipt_keeps_its_letters_in_order() -> None:
     assert [letter.identifier for letter in receipt.letters] == ["EPI0000044", "AMB0000045"]
     assert receipt.refusal is not None and receipt.refusal.code is RefuseCode.UNKNOWN_LOCATION
     assert receipt.rejected and copy.deepcopy(receipt) == receipt
+
+
+def test_a_receipt_has_no_critical_facts() -> None:
+    _, receipt = _receipt(NEGATIVE)
+    assert medbridge.critical_facts(receipt) == []

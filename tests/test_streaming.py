@@ -32,7 +32,7 @@ from medbridge.registry import EDIFACT, sniff_format
 from medbridge.source import load_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-EDI_FIXTURES = sorted((ROOT / "fixtures").rglob("*.edi"))
+EDI_FIXTURES = sorted((ROOT / "fixtures" / "valid").rglob("*.edi"))
 CHUNK_SIZES = (1, 2, 7, 64)
 NAME = "letter.edi"
 

@@ -29,6 +29,7 @@ from medbridge.model import (
     DischargeLetter,
     FormattedText,
     HospitalReferral,
+    Receipt,
     RelevantClinicalInformation,
 )
 from medbridge.view.facts import MAX_QUOTE, letter_statements, reference_statements
@@ -277,6 +278,8 @@ def test_every_fixture_letter_is_quoted_exactly_as_the_reference_does() -> None:
     assert len(paths) > 20
     for path in paths:
         for letter in medbridge.read(path).letters:
+            if isinstance(letter, Receipt):  # no clinical text, nothing to quote
+                continue
             assert letter_statements(letter) == reference_statements(letter), path.name
 
 

@@ -438,7 +438,12 @@ def test_fixture_round_trip(path: Path) -> None:
 
 def test_fixture_set_is_covered() -> None:
     assert len(VALID) >= 15
-    assert {p.parent.name for p in VALID} == {"epikrise", "henvisning", "plejeforloebsplan"}
+    assert {p.parent.name for p in VALID} == {
+        "epikrise",
+        "henvisning",
+        "plejeforloebsplan",
+        "kvittering",
+    }
 
 
 def test_root_attributes_and_local_elements_are_kept() -> None:

@@ -28,7 +28,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from medbridge.model import ClinicalLetter
+from medbridge.model import ClinicalLetter, Receipt
 from medbridge.view.fields import TextField, field_source, text_fields
 from medbridge.view.matcher import Hit, Matcher, ScanWork, matcher
 from medbridge.view.sentences import Reversed, paragraph_spans, sentence_breaks, sentence_spans
@@ -82,9 +82,9 @@ class CriticalFact:
     field: str = ""
 
 
-def critical_facts(letter: ClinicalLetter) -> list[CriticalFact]:
+def critical_facts(letter: ClinicalLetter | Receipt) -> list[CriticalFact]:
     """The letter's critical facts: resuscitation/treatment level, then CAVE, then contagion,
-    each in reading order.
+    each in reading order. A receipt has none (it holds no clinical text).
 
     >>> from medbridge.model import *
     >>> letter = DischargeLetter(
@@ -98,6 +98,8 @@ def critical_facts(letter: ClinicalLetter) -> list[CriticalFact]:
     >>> [(f.kind, f.text) for f in critical_facts(letter)]
     [('resuscitation', 'Det er aftalt med patienten, at der ikke\\nskal iværksættes genoplivning.')]
     """
+    if isinstance(letter, Receipt):
+        return []
     return letter_statements(letter)[0]
 
 

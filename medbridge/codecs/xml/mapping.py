@@ -9,7 +9,10 @@ attribute it fills and a converter. The same engine reads (element → model) an
 * :class:`Fixed` — an element with a literal value that is no model attribute (VersionCode);
 * :class:`Flat` — a model object whose elements are siblings in the parent (``Identifier`` +
   ``IdentifierCode`` → :class:`~medbridge.model.PartyId`);
-* :class:`Choice` — one attribute, written as one of several elements (CPR or replacement CPR).
+* :class:`Choice` — one attribute, written as one of several elements (CPR or replacement CPR);
+* :class:`Nested` — a wrapper element whose children are fields of the enclosing object (a
+  receipt's ``Letter`` and ``OriginalEmessage``); :class:`Constant` — no element, one value per
+  table (a receipt's variant).
 
 Converters turn an element into a value and back: :data:`TEXT`, :class:`Code`,
 :class:`MomentOf` (``Date`` + ``Time``), :class:`Flag01`, :data:`POSITIVE_INT`, :data:`SUP_TRUE`,

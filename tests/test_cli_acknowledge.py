@@ -141,3 +141,12 @@ def test_json_report(inbox: Path, tmp_path: Path) -> None:
     assert mixed["receipts"][0]["letters"] == [
         {"identifier": "EPI2410000002", "version": "D0133L", "refuse_code": "syntaksfejl"}
     ]
+
+
+def test_standard_input_receipts_are_named_stdin(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["acknowledge", "-", "--out", str(out)], input=EXAMPLE_6_5.read_bytes()
+    )
+    assert result.exit_code == 0, result.output
+    assert only_receipt(out / "stdin.ctl03.edi").original_envelope == "ENV0000042"

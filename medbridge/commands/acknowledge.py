@@ -66,6 +66,8 @@ _KIND = {
     ReceiptVariant.NEGATIVE: "ctl02",
     ReceiptVariant.POSITIVE: "ctl03",
 }
+#: What standard input's receipts are named after (``stdin.ctl02.edi``).
+STDIN_NAME = "stdin"
 _EXIT = {"refused": EXIT_REFUSED, "io-error": EXIT_IO, "internal-error": EXIT_INTERNAL}
 
 
@@ -142,7 +144,8 @@ def acknowledge(
 ) -> None:
     """Write the receipts (CTL02/CTL03, XCTL02/XCTL03) owed for received messages.
 
-    PATH is a file, a folder (walked) or - for standard input. A negative receipt lists the
+    PATH is a file, a folder (walked) or - for standard input (its receipts are
+    named stdin.ctl02.edi …). A negative receipt lists the
     rejected letters with MedCom's refuse code and a short reason; a positive receipt, when the
     sender asked for one, the accepted letters. Receipts are written in the input's format,
     named after it: x.edi -> x.ctl02.edi, x.ctl03.edi. Writing a negative receipt is a success
@@ -216,12 +219,13 @@ def _write_all(
 ) -> None:
     assert result.format is not None
     parts: dict[ReceiptVariant, int] = {}
+    relative = Path(STDIN_NAME) if item.stdin else item.relative
     for message in messages:
         receipt = message.letter
         assert isinstance(receipt, Receipt)
         parts[receipt.variant] = parts.get(receipt.variant, 0) + 1
         dest = out_dir / receipt_name(
-            item.relative, receipt.variant, result.format, parts[receipt.variant]
+            relative, receipt.variant, result.format, parts[receipt.variant]
         )
         if dest in planned:
             raise OutputRefused.from_findings([_collision(item, dest)])

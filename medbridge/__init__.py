@@ -10,6 +10,8 @@ The curated public API::
     result = medbridge.convert(data, to="edifact")
     item = medbridge.batch.convert_item("a.xml", data, to="json")   # never raises
     text = medbridge.to_json(msg); msg = medbridge.from_json(text)
+    receipts = medbridge.acknowledge(data)     # the receipts (CTL/XCTL) owed: none, one or two
+    result = medbridge.match_receipt(receipt, sent)   # what a received receipt says per letter
     facts = medbridge.critical_facts(msg.letter)   # resuscitation, CAVE, contagion: quoted whole
     inner = medbridge.unwrap(data)              # SBDH / VANS layers and the payload inside
     wrapped = medbridge.write(msg, "xml", wrap="sbdh")   # SBDH around VANS around the letter
@@ -45,6 +47,8 @@ from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
 from medbridge.model.transport import TransportLayer, VansReceipt
+from medbridge.receipts.acknowledge import acknowledge
+from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
@@ -60,18 +64,22 @@ __all__ = [
     "Finding",
     "InputError",
     "InternalError",
+    "LetterMatch",
+    "LetterStatus",
     "Limits",
     "Location",
     "MatchedTerm",
     "MedbridgeError",
     "OutputError",
     "OutputRefused",
+    "ReceiptMatch",
     "Report",
     "Severity",
     "TransportLayer",
     "Unwrapped",
     "VansReceipt",
     "XmlInputError",
+    "acknowledge",
     "batch",
     "convert",
     "critical_facts",
@@ -79,6 +87,7 @@ __all__ = [
     "duplicate_key",
     "from_json",
     "iter_read",
+    "match_receipt",
     "read",
     "to_json",
     "unwrap",

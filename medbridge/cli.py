@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import click
 
 import medbridge
+from medbridge.commands.acknowledge import acknowledge
 from medbridge.commands.common import (
     EXIT_INTERNAL,
     EXIT_IO,
@@ -55,12 +56,14 @@ def main() -> None:
       medbridge validate fixtures/valid
       medbridge detect letter.xml
       medbridge convert inbox --to edifact --out outbox
+      medbridge acknowledge inbox --out receipts
     """
 
 
 main.add_command(validate)
 main.add_command(detect)
 main.add_command(convert)
+main.add_command(acknowledge)
 
 
 def _file(findings: Sequence[Finding], path: str) -> list[Finding]:

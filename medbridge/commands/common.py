@@ -39,6 +39,7 @@ __all__ = [
     "internal_finding",
     "located",
     "max_size_option",
+    "out_dir_option",
     "overall",
     "paths_argument",
     "patterns_option",
@@ -150,6 +151,17 @@ def output_option(help: str) -> Callable[[F], F]:
     """``--output``: a file written atomically instead of standard output."""
     return click.option(
         "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help=help
+    )
+
+
+def out_dir_option(help: str) -> Callable[[F], F]:
+    """``--out`` (as ``out_dir``): the required output folder of a batch command."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help=help,
     )
 
 

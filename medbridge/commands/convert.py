@@ -30,6 +30,7 @@ from medbridge.commands.common import (
     finding_line,
     gather,
     max_size_option,
+    out_dir_option,
     overall,
     paths_argument,
     patterns_option,
@@ -63,13 +64,7 @@ __all__ = ["convert"]
     required=True,
     help="Target format.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Output folder; the input tree is mirrored below it.",
-)
+@out_dir_option("Output folder; the input tree is mirrored below it.")
 @click.option(
     "--keep-extension",
     is_flag=True,

@@ -151,6 +151,17 @@ class Registry:
             return self._variants.get((kind, fmt, str(variant)))
         return self._xml_of.get(kind) if fmt == XML else self._edifact_of.get(kind)
 
+    def document_name(self, kind: str, version: XmlVersion) -> str:
+        """The name an envelope gives an XML letter of ``kind`` in ``version``: its TypeCode,
+        or for a letter without one (a receipt) its StatisticalCode, ``X`` + the EDIFACT letter
+        type of the same variant."""
+        if version.type_code:
+            return version.type_code
+        edifact = self._variants.get((kind, EDIFACT, version.variant))
+        if isinstance(edifact, EdifactVersion) and edifact.letter_type:
+            return "X" + edifact.letter_type
+        return ""
+
     def element_for(self, letter: object) -> str:
         """The XML letter element of ``letter`` (by kind and variant; unknown: "")."""
         version = self.version_for(letter, XML)

@@ -373,6 +373,28 @@ def test_written_envelopes_validate_against_our_xsds_without_findings() -> None:
         assert unwrapped.layers[0].encoding == "UTF-8"  # the VANS envelope's real charset
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt", "document"),
+    [
+        ("ctl02-negativ.xml", "xml", ("XML", "XCTL02", "XC0230Q")),
+        ("ctl02-negativ.xml", "edifact", ("EDIFACT", "CTL02", "C0230Q")),
+        ("ctl01-vans.edi", "xml", ("XML", "XCTL01", "XC0130Q")),
+        ("ctl03-positiv.edi", "edifact", ("EDIFACT", "CTL03", "C0330Q")),
+    ],
+)
+def test_a_wrapped_receipt_is_named_by_its_own_variant(
+    name: str, fmt: str, document: tuple[str, str, str]
+) -> None:
+    """The envelope names the receipt written (a CTL02 is no CTL01), and says nothing wrong."""
+    message = medbridge.read(VALID / "kvittering" / name)
+    wrapped = medbridge.write(message, fmt, wrap="sbdh", envelope_ids=IDS)
+    unwrapped = unwrap(wrapped)
+    vans = unwrapped.layers[-1]
+    assert (vans.document_format, vans.document_name, vans.document_version) == document
+    assert unwrapped.findings == []
+    assert medbridge.validate(wrapped).findings == []
+
+
 def test_write_refuses_json_in_an_envelope_and_unknown_wraps() -> None:
     message = medbridge.read(VALID / "epikrise" / "pneumoni.xml")
     with pytest.raises(ValueError, match="JSON"):

@@ -54,11 +54,7 @@ def _type_code(detection: Detection) -> str | None:
     receipt) its StatisticalCode, ``X`` + the EDIFACT letter type of the same variant."""
     for kind, version in REGISTRY.xml_versions():
         if version.version == detection.version:
-            if version.type_code:
-                return version.type_code
-            for other_kind, other in REGISTRY.edifact_versions():
-                if (other_kind, other.variant) == (kind, version.variant) and other.letter_type:
-                    return "X" + other.letter_type
+            return REGISTRY.document_name(kind, version) or None
     return None
 
 

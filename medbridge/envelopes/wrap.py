@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from medbridge.envelopes.labels import charset_of, content_kind
+from medbridge.letters.declaration import EdifactVersion, XmlVersion
 from medbridge.model.message import Message
 from medbridge.model.transport import letter_number, party_gln
 from medbridge.registry import EDIFACT, REGISTRY
@@ -184,18 +185,25 @@ def document_info(message: Message, fmt: str) -> DocumentInfo:
     sender = party_gln(getattr(letter, "sender", None)) or ""
     receiver = party_gln(getattr(letter, "receiver", None)) or ""
     number = letter_number(letter) or message.envelope.identifier
-    if fmt == EDIFACT:
-        edifact = REGISTRY.edifact_of(letter.kind)
-        name = edifact.letter_type if edifact is not None else ""
-        version = edifact.version if edifact is not None else ""
-        root = edifact.message_type if edifact is not None else ""
-        return DocumentInfo(sender, receiver, "EDIFACT", name, version, number, root)
-    xml = REGISTRY.xml_of(letter.kind)
-    # A letter without a TypeCode (a receipt) is named by its StatisticalCode (B.2.1).
-    name = xml.type_code if xml is not None else getattr(letter, "statistical_code", None) or ""
-    version = xml.version if xml is not None else ""
-    root = xml.element if xml is not None else ""
-    return DocumentInfo(sender, receiver, "XML", name, version, number, root)
+    declared = REGISTRY.version_for(letter, fmt)  # by kind, and variant (the receipts)
+    if isinstance(declared, EdifactVersion):
+        return DocumentInfo(
+            sender,
+            receiver,
+            "EDIFACT",
+            declared.letter_type,
+            declared.version,
+            number,
+            declared.message_type,
+        )
+    if isinstance(declared, XmlVersion):
+        name = REGISTRY.document_name(letter.kind, declared)
+        return DocumentInfo(
+            sender, receiver, "XML", name, declared.version, number, declared.element
+        )
+    return DocumentInfo(
+        sender, receiver, "EDIFACT" if fmt == EDIFACT else "XML", "", "", number, ""
+    )
 
 
 def wrap_message(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-__all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion"]
+__all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion", "paired"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,28 @@ class EdifactVersion:
 
 
 LetterVersion = XmlVersion | EdifactVersion
+
+
+def paired(
+    element: str,
+    message_type: str,
+    version: str,
+    letter_type: str = "",
+    *,
+    namespace: str = "",
+    package: str = "",
+) -> tuple[XmlVersion, EdifactVersion]:
+    """One MedCom letter version in its two forms: the EDIFACT ``message_type`` ``version`` with
+    letter type ``letter_type``, and the XML ``<element>`` whose VersionCode and TypeCode are
+    ``X`` + the EDIFACT ones (``edifact-messages.md`` §1: ``XD0133L``/``D0133L``, ``XDIS01``/
+    ``DIS01``). ``package`` is the kind package whose ``xml`` and ``edifact`` modules map them;
+    empty for a known version medbridge does not map."""
+    mapped = (f"{package}.xml", f"{package}.edifact") if package else ("", "")
+    xml_type = "X" + letter_type if letter_type else ""
+    return (
+        XmlVersion("X" + version, element, xml_type, namespace, mapped[0]),
+        EdifactVersion(message_type, version, letter_type, mapped[1]),
+    )
 
 
 @dataclass(frozen=True, slots=True)

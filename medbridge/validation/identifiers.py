@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as _dt
 import operator
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from medbridge.findings import Finding, Location, Severity
 from medbridge.model.codes import IdentifierCode
@@ -337,20 +339,47 @@ def check_gln(value: str, location: Location) -> list[Finding]:
     return findings
 
 
-def _format_check(
-    value: str, location: Location, pattern: re.Pattern[str], code: str, what: str
-) -> list[Finding]:
-    if pattern.fullmatch(value):
-        return []
-    return [
-        Finding(
-            code,
-            Severity.ERROR,
-            f"{what}, but {_describe_shape(value)}.",
-            location,
-            excerpt=value,
-        )
-    ]
+@dataclass(frozen=True, slots=True)
+class _Format:
+    """A party identifier's shape: ``code`` (error) unless ``pattern`` matches all of the value,
+    with the message "``what``, but" what ``describe`` finds wrong with it."""
+
+    pattern: re.Pattern[str]
+    code: str
+    what: str
+    describe: Callable[[str], str] = _describe_shape
+
+    def check(self, value: str, location: Location) -> list[Finding]:
+        if self.pattern.fullmatch(value):
+            return []
+        message = f"{self.what}, but {self.describe(value)}."
+        return [Finding(self.code, Severity.ERROR, message, location, excerpt=value)]
+
+
+def _describe_sks(value: str) -> str:
+    if not 4 <= len(value) <= 7:
+        return f"it has {len(value)} characters"
+    return "it contains other characters (lower case, spaces or punctuation)"
+
+
+_SOR_FORMAT = _Format(_SOR, "id.sor.format", "A SOR code must be 11 to 18 ASCII digits")
+_YDERNUMMER_FORMAT = _Format(
+    _YDERNUMMER,
+    "id.ydernummer.format",
+    "A ydernummer (provider number) must be exactly 6 ASCII digits",
+)
+_SKS_DEPARTMENT_FORMAT = _Format(
+    _SKS_DEPARTMENT,
+    "id.sks-department.format",
+    "An SKS department code (sygehusafdelingsnummer) must be 4 to 7 characters, each a "
+    "digit or an upper-case letter A-Z",
+    _describe_sks,
+)
+_KOMMUNENUMMER_FORMAT = _Format(
+    _KOMMUNENUMMER,
+    "id.kommunenummer.format",
+    "A kommunenummer (municipality code) must be exactly 3 ASCII digits",
+)
 
 
 def check_sor(value: str, location: Location, *, check_digit: bool = False) -> list[Finding]:
@@ -360,9 +389,7 @@ def check_sor(value: str, location: Location, *, check_digit: bool = False) -> l
     Verhoeff check digit. Only with ``check_digit=True`` is that tested, and a mismatch is at
     most the warning ``id.sor.check-digit``; the validator never turns it on by itself.
     """
-    findings = _format_check(
-        value, location, _SOR, "id.sor.format", "A SOR code must be 11 to 18 ASCII digits"
-    )
+    findings = _SOR_FORMAT.check(value, location)
     if check_digit and not findings and not verhoeff_valid(value):
         findings.append(
             Finding(
@@ -394,46 +421,17 @@ def verhoeff_valid(value: str) -> bool:
 
 def check_ydernummer(value: str, location: Location) -> list[Finding]:
     """``id.ydernummer.format`` (error) unless exactly 6 ASCII digits (§3.5)."""
-    return _format_check(
-        value,
-        location,
-        _YDERNUMMER,
-        "id.ydernummer.format",
-        "A ydernummer (provider number) must be exactly 6 ASCII digits",
-    )
+    return _YDERNUMMER_FORMAT.check(value, location)
 
 
 def check_sks_department(value: str, location: Location) -> list[Finding]:
     """``id.sks-department.format`` (error) unless 4 to 7 characters 0-9 or A-Z (§3.5)."""
-    if _SKS_DEPARTMENT.fullmatch(value):
-        return []
-    return [
-        Finding(
-            "id.sks-department.format",
-            Severity.ERROR,
-            "An SKS department code (sygehusafdelingsnummer) must be 4 to 7 characters, each a "
-            f"digit or an upper-case letter A-Z, but {_describe_sks(value)}.",
-            location,
-            excerpt=value,
-        )
-    ]
-
-
-def _describe_sks(value: str) -> str:
-    if not 4 <= len(value) <= 7:
-        return f"it has {len(value)} characters"
-    return "it contains other characters (lower case, spaces or punctuation)"
+    return _SKS_DEPARTMENT_FORMAT.check(value, location)
 
 
 def check_kommunenummer(value: str, location: Location) -> list[Finding]:
     """``id.kommunenummer.format`` (error) unless exactly 3 ASCII digits (§3.5)."""
-    return _format_check(
-        value,
-        location,
-        _KOMMUNENUMMER,
-        "id.kommunenummer.format",
-        "A kommunenummer (municipality code) must be exactly 3 ASCII digits",
-    )
+    return _KOMMUNENUMMER_FORMAT.check(value, location)
 
 
 def check_party_identifier(
@@ -451,20 +449,19 @@ def check_party_identifier(
         code = IdentifierCode(identifier_code)
     else:
         code = None
-    if code is IdentifierCode.GLN:
-        return check_gln(value, location)
-    if code is IdentifierCode.SOR:
-        return check_sor(value, location)
-    if code is IdentifierCode.YDERNUMMER:
-        return check_ydernummer(value, location)
-    if code is IdentifierCode.SKS_DEPARTMENT:
-        return check_sks_department(value, location)
-    if code is IdentifierCode.KOMMUNENUMMER:
-        return check_kommunenummer(value, location)
-    return []
+    check = _CHECKS.get(code) if code is not None else None
+    return check(value, location) if check is not None else []
 
 
 _CODE_VALUES = frozenset(member.value for member in IdentifierCode)
+#: The check of each IdentifierCode.
+_CHECKS: dict[IdentifierCode, Callable[[str, Location], list[Finding]]] = {
+    IdentifierCode.GLN: check_gln,
+    IdentifierCode.SOR: check_sor,
+    IdentifierCode.YDERNUMMER: check_ydernummer,
+    IdentifierCode.SKS_DEPARTMENT: check_sks_department,
+    IdentifierCode.KOMMUNENUMMER: check_kommunenummer,
+}
 
 
 def check_patient_identifier(patient_id: PatientId, location: Location) -> list[Finding]:

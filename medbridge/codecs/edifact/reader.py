@@ -74,25 +74,13 @@ class Reader:
         if severity is Severity.ERROR:
             self.failed = True
 
-    def error(
-        self,
-        code: str,
-        message: str,
-        segment: Segment | None,
-        element: int | None = None,
-        component: int | None = None,
-    ) -> None:
-        self.report(Severity.ERROR, code, message, segment, element, component)
+    def error(self, code: str, message: str, segment: Segment | None, *at: int) -> None:
+        """:meth:`report` an error; ``at`` is the element (and component) in ``segment``."""
+        self.report(Severity.ERROR, code, message, segment, *at)
 
-    def warn(
-        self,
-        code: str,
-        message: str,
-        segment: Segment | None,
-        element: int | None = None,
-        component: int | None = None,
-    ) -> None:
-        self.report(Severity.WARNING, code, message, segment, element, component)
+    def warn(self, code: str, message: str, segment: Segment | None, *at: int) -> None:
+        """:meth:`report` a warning, as :meth:`error`."""
+        self.report(Severity.WARNING, code, message, segment, *at)
 
     def unknown(self, segment: Segment, where: str) -> None:
         self.error(

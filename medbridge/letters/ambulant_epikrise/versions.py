@@ -2,14 +2,15 @@
 DIS02 D0233L (``exchange-messages.md`` §C.1). The current XD0234L/D0234L are refused: their
 differences are unknown (§C.1, "What we do not know" 10)."""
 
-from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
+from medbridge.letters.declaration import LetterKind, paired
 from medbridge.xml.namespaces import MC2005
 
 __all__ = ["D0233L", "KIND", "XD0233L"]
 
-XD0233L = XmlVersion("XD0233L", "OutPatientDischargeLetter", "XDIS02", MC2005, f"{__package__}.xml")
-D0233L = EdifactVersion("MEDDIS", "D0233L", "DIS02", f"{__package__}.edifact")
-NEWER = (XmlVersion("XD0234L", "OutPatientDischargeLetter"), EdifactVersion("MEDDIS", "D0234L"))
+XD0233L, D0233L = paired(
+    "OutPatientDischargeLetter", "MEDDIS", "D0233L", "DIS02", namespace=MC2005, package=__package__
+)
+NEWER = paired("OutPatientDischargeLetter", "MEDDIS", "D0234L")
 KIND = LetterKind(
     "ambulant_epikrise",
     supported=(XD0233L, D0233L),

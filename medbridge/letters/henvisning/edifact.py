@@ -142,28 +142,21 @@ class _Draft(LetterDraft):
             self.additional.supplementary = r.text(self.remarks, path)
 
     def letter(self, header: LetterHeader) -> HospitalReferral | None:
-        patient, referrer, s12 = self.patient, self.referrer, self.s12_texts
-        sender, receiver = self.parties.get("PO"), self.parties.get("SSP")
-        if patient is None or referrer is None or sender is None or receiver is None:
+        core, referrer, s12 = self.core(header, "PO", "SSP"), self.referrer, self.s12_texts
+        if core is None or referrer is None:
             return None
         assert s12 is not None  # finish() ran
         header.status = StatusCode.NEW
-        header.episode_of_care_id = self.episode_id
-        patient.email = s12.email
-        sender.referrer = referrer
+        core["patient"].email = s12.email
+        core["sender"].referrer = referrer
         referral = self.referral
         has_referral = referral.refer is not None or bool(referral.additional)
         return HospitalReferral(
-            header=header,
-            sender=sender,
-            receiver=receiver,
-            patient=patient,
+            **core,
             answer_cc_receiver=self.parties.get("PRH"),
-            relatives=self.relatives,
             additional_information=self.additional,
             referral=referral if has_referral else None,
             relevant_clinical_information=s12.clinical,
-            references=self.references,
             hospital_visitations=self.visitations,
         )
 

@@ -8,16 +8,16 @@ The element tree of ``xml-messages.md`` §4.2 as a table, in wire order. XREF01'
 
 from __future__ import annotations
 
-from medbridge.codecs.xml.mapping import Code, Formatted, Leaf, LetterMapping, struct
+from medbridge.codecs.xml.mapping import Code, Formatted, Leaf, struct
 from medbridge.letters.henvisning.versions import XH0130R
 from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
-    ENVELOPE,
     IDENTIFIER_CODE,
     MEDICAL_SPECIALITY,
     RECEIVER,
     REFERENCE,
     letter_header,
+    letter_mapping,
     party,
     patient,
     relative,
@@ -43,7 +43,6 @@ from medbridge.model.henvisning import (
     HospitalVisitation,
     RelevantClinicalInformation,
 )
-from medbridge.xml.namespaces import MC2005
 
 __all__ = ["MAPPING"]
 
@@ -121,7 +120,8 @@ HOSPITAL_VISITATION = struct(
     Leaf("Information", "information", TEXT, required=True),
 )
 
-LETTER = struct(
+MAPPING = letter_mapping(
+    XH0130R,
     HospitalReferral,
     Leaf("Letter", "header", letter_header(XH0130R), required=True),
     Leaf("Sender", "sender", SENDER, required=True),
@@ -138,7 +138,4 @@ LETTER = struct(
     ),
     Leaf("Reference", "references", REFERENCE, many=True, max=10),
     Leaf("HospitalVisitation", "hospital_visitations", HOSPITAL_VISITATION, many=True, max=9),
-    elsewhere=("wire", "local_elements"),
 )
-
-MAPPING = LetterMapping(XH0130R, letter=LETTER, envelope=ENVELOPE, envelope_ns=MC2005)

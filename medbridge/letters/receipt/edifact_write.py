@@ -33,7 +33,7 @@ from medbridge.letters.receipt.versions import (
     STATISTICAL_CODES,
     message_type_of,
 )
-from medbridge.letters.shared.edifact_codes import CodeTable
+from medbridge.letters.shared.edifact_codes import CodeTable, table
 from medbridge.model.receipt import Receipt, Refusal, RefuseCode
 from medbridge.model.text import Break, Space
 
@@ -60,15 +60,16 @@ TEXT_FORMAT = "P00"
 #: The EDIFACT version of each receipt.
 VERSIONS = {version.variant: version for version in (C0130Q, C0230Q, C0330Q)}
 #: §A.4: FTX E1.1 ⇄ RefuseCode, exact and case-sensitive.
-REFUSE_CODE: CodeTable[RefuseCode] = CodeTable(
+REFUSE_CODE: CodeTable[RefuseCode] = table(
     "RefuseCode",
-    (
-        ("NC", RefuseCode.UNSPECIFIED),
-        ("LOK", RefuseCode.UNKNOWN_LOCATION),
-        ("MID", RefuseCode.RECEIVER_ID),
-        ("VER", RefuseCode.VERSION),
-        ("SYN", RefuseCode.SYNTAX),
-    ),
+    RefuseCode,
+    """
+NC   UNSPECIFIED
+LOK  UNKNOWN_LOCATION
+MID  RECEIVER_ID
+VER  VERSION
+SYN  SYNTAX
+""",
 )
 #: Model paths below the receipt element (the XML tree of §A.2).
 ORIGINAL = "/OriginalEmessage"

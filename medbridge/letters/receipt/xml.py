@@ -40,10 +40,9 @@ from medbridge.codecs.xml.mapping import (
 )
 from medbridge.letters.declaration import XmlVersion
 from medbridge.letters.receipt.versions import STATISTICAL_CODES, XC0130Q, XC0230Q, XC0330Q
-from medbridge.letters.shared.xml import ENVELOPE
+from medbridge.letters.shared.xml import letter_mapping
 from medbridge.model.receipt import OriginalLetter, Receipt, ReceiptVariant, Refusal, RefuseCode
 from medbridge.model.text import Break, FormattedText, Space
-from medbridge.xml.namespaces import MC2005
 
 __all__ = ["BREAKABLE", "NEGATIVE", "NEGATIVE_VANS", "POSITIVE"]
 
@@ -114,7 +113,8 @@ def _receipt(version: XmlVersion) -> LetterMapping:
     variant = ReceiptVariant(version.variant)
     negative = variant is not ReceiptVariant.POSITIVE
     refusal: tuple[Entry, ...] = (Flat("refusal", REFUSAL, required=False),) if negative else ()
-    letter = struct(
+    return letter_mapping(
+        version,
         Receipt,
         Constant("variant", variant),
         Nested(
@@ -142,9 +142,7 @@ def _receipt(version: XmlVersion) -> LetterMapping:
                 Leaf("OriginalLetter", "letters", _original_letter(negative), many=True, max=99),
             ),
         ),
-        elsewhere=("wire", "local_elements"),
     )
-    return LetterMapping(version, letter=letter, envelope=ENVELOPE, envelope_ns=MC2005)
 
 
 NEGATIVE_VANS = _receipt(XC0130Q)

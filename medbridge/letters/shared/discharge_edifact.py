@@ -98,28 +98,22 @@ class _Draft(LetterDraft):
         self.counts: dict[str, int] = {"diag": 0, "text": 0, "refs": 0, "S09": 0}
 
     def letter(self, header: LetterHeader) -> Epikrise | None:
-        patient, sender, receiver = self.patient, self.parties.get("SSP"), self.parties.get("PO")
-        if patient is None or sender is None or receiver is None or self.patient_status is None:
+        core = self.core(header, "SSP", "PO")
+        if core is None or self.patient_status is None:
             return None
         header.status = self.status
-        header.episode_of_care_id = self.episode_id
-        patient.status = self.patient_status
-        sender.contact = self.contact
+        core["patient"].status = self.patient_status
+        core["sender"].contact = self.contact
         diagnoses = None
         if self.main is not None or self.main_additional or self.others:
             diagnoses = Diagnoses(self.main, self.main_additional, self.others)
         return self.version.make(
             (self.first, self.last),
-            header=header,
-            sender=sender,
-            receiver=receiver,
-            patient=patient,
+            **core,
             cc_receiver=self.parties.get("CCR"),
-            relatives=self.relatives,
             referral=self.referral,
             diagnoses=diagnoses,
             clinical_information=self.texts,
-            references=self.references,
         )
 
 

@@ -20,7 +20,6 @@ from medbridge.codecs.xml.mapping import (
 )
 from medbridge.letters.declaration import XmlVersion
 from medbridge.letters.shared.xml import (
-    ENVELOPE,
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
     QUALIFIED_DIAGNOSE,
@@ -29,6 +28,7 @@ from medbridge.letters.shared.xml import (
     SIMPLE_DIAGNOSE,
     address_lines,
     letter_header,
+    letter_mapping,
     organisation_lines,
     party,
     patient,
@@ -38,7 +38,6 @@ from medbridge.letters.shared.xml import (
 from medbridge.model.codes import EpisodeOfCareStatus
 from medbridge.model.common import Contact, Referral
 from medbridge.model.epikrise import ClinicalInformation, Diagnoses, DischargeLetter
-from medbridge.xml.namespaces import MC2005
 
 __all__ = [
     "CC_RECEIVER",
@@ -97,7 +96,8 @@ def epikrise_mapping(
     declaration names, with the visit elements ``first`` and ``last`` (element, model field)
     between ``Referral`` and ``Diagnose`` — ``Admission``/``Discharge`` in XDIS01,
     ``OutPatientFirstVisit``/``OutPatientLastVisit`` in XDIS02."""
-    table = struct(
+    return letter_mapping(
+        version,
         letter,
         Leaf("Letter", "header", letter_header(version), required=True),
         Leaf("Sender", "sender", SENDER, required=True),
@@ -113,9 +113,7 @@ def epikrise_mapping(
             "ClinicalInformation", "clinical_information", CLINICAL_INFORMATION, many=True, max=10
         ),
         Leaf("Reference", "references", REFERENCE, many=True, max=10),
-        elsewhere=("wire", "local_elements"),
     )
-    return LetterMapping(version, letter=table, envelope=ENVELOPE, envelope_ns=MC2005)
 
 
 COMMON = epikrise_mapping(

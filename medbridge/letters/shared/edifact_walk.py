@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from operator import attrgetter
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypedDict, TypeVar
 
 from medbridge.codecs.edifact.mapping import Reader, opt
 from medbridge.codecs.xml.mapping import LetterMapping
@@ -38,6 +38,7 @@ from medbridge.model.common import LetterHeader, Party, Patient, Reference, Rela
 __all__ = [
     "ANY",
     "Draft",
+    "LetterCore",
     "LetterDraft",
     "LetterTable",
     "PartyRole",
@@ -62,6 +63,17 @@ class Draft(Protocol):
         missing groups."""
 
 
+class LetterCore(TypedDict):
+    """The fields of a letter that every kind reads the same way (:meth:`LetterDraft.core`)."""
+
+    header: LetterHeader
+    sender: Party
+    receiver: Party
+    patient: Patient
+    relatives: list[Relative]
+    references: list[Reference]
+
+
 class LetterDraft:
     """What every letter kind collects: its parties by role, patient, relatives, references and
     episode-of-care id (a kind's draft adds its own)."""
@@ -77,6 +89,23 @@ class LetterDraft:
 
     def finish(self, r: Reader) -> None:
         """Nothing spans groups (override to read what does)."""
+
+    def core(self, header: LetterHeader, sender: str, receiver: str) -> LetterCore | None:
+        """The letter's ``header`` (given the episode-of-care id), its parties of the NAD roles
+        ``sender`` and ``receiver``, patient, relatives and references; None when a party or the
+        patient is missing."""
+        patient, from_, to = self.patient, self.parties.get(sender), self.parties.get(receiver)
+        if patient is None or from_ is None or to is None:
+            return None
+        header.episode_of_care_id = self.episode_id
+        return {
+            "header": header,
+            "sender": from_,
+            "receiver": to,
+            "patient": patient,
+            "relatives": self.relatives,
+            "references": self.references,
+        }
 
 
 D = TypeVar("D", bound=Draft)

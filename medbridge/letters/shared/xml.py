@@ -24,6 +24,7 @@ from medbridge.codecs.xml.mapping import (
     Fixed,
     Flat,
     Leaf,
+    LetterMapping,
     MomentOf,
     Struct,
     struct,
@@ -53,6 +54,7 @@ from medbridge.model.common import (
     Reference,
     Relative,
 )
+from medbridge.xml.namespaces import MC2005
 
 __all__ = [
     "ACKNOWLEDGEMENT",
@@ -70,6 +72,7 @@ __all__ = [
     "SIMPLE_DIAGNOSE",
     "address_lines",
     "letter_header",
+    "letter_mapping",
     "organisation_lines",
     "party",
     "party_id",
@@ -104,6 +107,14 @@ def party_id(identifier_code: Converter) -> Struct:
 
 
 PARTY_ID = party_id(IDENTIFIER_CODE)
+
+
+def letter_mapping(version: XmlVersion, letter: type, *entries: Entry) -> LetterMapping:
+    """The mapping of a 2005 letter: ``letter`` (the model class) as the element ``version``
+    names, its ``entries`` in wire order, in an ``Emessage`` with the 2005 ``Envelope``; its
+    ``Local_Elements`` and wire facts are kept beside the table."""
+    table = struct(letter, *entries, elsewhere=("wire", "local_elements"))
+    return LetterMapping(version, letter=table, envelope=ENVELOPE, envelope_ns=MC2005)
 
 
 def letter_header(version: XmlVersion) -> Struct:

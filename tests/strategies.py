@@ -572,22 +572,26 @@ _LETTERS: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
+def _letter_lists(letter: st.SearchStrategy[Any]) -> st.SearchStrategy[list[Any]]:
+    """One or two letters, each with its own Letter/Identifier."""
+    return st.lists(letter, min_size=1, max_size=2, unique_by=lambda one: one.header.identifier)
+
+
 def messages(kind: str | None = None) -> st.SearchStrategy[Message]:
-    """Valid messages of one kind, or of any kind (2005 Emessages may mix their two letters)."""
+    """Valid messages of one kind, or of any kind (2005 Emessages may mix their two letters).
+    The letters of one message have their own identifiers (``rule.letter.duplicate-identifier``)."""
     if kind == "plejeforloebsplan":
-        letters = st.lists(care_plans, min_size=1, max_size=2)
+        letters = _letter_lists(care_plans)
     elif kind is not None:
-        letters = st.lists(_LETTERS[kind], min_size=1, max_size=2)
+        letters = _letter_lists(_LETTERS[kind])
     else:
         return st.one_of(
             messages("plejeforloebsplan"),
             st.builds(
                 Message,
                 envelopes,
-                st.lists(
-                    discharge_letters | hospital_referrals | outpatient_discharge_letters,
-                    min_size=1,
-                    max_size=2,
+                _letter_lists(
+                    discharge_letters | hospital_referrals | outpatient_discharge_letters
                 ),
             ),
         )

@@ -18,31 +18,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from medbridge.findings import Finding
-from medbridge.model import (
-    Bold,
-    Break,
-    Center,
-    FixedFont,
-    FormattedText,
-    Italic,
-    Message,
-    Right,
-    Space,
-    Underline,
-)
+from medbridge.model import Break, FormattedText, Message, Space
 from medbridge.view.facts import CriticalFact
-from medbridge.view.model import LetterView, Row, Section, View, build_view
+from medbridge.view.model import STYLE_NAMES, LetterView, Row, Section, View, build_view
 from medbridge.view.transport_draw import transport_css, transport_html
 
 __all__ = ["render_html", "render_view_html"]
 
-_TAGS: dict[type, tuple[str, str]] = {
-    Bold: ("<strong>", "</strong>"),
-    Italic: ("<em>", "</em>"),
-    Underline: ("<u>", "</u>"),
-    Center: ('<span class="center">', "</span>"),
-    Right: ('<span class="right">', "</span>"),
-    FixedFont: ('<span class="fixed">', "</span>"),
+#: Each style (:data:`~medbridge.view.model.STYLE_NAMES`) as phrasing content.
+_TAGS: dict[str, tuple[str, str]] = {
+    "bold": ("<strong>", "</strong>"),
+    "italic": ("<em>", "</em>"),
+    "underline": ("<u>", "</u>"),
+    "center": ('<span class="center">', "</span>"),
+    "right": ('<span class="right">', "</span>"),
+    "fixed": ('<span class="fixed">', "</span>"),
 }
 
 _CSS = """
@@ -201,7 +191,7 @@ def formatted_html(content: FormattedText) -> str:
         elif isinstance(item, Space):
             parts.append("&#32;")
         else:
-            opening, close = _TAGS[type(item)]
+            opening, close = _TAGS[STYLE_NAMES[type(item)]]
             parts.append(opening)
             stack.append((list(item.content), 0, close))
     return "".join(parts)

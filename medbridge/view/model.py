@@ -63,6 +63,7 @@ from medbridge.view.vocabulary import CRITICAL_KINDS, vocabulary
 
 __all__ = [
     "FORMAT",
+    "STYLE_NAMES",
     "KindSummary",
     "LetterView",
     "PatientLine",
@@ -347,7 +348,9 @@ def _diagnosis_value(letter: ClinicalLetter, steps: tuple[str | int, ...], text:
 # ---------------------------------------------------------------------------------------------
 # JSON
 
-_NODE_TYPES = {
+#: The view's name of each style node of formatted text: the JSON view's ``type``, and what the
+#: text and HTML renderings style by.
+STYLE_NAMES: dict[type, str] = {
     Bold: "bold",
     Italic: "italic",
     Underline: "underline",
@@ -367,7 +370,7 @@ def _nodes(items: list[Any]) -> list[Any]:
         elif isinstance(item, Space):
             out.append({"type": "space"})
         else:
-            out.append({"type": _NODE_TYPES[type(item)], "content": _nodes(item.content)})
+            out.append({"type": STYLE_NAMES[type(item)], "content": _nodes(item.content)})
     return out
 
 

@@ -20,25 +20,17 @@ from rich.table import Table
 from rich.text import Text
 
 from medbridge.findings import Finding
-from medbridge.model import (
-    Bold,
-    Break,
-    Center,
-    FixedFont,
-    FormattedText,
-    Italic,
-    Message,
-    Right,
-    Space,
-    Underline,
-)
+from medbridge.model import Break, FormattedText, Message, Space
 from medbridge.view.facts import CriticalFact
-from medbridge.view.model import LetterView, Section, View, build_view
+from medbridge.view.model import STYLE_NAMES, LetterView, Section, View, build_view
 from medbridge.view.transport_draw import transport_renderables
 
 __all__ = ["render_text", "render_view_text"]
 
-_STYLES = {Bold: "bold", Italic: "italic", Underline: "underline", FixedFont: ""}
+#: The terminal style of each inline style (:data:`~medbridge.view.model.STYLE_NAMES`); ``center``
+#: and ``right`` align a block instead.
+_STYLES = {"bold": "bold", "italic": "italic", "underline": "underline", "fixed": ""}
+_ALIGNS = ("center", "right")
 _JUSTIFY: dict[str, JustifyMethod] = {"left": "left", "center": "center", "right": "right"}
 
 
@@ -179,14 +171,12 @@ def _walk(items: list[Any], style: str, align: str, lines: list[list[Any]]) -> N
             lines.append([align, Text()])
         elif isinstance(item, Space):
             lines[-1][1].append(" ")
-        elif isinstance(item, Center | Right):
-            inner = "center" if isinstance(item, Center) else "right"
-            _open_block(lines, inner)
-            _walk(item.content, style, inner, lines)
+        elif (name := STYLE_NAMES[type(item)]) in _ALIGNS:
+            _open_block(lines, name)
+            _walk(item.content, style, name, lines)
             _open_block(lines, align)
         else:
-            extra = _STYLES[type(item)]
-            _walk(item.content, f"{style} {extra}".strip(), align, lines)
+            _walk(item.content, f"{style} {_STYLES[name]}".strip(), align, lines)
 
 
 def _open_block(lines: list[list[Any]], align: str) -> None:

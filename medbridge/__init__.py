@@ -20,6 +20,9 @@ The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``Car
 parts) live in :mod:`medbridge.model` and are re-exported here.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from medbridge import batch
 from medbridge.api import (
     Conversion,
@@ -31,7 +34,7 @@ from medbridge.api import (
     write,
 )
 from medbridge.codecs.json.codec import from_json, to_json
-from medbridge.envelopes import EnvelopeIds, Unwrapped, duplicate_key, unwrap
+from medbridge.envelopes import duplicate_key, unwrap
 from medbridge.errors import (
     ConversionError,
     EdifactInputError,
@@ -47,10 +50,33 @@ from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
 from medbridge.model.transport import TransportLayer, VansReceipt
-from medbridge.receipts.acknowledge import acknowledge
-from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
 from medbridge.registry import Detection
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
+
+if TYPE_CHECKING:
+    from medbridge.envelopes import EnvelopeIds, Unwrapped
+    from medbridge.receipts.acknowledge import acknowledge
+    from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
+
+#: Public names loaded on first use, so that ``import medbridge`` (every CLI run) does not pay
+#: for the receipt and envelope machinery a plain read never needs.
+_LAZY = {
+    "EnvelopeIds": "medbridge.envelopes",
+    "Unwrapped": "medbridge.envelopes",
+    "acknowledge": "medbridge.receipts.acknowledge",
+    "LetterMatch": "medbridge.receipts.match",
+    "LetterStatus": "medbridge.receipts.match",
+    "ReceiptMatch": "medbridge.receipts.match",
+    "match_receipt": "medbridge.receipts.match",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'medbridge' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
 
 __version__ = "0.2.0"
 

@@ -399,10 +399,10 @@ def write(
 
 
 def _check_wrap(fmt: str, wrap: str | None) -> None:
-    from medbridge.envelopes import WRAPS
-
     if wrap is None:
         return
+    from medbridge.envelopes import WRAPS
+
     if wrap not in WRAPS:
         raise ValueError(f"unknown wrap {wrap!r}; choose one of {', '.join(WRAPS)}")
     if fmt == "json":

@@ -78,3 +78,27 @@ print(json.dumps(out))
     assert out["status"] == "converted" and out["kind"] == "epikrise"
     assert "medbridge[spark]" in str(out["arrow"])
     assert out["loaded"] == []
+
+
+def test_a_bare_letter_never_loads_the_envelope_or_receipt_machinery() -> None:
+    code = f"""
+import json, sys
+from pathlib import Path
+import medbridge
+fixtures = Path({str(FIXTURES)!r})
+heavy = ("medbridge.envelopes.unwrap", "medbridge.envelopes.wrap", "medbridge.receipts.")
+def loaded():
+    return sorted(m for m in sys.modules if m.startswith(heavy))
+after_import = loaded()
+medbridge.read(fixtures / "valid/epikrise/apopleksi.xml")
+medbridge.convert(fixtures / "valid/henvisning/hoste.edi", "xml")
+after_bare = loaded()
+medbridge.read(fixtures / "valid/wrapped/epikrise-sbdh-vans.xml")
+medbridge.acknowledge(fixtures / "valid/epikrise/apopleksi.edi")
+print(json.dumps({{"import": after_import, "bare": after_bare, "later": loaded()}}))
+"""
+    result = _run(code)
+    assert result["import"] == [] and result["bare"] == []
+    later = result["later"]
+    assert isinstance(later, list)
+    assert "medbridge.envelopes.unwrap" in later and "medbridge.receipts.acknowledge" in later

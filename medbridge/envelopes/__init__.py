@@ -16,12 +16,37 @@ b"UNA:+.? 'UNB+UNOC:3'"
 from __future__ import annotations
 
 import os
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from medbridge.envelopes.unwrap import RECEIPT, Unwrapped, is_wrapped
-from medbridge.envelopes.wrap import WRAPS, DocumentInfo, EnvelopeIds, wrap_sbdh, wrap_vans
+from medbridge.envelopes.decoding import is_wrapped
 from medbridge.limits import DEFAULT_LIMITS, Limits
-from medbridge.model.message import Message
-from medbridge.model.transport import TransportLayer
+
+if TYPE_CHECKING:
+    from medbridge.envelopes.unwrap import RECEIPT, Unwrapped
+    from medbridge.envelopes.wrap import WRAPS, DocumentInfo, EnvelopeIds, wrap_sbdh, wrap_vans
+    from medbridge.model.message import Message
+    from medbridge.model.transport import TransportLayer
+
+#: The names this package gives from its modules, imported on first use: every read asks
+#: :func:`is_wrapped`, and a bare letter should not pay for loading the envelope readers.
+_LAZY = {
+    "RECEIPT": "unwrap",
+    "Unwrapped": "unwrap",
+    "WRAPS": "wrap",
+    "DocumentInfo": "wrap",
+    "EnvelopeIds": "wrap",
+    "wrap_sbdh": "wrap",
+    "wrap_vans": "wrap",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "RECEIPT",
@@ -60,6 +85,9 @@ def duplicate_key(item: Message | Unwrapped | tuple[TransportLayer, ...]) -> tup
     """The (VANS EnvelopeIdentifier, MetaInformation/Identifier) pair a receiver keeps to spot a
     duplicate (spec B.2.2): the innermost VANS layer's, or None when there is none. A resend
     has a new envelope identifier and the same message identifier."""
+    from medbridge.envelopes.unwrap import Unwrapped
+    from medbridge.model.message import Message
+
     layers = (
         item.transport
         if isinstance(item, Message)

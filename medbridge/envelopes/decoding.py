@@ -22,6 +22,7 @@ __all__ = [
     "XML",
     "Base64Problem",
     "decode_base64",
+    "is_wrapped",
     "root_name",
     "sniff",
 ]
@@ -135,3 +136,12 @@ def root_name(data: bytes) -> str | None:
         return found.group(1).decode("ascii") if found is not None else None
     found = _FIRST_TAG.match(head, start)
     return found.group(2).decode("ascii") if found is not None else None
+
+
+_ROOT_NAMES = frozenset({"StandardBusinessDocument", "VANSEnvelope"})
+
+
+def is_wrapped(data: bytes) -> bool:
+    """True when ``data`` looks like an SBDH document or a VANS envelope (first bytes only).
+    It lives here, with nothing heavy imported, because every read asks it."""
+    return sniff(data) == XML and root_name(data) in _ROOT_NAMES

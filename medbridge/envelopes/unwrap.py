@@ -22,8 +22,7 @@ from medbridge.envelopes.decoding import (
     XML,
     Base64Problem,
     decode_base64,
-    root_name,
-    sniff,
+    is_wrapped,
 )
 from medbridge.envelopes.labels import (
     at_layer,
@@ -45,7 +44,6 @@ __all__ = ["RECEIPT", "Unwrapped", "chain_of", "is_wrapped", "peel"]
 
 #: ``Unwrapped.kind`` of a VANS envelope that holds a receipt instead of a message.
 RECEIPT = "vans-receipt"
-_ROOT_NAMES = frozenset({"StandardBusinessDocument", "VANSEnvelope"})
 
 
 @dataclass(slots=True)
@@ -82,11 +80,6 @@ class Unwrapped:
 def chain_of(layers: tuple[TransportLayer, ...] | list[TransportLayer]) -> str | None:
     """The location chain through ``layers`` (None when there are none)."""
     return " > ".join(layer.describe() for layer in layers) or None
-
-
-def is_wrapped(data: bytes) -> bool:
-    """True when ``data`` looks like an SBDH document or a VANS envelope (first bytes only)."""
-    return sniff(data) == XML and root_name(data) in _ROOT_NAMES
 
 
 def _error(code: str, message: str, location: Location) -> Finding:

@@ -23,7 +23,6 @@ import base64
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
 
 from medbridge.envelopes.labels import charset_of, content_kind
 from medbridge.letters.declaration import EdifactVersion, XmlVersion
@@ -80,7 +79,11 @@ def _base64_lines(payload: bytes) -> str:
 
 
 def _x(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    """``value`` as XML text or attribute content (``xml.sax.saxutils.escape`` would import
+    ``urllib.request`` and ``http.client`` into every process that imports medbridge)."""
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
 
 
 def wrap_vans(payload: bytes, info: DocumentInfo, ids: EnvelopeIds | None = None) -> bytes:

@@ -113,3 +113,26 @@ def test_vans_receipt_rejects_every_letter_with_its_interchange_reason() -> None
     result = medbridge.match_receipt(vans, original)
     assert [x.status for x in result.letters] == [LetterStatus.REJECTED] * 2
     assert all(x.refusal == refusal for x in result.letters)
+
+
+def test_a_letter_of_an_unknown_family_is_refused_with_its_own_message_type() -> None:
+    """§A.6.2 rule 1: the UCM copies the original's UNH E2.1, so a letter whose version code
+    names no known type (here ``Z0130Z``) still gets the negative receipt it is owed."""
+    _, letters, _ = edifact_letters()
+    unknown = letters[1].replace(b"MEDDIS:D:93A:UN:D0133L+DIS01", b"MEDXYZ:D:93A:UN:Z0130Z+XYZ01")
+    original = interchange([letters[0], unknown], ask=False)
+    report = Report()
+    (owed,) = medbridge.acknowledge(original, report=report, identifier="KVT0000001", now=NOW)
+    receipt = owed.letter
+    assert isinstance(receipt, Receipt) and receipt.variant is ReceiptVariant.NEGATIVE
+    (refused,) = receipt.letters
+    assert (refused.identifier, refused.version_code) == ("EPI2410000002", "Z0130Z")
+    assert refused.refusal is not None and refused.refusal.code is RefuseCode.VERSION
+    wire = medbridge.write(owed, "edifact")
+    assert b"UCM+EPI2410000002+MEDXYZ:D:93A:UN:Z0130Z+4'" in wire
+    assert medbridge.read(wire) == owed
+    # Without the original's type (a receipt made by hand) the writer refuses: never 'Ukendt'.
+    receipt.wire.clear()
+    with pytest.raises(medbridge.ConversionError) as refused_write:
+        medbridge.write(owed, "edifact")
+    assert "receipt.unknown-message-type" in [f.code for f in refused_write.value.findings]

@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Report, Severity
+from medbridge.letters.receipt.versions import ORIGINAL_MESSAGE_TYPES
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.message import Message
@@ -208,6 +209,9 @@ class _Builder:
             refusal=refusal,
             letters=[OriginalLetter(h.identifier, h.version_code, r) for h, r in named],
         )
+        types = [h.message_type for h, _ in named]
+        if any(types):  # EDIFACT originals: UCM E2.1 copies their UNH E2.1 (§A.6.2 rule 1)
+            receipt.wire[ORIGINAL_MESSAGE_TYPES] = types
         envelope = Envelope(self.sent, name, AcknowledgementCode.NO_POSITIVE)
         return Message(envelope, [receipt])
 

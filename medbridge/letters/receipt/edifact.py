@@ -11,7 +11,8 @@ action code other than the receipt's (``receipt.action-code``), UNB elements 6�
 (``receipt.ack-requested``; an acknowledgement request ``1`` is left to the rules, which report
 it with the same code). Warnings: a second FTX after a UCI or UCM (``receipt.second-ftx``; its
 lines are appended, nothing is lost), a UCM message type that disagrees with the answered
-version code (``receipt.message-type``). Everything else that differs from MedCom's way of
+version code (``receipt.message-type``; the types read are kept in ``wire`` when any differs
+from what the version code gives, so writing copies them, §A.6.2 rule 1). Everything else that differs from MedCom's way of
 writing (a qualifier other than ``:14``, UCM E2.2–E2.4 other than ``D:93A:UN``, UCI E5–E7) is
 kept by the unit provenance with an ``edifact.mapping.deviation`` warning, as in every letter.
 A refuse code outside §A.4 is kept as read (the rules report ``receipt.unknown-refuse-code``);
@@ -34,7 +35,12 @@ from medbridge.letters.receipt.edifact_write import (
     VERSIONS,
     build_letter,
 )
-from medbridge.letters.receipt.versions import ACTION_CODES, C0130Q, message_type_of
+from medbridge.letters.receipt.versions import (
+    ACTION_CODES,
+    C0130Q,
+    ORIGINAL_MESSAGE_TYPES,
+    message_type_of,
+)
 from medbridge.letters.shared.edifact import LetterContext
 from medbridge.model.receipt import OriginalLetter, Receipt, ReceiptVariant, Refusal
 
@@ -103,7 +109,7 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Receipt 
         letters.append(_original_letter(r, ucm, path, action))
     if r.failed:
         return None
-    return Receipt(
+    receipt = Receipt(
         variant=variant,
         identifier=unh.value(1),
         sender=ctx.sender_ean,
@@ -114,6 +120,10 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Receipt 
         refusal=refusal,
         letters=letters,
     )
+    types = [ucm.segment.value(2, 1) for ucm in ucms]
+    if any(t != message_type_of(o.version_code) for t, o in zip(types, letters, strict=True)):
+        receipt.wire[ORIGINAL_MESSAGE_TYPES] = types  # what rule 2 would not give (§A.6.2)
+    return receipt
 
 
 def _ack_requested(r: Reader, unb: Segment) -> None:

@@ -6,9 +6,11 @@ qualifiers, the receipt's action code (``4``/``7``) on the UCI and every UCM, UC
 ``<type>:D:93A:UN:<version>``, FTX ``<code>+P00++<lines>``.
 
 * UCM E2.1 (the answered letter's message type) is the one the receipt was read with (kept in
-  the unit provenance), else :func:`~medbridge.letters.receipt.versions.message_type_of`; a
-  version code that gives none is refused (``receipt.unknown-message-type``): medbridge never
-  writes MedCom's ``Ukendt`` or ``????``.
+  the unit provenance); for a receipt built from a received interchange, the UNH E2.1 the original
+  carried (``ORIGINAL_MESSAGE_TYPES`` in ``wire``, §A.6.2 rule 1); else
+  :func:`~medbridge.letters.receipt.versions.message_type_of` (rule 2). A version code that gives
+  none is refused (``receipt.unknown-message-type``): medbridge never writes MedCom's ``Ukendt``
+  or ``????``.
 * A refusal: a text without a code is written with ``NC``, a code without a text as
   ``FTX+<code>+P00'`` [POL]. A text of more than five lines (one FTX) is refused
   (``receipt.refuse-text-too-long``); with allow-loss it is cut after five lines (a
@@ -30,6 +32,7 @@ from medbridge.letters.receipt.versions import (
     C0130Q,
     C0230Q,
     C0330Q,
+    ORIGINAL_MESSAGE_TYPES,
     STATISTICAL_CODES,
     message_type_of,
 )
@@ -121,11 +124,12 @@ def build_letter(letter: Receipt, b: Builder, base: str) -> None:
     )
     _refusal(b, letter.refusal, original, "UCI/FTX")
     count = len(letter.letters)
+    copied = _copied_types(letter, count)
     for n, answered in enumerate(letter.letters, start=1):
         path = ORIGINAL_LETTER if count == 1 else f"{ORIGINAL_LETTER}[{n}]"
         path = base + path
         key = f"UCM#{n}"
-        message_type = message_type_of(answered.version_code)
+        message_type = copied[n - 1] or message_type_of(answered.version_code)
         if message_type is None:
             raise fail(
                 "receipt.unknown-message-type",
@@ -202,3 +206,16 @@ def _one_ftx(b: Builder, blocks: list[FtxBlock], path: str, key: str) -> list[Ft
         lost=None,
     )
     return [FtxBlock(TEXT_FORMAT, lines[:LINES_PER_FTX])] if b.lossy else blocks
+
+
+def _copied_types(letter: Receipt, count: int) -> list[str | None]:
+    """Per answered letter, the UNH E2.1 its original carried, when the receipt was built from
+    a received interchange (:data:`ORIGINAL_MESSAGE_TYPES`); only plausible values (an..6, upper
+    case letters and digits) are copied, anything else is derived as if it were absent."""
+    given = letter.wire.get(ORIGINAL_MESSAGE_TYPES)
+    types = list(given) if isinstance(given, list | tuple) else []
+    types += [None] * (count - len(types))
+    return [
+        t if isinstance(t, str) and 0 < len(t) <= 6 and t.isalnum() and t.isupper() else None
+        for t in types[:count]
+    ]

@@ -19,6 +19,7 @@ __all__ = [
     "C0230Q",
     "C0330Q",
     "KIND",
+    "ORIGINAL_MESSAGE_TYPES",
     "STATISTICAL_CODES",
     "XC0130Q",
     "XC0230Q",
@@ -52,6 +53,10 @@ STATISTICAL_CODES: dict[ReceiptVariant, str] = {
     version.variant: "X" + version.letter_type  # type: ignore[misc]
     for version in (C0130Q, C0230Q, C0330Q)
 }
+#: ``Receipt.wire`` key of a receipt built from a received interchange: per answered letter, the
+#: UNH E2.1 its original carried (or None), which the EDIFACT writer copies into UCM E2.1 before
+#: deriving a type from the version code (§A.6.2 medbridge rule 1, then rule 2).
+ORIGINAL_MESSAGE_TYPES = "receipt.original_message_types"
 #: UCI E4 / UCM E3, the action code of each receipt (§A.4): 4 rejected, 7 acknowledged.
 ACTION_CODES: dict[ReceiptVariant, str] = {_VANS: "4", _NEGATIVE: "4", _POSITIVE: "7"}
 

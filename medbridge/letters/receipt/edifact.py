@@ -12,9 +12,9 @@ action code other than the receipt's (``receipt.action-code``), UNB elements 6�
 it with the same code). Warnings: a second FTX after a UCI or UCM (``receipt.second-ftx``; its
 lines are appended, nothing is lost), a UCM message type that disagrees with the answered
 version code (``receipt.message-type``; the types read are kept in ``wire`` when any differs
-from what the version code gives, so writing copies them, §A.6.2 rule 1). Everything else that differs from MedCom's way of
-writing (a qualifier other than ``:14``, UCM E2.2–E2.4 other than ``D:93A:UN``, UCI E5–E7) is
-kept by the unit provenance with an ``edifact.mapping.deviation`` warning, as in every letter.
+from what the version code gives, so writing copies them, §A.6.2 rule 1). Everything else that
+differs from MedCom's way of writing (a qualifier other than ``:14``, UCM E2.2–E2.4 other than
+``D:93A:UN``, UCI E5–E7) is kept by the unit provenance with an ``edifact.mapping.deviation`` warning, as in every letter.
 A refuse code outside §A.4 is kept as read (the rules report ``receipt.unknown-refuse-code``);
 an FTX in a CTL03 is read as it stands (the rules report ``receipt.positive-with-reason``).
 """

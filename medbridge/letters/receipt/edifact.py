@@ -5,18 +5,19 @@ The body is flat: no ``Snn`` groups. Exactly one UCI, then UCMs; an FTX belongs 
 UCM directly before it. The receipt's sender and receiver are the UNB's (E2.1, E3.1); its
 variant is the UNH version (C0130Q, C0230Q, C0330Q; UNH E3 is checked by the codec).
 
-Errors (the receipt is not read): UNH E2.2–E2.4 other than ``D:93A:ZZ``, no UCI or a second one,
-a segment other than UCI/UCM/FTX (``edifact.mapping.unknown-segment``), an FTX before the UCI, an
+Errors (the receipt is not read): UNH E2.2–E2.4 other than ``D:93A:ZZ``, no UCI or a second one, a
+segment other than UCI/UCM/FTX (``edifact.mapping.unknown-segment``), an FTX before the UCI, an
 action code other than the receipt's (``receipt.action-code``), UNB elements 6–11 in a receipt
-(``receipt.ack-requested``; an acknowledgement request ``1`` is left to the rules, which report
-it with the same code). Warnings: a second FTX after a UCI or UCM (``receipt.second-ftx``; its
-lines are appended, nothing is lost), a UCM message type that disagrees with the answered
-version code (``receipt.message-type``; the types read are kept in ``wire`` when any differs
-from what the version code gives, so writing copies them, §A.6.2 rule 1). Everything else that
-differs from MedCom's way of writing (a qualifier other than ``:14``, UCM E2.2–E2.4 other than
-``D:93A:UN``, UCI E5–E7) is kept by the unit provenance with an ``edifact.mapping.deviation`` warning, as in every letter.
-A refuse code outside §A.4 is kept as read (the rules report ``receipt.unknown-refuse-code``);
-an FTX in a CTL03 is read as it stands (the rules report ``receipt.positive-with-reason``).
+(``receipt.ack-requested``; an acknowledgement request ``1`` is left to the rules, which report it
+with the same code). Warnings: a second FTX after a UCI or UCM (``receipt.second-ftx``; its lines
+are appended, nothing is lost), a UCM message type that disagrees with the answered version code
+(``receipt.message-type``; the types read are kept in ``wire`` when any differs from what the
+version code gives, so writing copies them, §A.6.2 rule 1). Everything else that differs from
+MedCom's way of writing (a qualifier other than ``:14``, UCM E2.2–E2.4 other than ``D:93A:UN``, UCI
+E5–E7) is kept by the unit provenance with an ``edifact.mapping.deviation`` warning, as in every
+letter. A refuse code outside §A.4 is kept as read (the rules report
+``receipt.unknown-refuse-code``); an FTX in a CTL03 is read as it stands (the rules report
+``receipt.positive-with-reason``).
 """
 
 from __future__ import annotations

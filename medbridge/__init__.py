@@ -20,8 +20,7 @@ The model classes (``Message``, ``DischargeLetter``, ``HospitalReferral``, ``Car
 parts) live in :mod:`medbridge.model` and are re-exported here.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from medbridge import batch
 from medbridge.api import (
@@ -46,6 +45,7 @@ from medbridge.errors import (
     XmlInputError,
 )
 from medbridge.findings import Finding, Location, Report, Severity
+from medbridge.lazy import lazy_attributes
 from medbridge.limits import Limits
 from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
@@ -58,24 +58,20 @@ if TYPE_CHECKING:
     from medbridge.receipts.acknowledge import acknowledge
     from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
 
-#: Public names loaded on first use, so that ``import medbridge`` (every CLI run) does not pay
-#: for the receipt and envelope machinery a plain read never needs.
-_LAZY = {
-    "EnvelopeIds": "medbridge.envelopes",
-    "Unwrapped": "medbridge.envelopes",
-    "acknowledge": "medbridge.receipts.acknowledge",
-    "LetterMatch": "medbridge.receipts.match",
-    "LetterStatus": "medbridge.receipts.match",
-    "ReceiptMatch": "medbridge.receipts.match",
-    "match_receipt": "medbridge.receipts.match",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'medbridge' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+# Public names loaded on first use, so that ``import medbridge`` (every CLI run) does not pay
+# for the receipt and envelope machinery a plain read never needs.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "EnvelopeIds": "medbridge.envelopes",
+        "Unwrapped": "medbridge.envelopes",
+        "acknowledge": "medbridge.receipts.acknowledge",
+        "LetterMatch": "medbridge.receipts.match",
+        "LetterStatus": "medbridge.receipts.match",
+        "ReceiptMatch": "medbridge.receipts.match",
+        "match_receipt": "medbridge.receipts.match",
+    },
+)
 
 
 __version__ = "0.2.0"

@@ -16,10 +16,10 @@ b"UNA:+.? 'UNB+UNOC:3'"
 from __future__ import annotations
 
 import os
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from medbridge.envelopes.decoding import is_wrapped
+from medbridge.lazy import lazy_attributes
 from medbridge.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -28,24 +28,20 @@ if TYPE_CHECKING:
     from medbridge.model.message import Message
     from medbridge.model.transport import TransportLayer
 
-#: The names this package gives from its modules, imported on first use: every read asks
-#: :func:`is_wrapped`, and a bare letter should not pay for loading the envelope readers.
-_LAZY = {
-    "RECEIPT": "unwrap",
-    "Unwrapped": "unwrap",
-    "WRAPS": "wrap",
-    "DocumentInfo": "wrap",
-    "EnvelopeIds": "wrap",
-    "wrap_sbdh": "wrap",
-    "wrap_vans": "wrap",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+# Every read asks :func:`is_wrapped`; a bare letter should not pay for loading the envelope
+# readers and writers, so their names load on first use.
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "RECEIPT": "medbridge.envelopes.unwrap",
+        "Unwrapped": "medbridge.envelopes.unwrap",
+        "WRAPS": "medbridge.envelopes.wrap",
+        "DocumentInfo": "medbridge.envelopes.wrap",
+        "EnvelopeIds": "medbridge.envelopes.wrap",
+        "wrap_sbdh": "medbridge.envelopes.wrap",
+        "wrap_vans": "medbridge.envelopes.wrap",
+    },
+)
 
 
 __all__ = [

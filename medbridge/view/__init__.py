@@ -13,8 +13,7 @@
 The view is for people: unlike findings and logs, it shows the patient's full CPR number.
 """
 
-from typing import Any
-
+from medbridge.lazy import lazy_attributes
 from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts, follow_up_statements
 
 __all__ = [
@@ -28,19 +27,13 @@ __all__ = [
     "view_json",
 ]
 
-_LAZY = {
-    "build_view": "medbridge.view.model",
-    "view_json": "medbridge.view.model",
-    "render_text": "medbridge.view.text",
-    "render_html": "medbridge.view.html",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """The renderers load on first use (``rich`` is not imported by ``import medbridge``)."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(name)
-    import importlib
-
-    return getattr(importlib.import_module(module), name)
+# The renderers load on first use (``rich`` is not imported by ``import medbridge``).
+__getattr__ = lazy_attributes(
+    __name__,
+    {
+        "build_view": "medbridge.view.model",
+        "view_json": "medbridge.view.model",
+        "render_text": "medbridge.view.text",
+        "render_html": "medbridge.view.html",
+    },
+)

@@ -1,0 +1,27 @@
+"""Public names a package loads only when they are first used (a module ``__getattr__``, PEP 562).
+
+``import medbridge`` runs for every command; what a plain read never needs (the renderers and
+``rich``, the receipt services, the envelope readers and writers) is named in a table instead of
+imported, and loaded on first access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from importlib import import_module
+from typing import Any
+
+__all__ = ["lazy_attributes"]
+
+
+def lazy_attributes(package: str, where: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for ``package``: each name of ``where`` (name → module) is
+    imported from its module on first use; any other name is an ``AttributeError``."""
+
+    def attribute(name: str) -> Any:
+        module = where.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(import_module(module), name)
+
+    return attribute

@@ -21,6 +21,7 @@ __all__ = [
     "Severity",
     "make_excerpt",
     "mask_identifiers",
+    "mask_standalone_identifiers",
 ]
 
 #: At most this many findings per input; then one ``report.truncated`` info (§4.2).
@@ -98,6 +99,17 @@ class Location:
 
 
 _CPR_LIKE = re.compile(r"(?<![0-9])([0-9]{6})(-?)([0-9]{4}|[0-9][A-Za-z]{2}[0-9])(?![0-9])")
+
+
+#: A CPR-shaped number that is a value of its own, not part of a longer word such as the letter
+#: number ``HEN2501140002`` (which :func:`mask_identifiers` would cut into).
+_CPR_ALONE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})-?[0-9]{4}(?![0-9A-Za-z])")
+
+
+def mask_standalone_identifiers(text: str) -> str:
+    """Mask the CPR-shaped numbers that stand alone (``0101011234``, ``010101-1234``) as
+    :func:`mask_identifiers` does, and leave identifiers that merely contain ten digits."""
+    return _CPR_ALONE.sub(lambda m: m.group(1) + "****", text)
 
 
 def mask_identifiers(text: str) -> str:

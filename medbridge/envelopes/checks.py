@@ -23,8 +23,8 @@ from medbridge.envelopes.labels import UUID_SHAPE, warning
 from medbridge.envelopes.layers import LayerTree
 from medbridge.envelopes.unwrap import chain_of
 from medbridge.findings import Finding
-from medbridge.model.message import Message
-from medbridge.model.transport import SBDH, VANS, letter_number, party_gln
+from medbridge.model.message import Message, letter_identifier, letter_parties
+from medbridge.model.transport import SBDH, VANS
 from medbridge.registry import EDIFACT, REGISTRY, XML, Detection
 
 __all__ = ["metadata_findings"]
@@ -50,8 +50,7 @@ def metadata_findings(
 
 
 def _type_code(detection: Detection) -> str | None:
-    """The document name of an XML payload: its TypeCode, or for a letter without one (a
-    receipt) its StatisticalCode, ``X`` + the EDIFACT letter type of the same variant."""
+    """The document name of the XML payload's version (:meth:`Registry.document_name`)."""
     for kind, version in REGISTRY.xml_versions():
         if version.version == detection.version:
             return REGISTRY.document_name(kind, version) or None
@@ -122,8 +121,9 @@ def _parties(tree: LayerTree, chain: str | None, message: Message) -> list[Findi
             "wrapper.receiver-mismatch",
         ),
     )
-    for name, gln, element, code in sides:
-        eans = {party_gln(getattr(letter, name, None)) for letter in message.letters} - {None}
+    parties = [letter_parties(letter) for letter in message.letters]
+    for side, (name, gln, element, code) in enumerate(sides):
+        eans = {pair[side] for pair in parties} - {None, ""}
         if gln is None or not eans or gln in eans:
             continue
         findings.append(
@@ -140,7 +140,7 @@ def _parties(tree: LayerTree, chain: str | None, message: Message) -> list[Findi
 
 def _message_ids(tree: LayerTree, chain: str | None, message: Message) -> list[Finding]:
     layer = tree.layer
-    known = {letter_number(letter) or "" for letter in message.letters} - {""}
+    known = {letter_identifier(letter) for letter in message.letters} - {""}
     known.add(message.envelope.identifier)
     candidates: list[tuple[str, str | None]] = [("message_id", layer.message_id)]
     if layer.kind == SBDH:

@@ -121,7 +121,10 @@ def sniff(data: bytes) -> str:
 def root_name(data: bytes) -> str | None:
     """The local name of the first start tag of XML ``data`` (after declaration, comments and
     PIs), read from the first 4 KiB without parsing; None when there is none."""
-    head = _head(data)
+    return _root_of(_head(data))
+
+
+def _root_of(head: bytes) -> str | None:
     pos = 0
     while True:
         item = _PROLOG_ITEM.match(head, pos)
@@ -144,4 +147,5 @@ _ROOT_NAMES = frozenset({"StandardBusinessDocument", "VANSEnvelope"})
 def is_wrapped(data: bytes) -> bool:
     """True when ``data`` looks like an SBDH document or a VANS envelope (first bytes only).
     It lives here, with nothing heavy imported, because every read asks it."""
-    return sniff(data) == XML and root_name(data) in _ROOT_NAMES
+    head = _head(data)  # once: every read asks this
+    return head.startswith(b"<") and _root_of(head) in _ROOT_NAMES

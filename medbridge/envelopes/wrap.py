@@ -26,8 +26,7 @@ from datetime import UTC, datetime
 
 from medbridge.envelopes.labels import charset_of, content_kind
 from medbridge.letters.declaration import EdifactVersion, XmlVersion
-from medbridge.model.message import Message
-from medbridge.model.transport import letter_number, party_gln
+from medbridge.model.message import Message, letter_identifier, letter_parties
 from medbridge.registry import EDIFACT, REGISTRY
 
 __all__ = ["WRAPS", "DocumentInfo", "EnvelopeIds", "wrap_message", "wrap_sbdh", "wrap_vans"]
@@ -185,9 +184,8 @@ def wrap_sbdh(inner: bytes, info: DocumentInfo, ids: EnvelopeIds | None = None) 
 def document_info(message: Message, fmt: str) -> DocumentInfo:
     """The envelope values of ``message`` written as ``fmt`` (its first letter's)."""
     letter = message.letter
-    sender = party_gln(getattr(letter, "sender", None)) or ""
-    receiver = party_gln(getattr(letter, "receiver", None)) or ""
-    number = letter_number(letter) or message.envelope.identifier
+    sender, receiver = (gln or "" for gln in letter_parties(letter))
+    number = letter_identifier(letter) or message.envelope.identifier
     declared = REGISTRY.version_for(letter, fmt)  # by kind, and variant (the receipts)
     if isinstance(declared, EdifactVersion):
         return DocumentInfo(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
 
-__all__ = ["OTHER_LETTERS"]
+__all__ = ["NO_RECEIPT_REQUEST", "OTHER_LETTERS"]
 
 
 def _letter(letter_type: str, message_type: str, codes: str, element: str = "") -> LetterKind:
@@ -52,3 +52,14 @@ OTHER_LETTERS: tuple[LetterKind, ...] = (
     _letter("REF06", "MEDREF", "H0630R"),
 )
 """Every known MedCom letter outside medbridge's kinds, in the order they are listed."""
+
+#: The letter types that may not ask for a positive receipt (exchange-messages.md §A.7 R6).
+_NO_RECEIPT_REQUEST_TYPES = ("DIS14", "DIS17", "DIS20")
+#: Their EDIFACT version codes (an XML code is ``X`` + one of these).
+NO_RECEIPT_REQUEST: frozenset[str] = frozenset(
+    version.version
+    for kind in OTHER_LETTERS
+    if kind.name in _NO_RECEIPT_REQUEST_TYPES
+    for version in kind.unsupported
+    if isinstance(version, EdifactVersion)
+)

@@ -20,7 +20,14 @@ from medbridge.model.plejeforloebsplan import CarePlan
 from medbridge.model.receipt import Receipt
 from medbridge.model.transport import TransportLayer
 
-__all__ = ["LETTER_CLASSES", "ClinicalLetter", "Letter", "Message"]
+__all__ = [
+    "LETTER_CLASSES",
+    "ClinicalLetter",
+    "Letter",
+    "Message",
+    "letter_identifier",
+    "letter_parties",
+]
 
 #: A letter about a patient; every one derives from :class:`~medbridge.model.common.BaseLetter`.
 ClinicalLetter: TypeAlias = (
@@ -49,3 +56,16 @@ class Message:
     def letter(self) -> Letter:
         """The first letter (most messages carry exactly one)."""
         return self.letters[0]
+
+
+def letter_identifier(letter: Letter) -> str:
+    """A letter's own number (``Letter/Identifier``, UNH E1); a receipt has no ``header``."""
+    return letter.identifier if isinstance(letter, Receipt) else letter.header.identifier
+
+
+def letter_parties(letter: Letter) -> tuple[str | None, str | None]:
+    """A letter's Sender and Receiver EANs (UNB E2.1/E3.1); a receipt's parties are nothing
+    else, plain GLNs."""
+    if isinstance(letter, Receipt):
+        return letter.sender, letter.receiver
+    return letter.sender.ean, letter.receiver.ean

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-__all__ = ["SBDH", "VANS", "TransportLayer", "VansReceipt", "letter_number", "party_gln"]
+__all__ = ["SBDH", "VANS", "TransportLayer", "VansReceipt"]
 
 #: ``TransportLayer.kind`` of a ``StandardBusinessDocument``.
 SBDH = "sbdh"
@@ -102,21 +102,3 @@ class TransportLayer:
     def describe(self) -> str:
         """The layer's name in a location chain: ``SBDH BinaryContent`` or ``VANS Data``."""
         return "SBDH BinaryContent" if self.kind == SBDH else "VANS Data"
-
-
-def party_gln(party: object) -> str | None:
-    """The GLN of a letter's sender or receiver: a party's ``ean``, or the value itself where a
-    letter keeps its parties as plain GLNs (receipts)."""
-    if isinstance(party, str):
-        return party or None
-    ean = getattr(party, "ean", None)
-    return ean if isinstance(ean, str) else None
-
-
-def letter_number(letter: object) -> str | None:
-    """A letter's own identifier: ``header.identifier``, or ``identifier`` where a letter has no
-    header (receipts)."""
-    header = getattr(letter, "header", None)
-    value = getattr(header, "identifier", None) if header is not None else None
-    value = value if value is not None else getattr(letter, "identifier", None)
-    return value if isinstance(value, str) else None

@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 
 from medbridge.errors import InputError
 from medbridge.findings import Finding, Location, Report, Severity
+from medbridge.letters.known import NO_RECEIPT_REQUEST
 from medbridge.letters.receipt.versions import ORIGINAL_MESSAGE_TYPES
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
@@ -49,8 +50,6 @@ __all__ = ["MAX_LETTERS", "IdentifierSource", "acknowledge"]
 IdentifierSource = str | Callable[[], str]
 #: ``OriginalLetter maxOccurs="99"`` (§A.3.4).
 MAX_LETTERS = 99
-#: Letter versions that may not ask for a positive receipt (R6), in their EDIFACT form.
-NO_RECEIPT_REQUEST = frozenset({"D1430C", "D1431C", "D1730C", "D2030C"})
 
 _IDENTIFIER = re.compile(r"[!-~]{1,14}")
 _BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

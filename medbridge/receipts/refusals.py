@@ -29,7 +29,7 @@ import textwrap
 from collections.abc import Sequence
 from types import MappingProxyType
 
-from medbridge.findings import Finding, Location, mask_identifiers
+from medbridge.findings import Finding, Location
 from medbridge.model.receipt import Refusal, RefuseCode
 from medbridge.model.text import FormattedText
 from medbridge.receipts.outcome import UNKNOWN_RECEIVER
@@ -134,7 +134,7 @@ def refuse_lines(subject: str, code: RefuseCode, errors: Sequence[Finding]) -> l
 def _describe(finding: Finding) -> str:
     """The finding as "where: message"; its message already masks CPR-shaped values. A long
     message is cut to its first clause."""
-    message = mask_identifiers(finding.message)
+    message = finding.message  # masked when the finding was made
     if len(message) > _LONG:
         clause = _CLAUSE_END.search(message)
         if clause is not None:

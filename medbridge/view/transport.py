@@ -22,12 +22,11 @@ JSON (the optional top-level ``transport`` key of ``medbridge-view/1``)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from medbridge.findings import Finding, Location, Severity
+from medbridge.findings import Finding, Location, Severity, mask_standalone_identifiers
 from medbridge.model.transport import SBDH, TransportLayer
 
 __all__ = [
@@ -45,8 +44,6 @@ _NOTE = (
     "Værdierne er som afsenderen har angivet dem."
 )
 _MAX_VALUE = 120
-#: A CPR-shaped number that is a value of its own, not part of an identifier like HEN2501140002.
-_CPR_ALONE = re.compile(r"(?<![0-9A-Za-z])([0-9]{6})-?[0-9]{4}(?![0-9A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +97,7 @@ def _kind_name(layer: TransportLayer) -> str:
 
 def _clean(text: str | None, limit: int = _MAX_VALUE) -> str:
     """A sender-written value as shown: one line, CPR-shaped numbers masked, bounded."""
-    value = _CPR_ALONE.sub(lambda m: m.group(1) + "****", " ".join((text or "").split()))
+    value = mask_standalone_identifiers(" ".join((text or "").split()))
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

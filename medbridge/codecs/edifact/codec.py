@@ -65,7 +65,7 @@ from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to
 from medbridge.errors import ConversionError, MedbridgeError
 from medbridge.findings import Finding, Severity
 from medbridge.model.codes import AcknowledgementCode
-from medbridge.model.message import Letter, Message
+from medbridge.model.message import Letter, Message, letter_identifier, letter_parties
 from medbridge.model.receipt import Receipt
 
 __all__ = ["iter_interchange", "read_interchange", "write_interchange", "xml_losses"]
@@ -166,21 +166,10 @@ def _edifact_letters(
     return out, issues
 
 
-def _parties(letter: Letter) -> tuple[str | None, str | None]:
-    """A letter's Sender and Receiver EANs (a receipt's parties are nothing else)."""
-    if isinstance(letter, Receipt):
-        return letter.sender, letter.receiver
-    return letter.sender.ean, letter.receiver.ean
-
-
-def _identifier(letter: Letter) -> str:
-    return letter.identifier if isinstance(letter, Receipt) else letter.header.identifier
-
-
 def _unb_parties(letters: list[tuple[int, Letter, EdifactMapping]]) -> tuple[str, str]:
     """The UNB sender and recipient: the first letter's Sender and Receiver EANs."""
     first = letters[0][1]
-    sender, recipient = _parties(first)
+    sender, recipient = letter_parties(first)
     if not sender or not recipient:
         raise fail(
             "convert.missing-required",
@@ -201,9 +190,9 @@ def _one_pair_one_reference(
     kept: list[tuple[int, Letter, EdifactMapping]] = []
     references: dict[str, int] = {}
     for index, letter, mapping in letters:
-        identifier = _identifier(letter)
+        identifier = letter_identifier(letter)
         base = f"/Emessage/{element_name(letter)}[{index}]"
-        if _parties(letter) != (sender, recipient):
+        if letter_parties(letter) != (sender, recipient):
             issues.append(
                 Issue(
                     "convert.unmapped",

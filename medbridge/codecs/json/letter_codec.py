@@ -10,7 +10,7 @@ from medbridge.codecs.base import CodecBase
 from medbridge.codecs.json.codec import decode_json, to_json
 from medbridge.errors import InputError
 from medbridge.findings import Finding
-from medbridge.model.receipt import Receipt
+from medbridge.model.message import letter_identifier
 from medbridge.registry import JSON, REGISTRY, XML, Detection, LetterCodec, Parsed, Rules
 
 if TYPE_CHECKING:
@@ -55,7 +55,5 @@ def _decode(data: bytes) -> Parsed:
         detection.kind = letter.kind
         xml = REGISTRY.version_for(letter, XML)
         detection.version = xml.version if xml is not None else None
-        detection.identifier = (
-            letter.identifier if isinstance(letter, Receipt) else letter.header.identifier
-        )
+        detection.identifier = letter_identifier(letter)
     return Parsed(detection, message, findings)

@@ -60,34 +60,10 @@ ORIGINAL_MESSAGE_TYPES = "receipt.original_message_types"
 #: UCI E4 / UCM E3, the action code of each receipt (§A.4): 4 rejected, 7 acknowledged.
 ACTION_CODES: dict[ReceiptVariant, str] = {_VANS: "4", _NEGATIVE: "4", _POSITIVE: "7"}
 
-#: §A.6.2: MedCom's ``VersionCodeToType`` table (EDIFACT form; the X form gives X + the type).
-_MEDCOM_TABLE: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "D0133L",
-            "D0233L",
-            "D0333L",
-            "D0533L",
-            "D0633L",
-            "D0733L",
-            "D0833L",
-            "D1333L",
-            "D9133L",
-            "D9134L",
-            "D1430C",
-            "D1730C",
-            "D1830C",
-            "D1930C",
-            "D2030C",
-        ],
-        "MEDDIS",
-    ),
-    **dict.fromkeys(["H0130R", "H0230R", "H0630R"], "MEDREF"),
-    **dict.fromkeys(["R0130K", "R0230M", "R0330P", "R0430P"], "MEDRPT"),
-    **dict.fromkeys(["Q0130K", "Q0230M", "Q0330P"], "MEDREQ"),
-    "A0130Z": "PRODAT",
-}
-#: §A.6.2 rule 2 [INF]: the message type by the family letter of an EDIFACT version code.
+#: §A.6.2 rule 2 [INF]: the message type by the family letter of an EDIFACT version code. Every
+#: entry of MedCom's own ``VersionCodeToType`` table (D…→MEDDIS, H…→MEDREF, R…→MEDRPT,
+#: Q…→MEDREQ, A0130Z→PRODAT) follows this rule, so the table needs no copy of its own; its
+#: ``????`` and ``Ukendt`` are never written.
 _FAMILIES: dict[str, str] = {
     "D": "MEDDIS",
     "H": "MEDREF",
@@ -100,7 +76,7 @@ _FAMILIES: dict[str, str] = {
 
 def message_type_of(version_code: str) -> str | None:
     """The UCM E2.1 message type of an answered letter's version code (§A.6.2, medbridge rule
-    2): MedCom's table, else the family letter of the code (``D`` → ``MEDDIS``, ``H`` →
+    2): the family letter of the code, which MedCom's table follows too (``D`` → ``MEDDIS``, ``H`` →
     ``MEDREF``, ``R`` → ``MEDRPT``, ``Q`` → ``MEDREQ``, ``B`` → ``MEDBIN``, ``A`` → ``PRODAT``);
     an XML code (leading ``X``) gives ``X`` + the type. None when nothing fits (medbridge never
     writes MedCom's ``Ukendt`` or ``????``).
@@ -111,7 +87,7 @@ def message_type_of(version_code: str) -> str | None:
     True
     """
     prefix, code = ("X", version_code[1:]) if version_code.startswith("X") else ("", version_code)
-    found = _MEDCOM_TABLE.get(code)
-    if found is None and len(code) == 6 and code[1:5].isdigit() and code[5].isalpha():
+    found = None
+    if len(code) == 6 and code[1:5].isdigit() and code[5].isalpha():
         found = _FAMILIES.get(code[0])
     return prefix + found if found is not None else None

@@ -71,6 +71,7 @@ __all__ = [
     "RELATION",
     "SIMPLE_DIAGNOSE",
     "address_lines",
+    "letter_head",
     "letter_header",
     "letter_mapping",
     "organisation_lines",
@@ -130,6 +131,28 @@ def letter_header(version: XmlVersion) -> Struct:
         Fixed("TypeCode", type_code),
         Leaf("StatusCode", "status", Code(StatusCode), required=True),
         Leaf("EpisodeOfCareIdentifier", "episode_of_care_id"),
+    )
+
+
+def letter_head(
+    version: XmlVersion,
+    sender_table: Struct,
+    cc_receiver: Leaf,
+    patient_table: Struct,
+    relative_table: Struct,
+    *,
+    relatives: int,
+) -> tuple[Leaf, ...]:
+    """The leaves a 2005 letter starts with, in wire order: the ``Letter`` header of ``version``,
+    ``Sender``, ``Receiver``, the kind's copy receiver (``cc_receiver``), ``Patient`` and at most
+    ``relatives`` ``Relative``, each with the kind's own table."""
+    return (
+        Leaf("Letter", "header", letter_header(version), required=True),
+        Leaf("Sender", "sender", sender_table, required=True),
+        Leaf("Receiver", "receiver", RECEIVER, required=True),
+        cc_receiver,
+        Leaf("Patient", "patient", patient_table, required=True),
+        Leaf("Relative", "relatives", relative_table, many=True, max=relatives),
     )
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-__all__ = ["EdifactVersion", "LetterKind", "LetterVersion", "XmlVersion", "paired"]
+from medbridge.xml.namespaces import MC2005
+
+__all__ = [
+    "EdifactVersion",
+    "LetterKind",
+    "LetterVersion",
+    "XmlVersion",
+    "medcom_2005_kind",
+    "paired",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +96,30 @@ class LetterKind:
     rules: str = ""
     #: What the letter is called besides its name (a known letter's XML element), for messages.
     title: str = ""
+
+
+def medcom_2005_kind(
+    package: str,
+    name: str,
+    element: str,
+    message_type: str,
+    version: str,
+    letter_type: str,
+    *,
+    newer: str,
+) -> tuple[XmlVersion, EdifactVersion, LetterKind]:
+    """The kind ``name`` of the 2005/08/07 MedCom letters that ``package`` maps in one version:
+    that version in its two forms (:func:`paired`, the XML one in the 2005 namespace, both read
+    by ``package``'s ``xml`` and ``edifact`` modules), the ``newer`` version it knows and refuses
+    and its rules in ``package.rules``. Returns the XML version, the EDIFACT version and the
+    kind."""
+    xml, edifact = paired(
+        element, message_type, version, letter_type, namespace=MC2005, package=package
+    )
+    kind = LetterKind(
+        name,
+        supported=(xml, edifact),
+        unsupported=paired(element, message_type, newer),
+        rules=f"{package}.rules",
+    )
+    return xml, edifact, kind

@@ -14,9 +14,8 @@ from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
     IDENTIFIER_CODE,
     MEDICAL_SPECIALITY,
-    RECEIVER,
     REFERENCE,
-    letter_header,
+    letter_head,
     letter_mapping,
     party,
     patient,
@@ -61,7 +60,11 @@ SENDER = sender(
     Leaf("Referrer", "referrer", REFERRER, required=True),
 )
 
-ANSWER_CC_RECEIVER = party(Leaf("TelephoneSubscriberIdentifier", "telephone"), ean=False)
+ANSWER_CC_RECEIVER = Leaf(
+    "AnswerCCReceiver",
+    "answer_cc_receiver",
+    party(Leaf("TelephoneSubscriberIdentifier", "telephone"), ean=False),
+)
 
 TELEPHONE = struct(
     Telephone,
@@ -123,12 +126,7 @@ HOSPITAL_VISITATION = struct(
 MAPPING = letter_mapping(
     XH0130R,
     HospitalReferral,
-    Leaf("Letter", "header", letter_header(XH0130R), required=True),
-    Leaf("Sender", "sender", SENDER, required=True),
-    Leaf("Receiver", "receiver", RECEIVER, required=True),
-    Leaf("AnswerCCReceiver", "answer_cc_receiver", ANSWER_CC_RECEIVER),
-    Leaf("Patient", "patient", PATIENT, required=True),
-    Leaf("Relative", "relatives", RELATIVE, many=True, max=1),
+    *letter_head(XH0130R, SENDER, ANSWER_CC_RECEIVER, PATIENT, RELATIVE, relatives=1),
     Leaf("AdditionalInformation", "additional_information", ADDITIONAL_INFORMATION),
     Leaf("Referral", "referral", REFERRAL),
     Leaf(

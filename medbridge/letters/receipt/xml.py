@@ -98,8 +98,9 @@ REFUSAL = struct(
 )
 
 
-def _original_letter(negative: bool) -> Struct:
-    refusal: tuple[Entry, ...] = (Flat("refusal", REFUSAL, required=False),) if negative else ()
+def _original_letter(refusal: tuple[Entry, ...]) -> Struct:
+    """``OriginalLetter``: the answered letter's identifier and version code, then ``refusal``
+    (the optional :data:`REFUSAL` in a negative receipt, nothing in a positive one)."""
     return struct(
         OriginalLetter,
         Leaf("OriginalLetterIdentifier", "identifier", required=True),
@@ -139,7 +140,7 @@ def _receipt(version: XmlVersion) -> LetterMapping:
                 Leaf("OriginalSender", "original_sender", _EAN, required=True),
                 Leaf("OriginalReceiver", "original_receiver", _EAN, required=True),
                 *refusal,
-                Leaf("OriginalLetter", "letters", _original_letter(negative), many=True, max=99),
+                Leaf("OriginalLetter", "letters", _original_letter(refusal), many=True, max=99),
             ),
         ),
     )

@@ -23,11 +23,10 @@ from medbridge.letters.shared.xml import (
     FULL_QUALIFIED_DIAGNOSE,
     MEDICAL_SPECIALITY,
     QUALIFIED_DIAGNOSE,
-    RECEIVER,
     REFERENCE,
     SIMPLE_DIAGNOSE,
     address_lines,
-    letter_header,
+    letter_head,
     letter_mapping,
     organisation_lines,
     party,
@@ -58,7 +57,7 @@ SENDER = sender(
     Leaf("Contact", "contact", CONTACT),
 )
 
-CC_RECEIVER = party(ean=False)
+CC_RECEIVER = Leaf("CCReceiver", "cc_receiver", party(ean=False))
 
 PATIENT = patient(
     Leaf("OccupancyText", "occupation"),
@@ -99,12 +98,7 @@ def epikrise_mapping(
     return letter_mapping(
         version,
         letter,
-        Leaf("Letter", "header", letter_header(version), required=True),
-        Leaf("Sender", "sender", SENDER, required=True),
-        Leaf("Receiver", "receiver", RECEIVER, required=True),
-        Leaf("CCReceiver", "cc_receiver", CC_RECEIVER),
-        Leaf("Patient", "patient", PATIENT, required=True),
-        Leaf("Relative", "relatives", RELATIVE, many=True, max=2),
+        *letter_head(version, SENDER, CC_RECEIVER, PATIENT, RELATIVE, relatives=2),
         Leaf("Referral", "referral", REFERRAL),
         Leaf(*first, DATETIME),
         Leaf(*last, DATETIME),

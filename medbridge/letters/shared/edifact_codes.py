@@ -19,23 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Generic, TypeVar, cast
 
-from medbridge.model.codes import (
-    AcknowledgementCode,
-    CodeSystem,
-    DiagnosisKind,
-    EpisodeOfCareStatus,
-    IdentifierCode,
-    InformationCode,
-    MedicalSpeciality,
-    ObjectCode,
-    ObjectExtension,
-    Priority,
-    ReferralStatus,
-    RelationCode,
-    StatusCode,
-    TelephoneKind,
-    Transport,
-)
+from medbridge.model import codes
 
 __all__ = [
     "ACKNOWLEDGEMENT",
@@ -122,33 +106,33 @@ def table(
 
 
 # §8.1 IdentifierCode ⇄ NAD E2.2 (id type). The writer's agency (E2.3) is PARTY_AGENCY.
-IDENTIFIER_TYPE: CodeTable[IdentifierCode] = CodeTable(
+IDENTIFIER_TYPE: CodeTable[codes.IdentifierCode] = CodeTable(
     "IdentifierCode",
     (
-        ("SKS", IdentifierCode.SKS_DEPARTMENT),
-        ("YNR", IdentifierCode.YDERNUMMER),
-        ("SOR", IdentifierCode.SOR),
-        ("KOM", IdentifierCode.KOMMUNENUMMER),
-        ("", IdentifierCode.GLN),
+        ("SKS", codes.IdentifierCode.SKS_DEPARTMENT),
+        ("YNR", codes.IdentifierCode.YDERNUMMER),
+        ("SOR", codes.IdentifierCode.SOR),
+        ("KOM", codes.IdentifierCode.KOMMUNENUMMER),
+        ("", codes.IdentifierCode.GLN),
     ),
-    MappingProxyType({"EAN": IdentifierCode.GLN}),
+    MappingProxyType({"EAN": codes.IdentifierCode.GLN}),
 )
 #: NAD E2.3, the agency MedCom writes for each id type (``lokationsnummer``: empty type, ``9``).
-PARTY_AGENCY: Mapping[IdentifierCode, str] = MappingProxyType(
+PARTY_AGENCY: Mapping[codes.IdentifierCode, str] = MappingProxyType(
     {
-        IdentifierCode.SKS_DEPARTMENT: "SST",
-        IdentifierCode.YDERNUMMER: "SFU",
-        IdentifierCode.SOR: "SST",
-        IdentifierCode.KOMMUNENUMMER: "IM",
-        IdentifierCode.GLN: "9",
+        codes.IdentifierCode.SKS_DEPARTMENT: "SST",
+        codes.IdentifierCode.YDERNUMMER: "SFU",
+        codes.IdentifierCode.SOR: "SST",
+        codes.IdentifierCode.KOMMUNENUMMER: "IM",
+        codes.IdentifierCode.GLN: "9",
     }
 )
 
 # §8.2 MedicalSpecialityCode ⇄ SPR E2.1 (AFSSPEC), all 73 pairs; 2504 written for
 # dermato_venerologi_praksis [POL].
-SPECIALITY: CodeTable[MedicalSpeciality] = table(
+SPECIALITY: CodeTable[codes.MedicalSpeciality] = table(
     "MedicalSpecialityCode",
-    MedicalSpeciality,
+    codes.MedicalSpeciality,
     """
 99    IKKEKLASSIFICERET
 1     INTERN_MEDICIN_SYGEHUS
@@ -227,9 +211,9 @@ SPECIALITY: CodeTable[MedicalSpeciality] = table(
 )
 
 # §8.3 DiagnoseDescriptionCode ⇄ CIN E1.1.
-DIAGNOSIS_KIND: CodeTable[DiagnosisKind] = table(
+DIAGNOSIS_KIND: CodeTable[codes.DiagnosisKind] = table(
     "DiagnoseDescriptionCode",
-    DiagnosisKind,
+    codes.DiagnosisKind,
     """
 DI  UNSPECIFIED
 H   REFERRAL
@@ -245,15 +229,19 @@ IN  RADIOLOGY
 )
 
 # §8.4 DiagnoseTypeCode ⇄ CIN E2.2. The agency (E2.3) depends on the letter, see the mappings.
-CODE_SYSTEM: CodeTable[CodeSystem] = CodeTable(
+CODE_SYSTEM: CodeTable[codes.CodeSystem] = CodeTable(
     "DiagnoseTypeCode",
-    (("SKS", CodeSystem.SKS), ("USP", CodeSystem.UNSPECIFIED), ("ICP", CodeSystem.ICPC)),
+    (
+        ("SKS", codes.CodeSystem.SKS),
+        ("USP", codes.CodeSystem.UNSPECIFIED),
+        ("ICP", codes.CodeSystem.ICPC),
+    ),
 )
 
 # §8.5 EpisodeOfCareStatusCode ⇄ PAS E1.1 (DIS01 S11).
-EPISODE_STATUS: CodeTable[EpisodeOfCareStatus] = table(
+EPISODE_STATUS: CodeTable[codes.EpisodeOfCareStatus] = table(
     "EpisodeOfCareStatusCode",
-    EpisodeOfCareStatus,
+    codes.EpisodeOfCareStatus,
     """
 POT  INACTIVE
 HS   INPATIENT
@@ -264,9 +252,9 @@ REQ  OUTPATIENT_RADIOLOGY
 )
 
 # §8.6 RelationCode ⇄ REL E2.1.
-RELATION: CodeTable[RelationCode] = table(
+RELATION: CodeTable[codes.RelationCode] = table(
     "RelationCode",
-    RelationCode,
+    codes.RelationCode,
     """
 GU  UNSPECIFIED
 MO  MOTHER
@@ -276,27 +264,28 @@ SD  CHILD
 )
 
 # §8.7 StatusCode ⇄ S02 GIS E1.1 (REF01 accepts only N; the mapping enforces that).
-LETTER_STATUS: CodeTable[StatusCode] = CodeTable(
-    "StatusCode", (("N", StatusCode.NEW), ("M", StatusCode.CORRECTED))
+LETTER_STATUS: CodeTable[codes.StatusCode] = CodeTable(
+    "StatusCode", (("N", codes.StatusCode.NEW), ("M", codes.StatusCode.CORRECTED))
 )
 
 # §8.8–§8.10 REF01 logistics.
-PRIORITY: CodeTable[Priority] = CodeTable(
+PRIORITY: CodeTable[codes.Priority] = CodeTable(
     "Priority",
-    (("WA", Priority.ELECTIVE), ("AC", Priority.ACUTE), ("SA", Priority.SPECIAL)),
+    (("WA", codes.Priority.ELECTIVE), ("AC", codes.Priority.ACUTE), ("SA", codes.Priority.SPECIAL)),
 )
-REFERRAL_STATUS: CodeTable[ReferralStatus] = CodeTable(
-    "ReferralStatus", (("HA", ReferralStatus.OUTPATIENT), ("HS", ReferralStatus.ADMISSION))
+REFERRAL_STATUS: CodeTable[codes.ReferralStatus] = CodeTable(
+    "ReferralStatus",
+    (("HA", codes.ReferralStatus.OUTPATIENT), ("HS", codes.ReferralStatus.ADMISSION)),
 )
-TRANSPORT: CodeTable[Transport] = CodeTable(
+TRANSPORT: CodeTable[codes.Transport] = CodeTable(
     "Transport",
-    (("TX", Transport.NONE), ("ST", Transport.LYING), ("SI", Transport.SEATED)),
+    (("TX", codes.Transport.NONE), ("ST", codes.Transport.LYING), ("SI", codes.Transport.SEATED)),
 )
 
 # §8.11 HospitalVisitation InformationCode ⇄ S18 FTX E1.1.
-INFORMATION_CODE: CodeTable[InformationCode] = table(
+INFORMATION_CODE: CodeTable[codes.InformationCode] = table(
     "InformationCode",
-    InformationCode,
+    codes.InformationCode,
     """
 US  UNSTRUCTURED
 EL  OWN_GP
@@ -309,21 +298,28 @@ UA  PAYMENT_GUARANTEE
 )
 
 # §8.12 Patient TelephoneSubscriberCode ⇄ CON E1.1 (REF01 S07).
-TELEPHONE_KIND: CodeTable[TelephoneKind] = CodeTable(
+TELEPHONE_KIND: CodeTable[codes.TelephoneKind] = CodeTable(
     "TelephoneSubscriberCode",
-    (("HO", TelephoneKind.LANDLINE), ("CE", TelephoneKind.MOBILE), ("WO", TelephoneKind.WORK)),
+    (
+        ("HO", codes.TelephoneKind.LANDLINE),
+        ("CE", codes.TelephoneKind.MOBILE),
+        ("WO", codes.TelephoneKind.WORK),
+    ),
 )
 
 # §8.14 AcknowledgementCode ⇄ UNB E9 (empty or absent also reads as minuspositivkvitt).
-ACKNOWLEDGEMENT: CodeTable[AcknowledgementCode] = CodeTable(
+ACKNOWLEDGEMENT: CodeTable[codes.AcknowledgementCode] = CodeTable(
     "AcknowledgementCode",
-    (("0", AcknowledgementCode.NO_POSITIVE), ("1", AcknowledgementCode.POSITIVE_WANTED)),
+    (
+        ("0", codes.AcknowledgementCode.NO_POSITIVE),
+        ("1", codes.AcknowledgementCode.POSITIVE_WANTED),
+    ),
 )
 
 # §8.15 Reference codes: ObjectCode (FTX E4.3) with SND read as multimedie ("not approved").
-OBJECT_CODE: CodeTable[ObjectCode] = table(
+OBJECT_CODE: CodeTable[codes.ObjectCode] = table(
     "ObjectCode",
-    ObjectCode,
+    codes.ObjectCode,
     """
 TXT  TEXT_FILE
 IMG  IMAGE
@@ -333,12 +329,12 @@ BSG  BIOSIGNALS
 MUL  MULTIMEDIA
 PRP  PROPRIETARY
 """,
-    {"SND": ObjectCode.MULTIMEDIA},
+    {"SND": codes.ObjectCode.MULTIMEDIA},
 )
 
 # ObjectExtensionCode (FTX E4.4): upper case of the XML value, except TIF and JPG.
-_EXTENSION_WIRE = {ObjectExtension.TIFF: "TIF", ObjectExtension.JPEG: "JPG"}
-OBJECT_EXTENSION: CodeTable[ObjectExtension] = CodeTable(
+_EXTENSION_WIRE = {codes.ObjectExtension.TIFF: "TIF", codes.ObjectExtension.JPEG: "JPG"}
+OBJECT_EXTENSION: CodeTable[codes.ObjectExtension] = CodeTable(
     "ObjectExtensionCode",
-    tuple((_EXTENSION_WIRE.get(ext, ext.value.upper()), ext) for ext in ObjectExtension),
+    tuple((_EXTENSION_WIRE.get(ext, ext.value.upper()), ext) for ext in codes.ObjectExtension),
 )

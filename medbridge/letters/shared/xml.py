@@ -30,17 +30,7 @@ from medbridge.codecs.xml.mapping import (
     struct,
 )
 from medbridge.letters.declaration import XmlVersion
-from medbridge.model.codes import (
-    AcknowledgementCode,
-    CodeSystem,
-    DiagnosisKind,
-    IdentifierCode,
-    MedicalSpeciality,
-    ObjectCode,
-    ObjectExtension,
-    RelationCode,
-    StatusCode,
-)
+from medbridge.model import codes
 from medbridge.model.common import (
     BinaryObject,
     Diagnosis,
@@ -71,6 +61,7 @@ __all__ = [
     "RELATION",
     "SIMPLE_DIAGNOSE",
     "address_lines",
+    "letter_head",
     "letter_header",
     "letter_mapping",
     "organisation_lines",
@@ -81,12 +72,14 @@ __all__ = [
     "sender",
 ]
 
-ACKNOWLEDGEMENT = Code(AcknowledgementCode)
-IDENTIFIER_CODE = Code(IdentifierCode)
-MEDICAL_SPECIALITY = Code(MedicalSpeciality, exclude=(MedicalSpeciality.PAEDIATRI_SYGEHUS.value,))
-RELATION = Code(RelationCode, exclude=(RelationCode.SPOUSE.value,))
-DIAGNOSIS_KIND = Code(DiagnosisKind, exclude=(DiagnosisKind.GRUNDMORBUS.value,))
-CODE_SYSTEM = Code(CodeSystem)
+ACKNOWLEDGEMENT = Code(codes.AcknowledgementCode)
+IDENTIFIER_CODE = Code(codes.IdentifierCode)
+MEDICAL_SPECIALITY = Code(
+    codes.MedicalSpeciality, exclude=(codes.MedicalSpeciality.PAEDIATRI_SYGEHUS.value,)
+)
+RELATION = Code(codes.RelationCode, exclude=(codes.RelationCode.SPOUSE.value,))
+DIAGNOSIS_KIND = Code(codes.DiagnosisKind, exclude=(codes.DiagnosisKind.GRUNDMORBUS.value,))
+CODE_SYSTEM = Code(codes.CodeSystem)
 DATETIME = MomentOf()
 
 ENVELOPE = struct(
@@ -128,8 +121,30 @@ def letter_header(version: XmlVersion) -> Struct:
         Leaf("StatisticalCode", "statistical_code", required=True),
         Leaf("Authorisation", "authorisation", DATETIME, required=True),
         Fixed("TypeCode", type_code),
-        Leaf("StatusCode", "status", Code(StatusCode), required=True),
+        Leaf("StatusCode", "status", Code(codes.StatusCode), required=True),
         Leaf("EpisodeOfCareIdentifier", "episode_of_care_id"),
+    )
+
+
+def letter_head(
+    version: XmlVersion,
+    sender_table: Struct,
+    cc_receiver: Leaf,
+    patient_table: Struct,
+    relative_table: Struct,
+    *,
+    relatives: int,
+) -> tuple[Leaf, ...]:
+    """The leaves a 2005 letter starts with, in wire order: the ``Letter`` header of ``version``,
+    ``Sender``, ``Receiver``, the kind's copy receiver (``cc_receiver``), ``Patient`` and at most
+    ``relatives`` ``Relative``, each with the kind's own table."""
+    return (
+        Leaf("Letter", "header", letter_header(version), required=True),
+        Leaf("Sender", "sender", sender_table, required=True),
+        Leaf("Receiver", "receiver", RECEIVER, required=True),
+        cc_receiver,
+        Leaf("Patient", "patient", patient_table, required=True),
+        Leaf("Relative", "relatives", relative_table, many=True, max=relatives),
     )
 
 
@@ -250,8 +265,8 @@ FULL_QUALIFIED_DIAGNOSE = struct(
 BINARY = struct(
     BinaryObject,
     Leaf("ObjectIdentifier", "identifier", required=True),
-    Leaf("ObjectCode", "object_code", Code(ObjectCode), required=True),
-    Leaf("ObjectExtensionCode", "extension", Code(ObjectExtension), required=True),
+    Leaf("ObjectCode", "object_code", Code(codes.ObjectCode), required=True),
+    Leaf("ObjectExtensionCode", "extension", Code(codes.ObjectExtension), required=True),
     Leaf("OriginalObjectSize", "original_size", POSITIVE_INT, required=True),
 )
 # URL | SUP | BIN is a choice on the wire; the model allows exactly one, so three optional

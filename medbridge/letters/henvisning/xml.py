@@ -13,8 +13,10 @@ from medbridge.letters.henvisning.versions import XH0130R
 from medbridge.letters.shared.xml import (
     DIAGNOSIS_KIND,
     IDENTIFIER_CODE,
-    MEDICAL_SPECIALITY,
+    PHONE,
     REFERENCE,
+    SPECIALITY,
+    TELEPHONE,
     letter_head,
     letter_mapping,
     party,
@@ -27,15 +29,9 @@ from medbridge.model.codes import (
     InformationCode,
     Priority,
     ReferralStatus,
-    TelephoneKind,
     Transport,
 )
-from medbridge.model.common import (
-    Diagnosis,
-    Referral,
-    Referrer,
-    Telephone,
-)
+from medbridge.model.common import Diagnosis, Referral, Referrer
 from medbridge.model.henvisning import (
     AdditionalInformation,
     HospitalReferral,
@@ -56,20 +52,14 @@ REFERRER = struct(
 )
 
 SENDER = sender(
-    Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
+    SPECIALITY,
     Leaf("Referrer", "referrer", REFERRER, required=True),
 )
 
 ANSWER_CC_RECEIVER = Leaf(
     "AnswerCCReceiver",
     "answer_cc_receiver",
-    party(Leaf("TelephoneSubscriberIdentifier", "telephone"), ean=False),
-)
-
-TELEPHONE = struct(
-    Telephone,
-    Leaf("TelephoneSubscriberIdentifier", "number", required=True),
-    Leaf("TelephoneSubscriberCode", "kind", Code(TelephoneKind), required=True),
+    party(PHONE, ean=False),
 )
 
 PATIENT = patient(

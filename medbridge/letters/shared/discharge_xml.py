@@ -21,10 +21,10 @@ from medbridge.codecs.xml.mapping import (
 from medbridge.letters.declaration import XmlVersion
 from medbridge.letters.shared.xml import (
     FULL_QUALIFIED_DIAGNOSE,
-    MEDICAL_SPECIALITY,
     QUALIFIED_DIAGNOSE,
     REFERENCE,
     SIMPLE_DIAGNOSE,
+    SPECIALITY,
     address_lines,
     letter_head,
     letter_mapping,
@@ -53,7 +53,7 @@ DATETIME = MomentOf()
 CONTACT = struct(Contact, *organisation_lines())
 
 SENDER = sender(
-    Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY),
+    SPECIALITY,
     Leaf("Contact", "contact", CONTACT),
 )
 

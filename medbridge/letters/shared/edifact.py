@@ -68,10 +68,12 @@ def source_rows(struct: Struct, *rows: Row) -> Fields:
 
 
 _CPR, _ALTERNATIVE = (name for name, _, _ in xml.PATIENT_ID.options)
-_SURNAME, _GIVEN = "/PersonSurnameName", "/PersonGivenName"  # per kind in the XML tables
-#: Model path suffixes of a party's phone and speciality (a Sender's, in each kind's table).
-PARTY_PHONE = "/TelephoneSubscriberIdentifier"
-PARTY_SPECIALITY = "/MedicalSpecialityCode"
+_PATIENT, _RELATIVE = xml.patient(), xml.relative()
+_SURNAME, _GIVEN = ("/" + xml_name(_PATIENT, attr) for attr in ("surname", "given_name"))
+_PERSON_ID, _RELATION = ("/" + xml_name(_RELATIVE, a) for a in ("person_identifier", "relation"))
+#: Path suffixes of a party's phone and speciality (a Sender's, in each kind's table).
+PARTY_PHONE = "/" + xml_name(xml.sender(), "telephone")
+PARTY_SPECIALITY = "/" + xml.SPECIALITY.name
 
 # Source map rows of the layouts: the builders below write the same components.
 NAD_PARTY_FIELDS: Fields = source_rows(
@@ -92,8 +94,6 @@ _ADDRESS_ROWS: tuple[Row, ...] = (
 ADR_FIELDS: Fields = source_rows(xml.RECEIVER, *_ADDRESS_ROWS)
 _STREET, _SUBURB, _DISTRICT, _POSTCODE = (suffix for suffix, _, _ in ADR_FIELDS)
 _ID, _ID_CODE, _ORGANISATION, _DEPARTMENT, _UNIT = (suffix for suffix, _, _ in NAD_PARTY_FIELDS[1:])
-_PERSON_ID = "/PersonIdentifier"
-_RELATION = "/RelationCode"
 
 
 def _pna_fields(identifier: str) -> Fields:
@@ -103,10 +103,8 @@ def _pna_fields(identifier: str) -> Fields:
 
 PNA_PATIENT_FIELDS: Fields = _pna_fields("/" + _CPR)
 PNA_RELATIVE_FIELDS: Fields = _pna_fields(_PERSON_ID)
-CON_PHONE_FIELDS: Fields = (
-    ("", None, None),
-    ("/TelephoneSubscriberIdentifier", 2, 1),
-    ("/TelephoneSubscriberCode", 1, 1),
+CON_PHONE_FIELDS: Fields = source_rows(
+    xml.TELEPHONE, ("", None, None), ("number", 2, 1), ("kind", 1, 1)
 )
 CIN_FIELDS: Fields = source_rows(
     xml.FULL_QUALIFIED_DIAGNOSE,

@@ -43,6 +43,7 @@ from medbridge.model.common import (
     PatientIdKind,
     Reference,
     Relative,
+    Telephone,
 )
 from medbridge.xml.namespaces import MC2005
 
@@ -55,11 +56,14 @@ __all__ = [
     "MEDICAL_SPECIALITY",
     "PARTY_ID",
     "PATIENT_ID",
+    "PHONE",
     "QUALIFIED_DIAGNOSE",
     "RECEIVER",
     "REFERENCE",
     "RELATION",
     "SIMPLE_DIAGNOSE",
+    "SPECIALITY",
+    "TELEPHONE",
     "address_lines",
     "letter_head",
     "letter_header",
@@ -81,6 +85,17 @@ RELATION = Code(codes.RelationCode, exclude=(codes.RelationCode.SPOUSE.value,))
 DIAGNOSIS_KIND = Code(codes.DiagnosisKind, exclude=(codes.DiagnosisKind.GRUNDMORBUS.value,))
 CODE_SYSTEM = Code(codes.CodeSystem)
 DATETIME = MomentOf()
+
+#: The 2005 senders' MedicalSpecialityCode (each kind places it in its own Sender tail).
+SPECIALITY = Leaf("MedicalSpecialityCode", "speciality", MEDICAL_SPECIALITY)
+#: An uncoded phone number (a 2005 party's TelephoneSubscriberIdentifier).
+PHONE = Leaf("TelephoneSubscriberIdentifier", "telephone")
+#: A coded phone number (XREF01 ``Patient/TelephoneSubscriber``).
+TELEPHONE = struct(
+    Telephone,
+    Leaf("TelephoneSubscriberIdentifier", "number", required=True),
+    Leaf("TelephoneSubscriberCode", "kind", Code(codes.TelephoneKind), required=True),
+)
 
 ENVELOPE = struct(
     Envelope,
@@ -185,12 +200,19 @@ def sender(*tail: Entry, party_id: Struct = PARTY_ID) -> Struct:
         Leaf("EANIdentifier", "ean", required=True),
         *organisation_lines(party_id=party_id, organisation_required=True),
         *address_lines(),
-        Leaf("TelephoneSubscriberIdentifier", "telephone"),
+        PHONE,
         *tail,
     )
 
 
 RECEIVER = party()
+
+
+#: A 2005 patient's or relative's name: surname (required) and given name.
+_PERSON_NAME = (
+    Leaf("PersonSurnameName", "surname", required=True),
+    Leaf("PersonGivenName", "given_name"),
+)
 
 
 def patient(*tail: Entry, title: bool = False) -> Struct:
@@ -200,8 +222,7 @@ def patient(*tail: Entry, title: bool = False) -> Struct:
     return struct(
         Patient,
         PATIENT_ID,
-        Leaf("PersonSurnameName", "surname", required=True),
-        Leaf("PersonGivenName", "given_name"),
+        *_PERSON_NAME,
         *titled,
         *address_lines(),
         *tail,
@@ -214,8 +235,7 @@ def relative(*tail: Entry) -> Struct:
         Relative,
         Leaf("RelationCode", "relation", RELATION, required=True),
         Leaf("PersonIdentifier", "person_identifier"),
-        Leaf("PersonSurnameName", "surname", required=True),
-        Leaf("PersonGivenName", "given_name"),
+        *_PERSON_NAME,
         *tail,
     )
 

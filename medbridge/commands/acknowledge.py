@@ -34,18 +34,17 @@ from medbridge.commands.common import (
     EXIT_IO,
     EXIT_OK,
     EXIT_REFUSED,
+    batch_options,
     echo_notes,
     finding_line,
     format_option,
     gather,
     internal_finding,
     located,
-    max_size_option,
     out_dir_option,
     overall,
     paths_argument,
     patterns_option,
-    quiet_option,
     read_input,
 )
 from medbridge.errors import InputError, MedbridgeError, OutputError, OutputRefused
@@ -128,8 +127,7 @@ def receipt_name(relative: Path, variant: ReceiptVariant, fmt: str, part: int = 
 )
 @click.option("--force", is_flag=True, help="Replace receipts that already exist.")
 @format_option(["text", "json"], "text lines, or a JSON report of every input on stdout.")
-@max_size_option
-@quiet_option
+@batch_options()
 def acknowledge(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],

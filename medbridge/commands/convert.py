@@ -26,17 +26,15 @@ import click
 
 from medbridge.commands.common import (
     EXIT_INTERRUPTED,
+    batch_options,
     echo_notes,
     finding_line,
     gather,
-    max_size_option,
     out_dir_option,
     overall,
     paths_argument,
     patterns_option,
-    quiet_option,
     read_input,
-    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
@@ -118,9 +116,7 @@ __all__ = ["convert"]
     help="With - (standard input): the file name it stands for, which names its output "
     "(NAME with the target's extension).",
 )
-@strict_encoding_option
-@max_size_option
-@quiet_option
+@batch_options(strict_encoding=True)
 def convert(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],

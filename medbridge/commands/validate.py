@@ -20,19 +20,17 @@ from medbridge.commands.common import (
     EXIT_INTERRUPTED,
     INTERNAL,
     IO_FAILURES,
+    batch_options,
     echo_notes,
     exit_for,
     finding_line,
     format_option,
     gather,
-    max_size_option,
     output_option,
     overall,
     paths_argument,
     patterns_option,
-    quiet_option,
     run_on_input,
-    strict_encoding_option,
     write_report,
 )
 from medbridge.commands.progress import Progress
@@ -82,9 +80,7 @@ class _Result:
 @click.option(
     "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."
 )
-@strict_encoding_option
-@max_size_option
-@quiet_option
+@batch_options(strict_encoding=True)
 def validate(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],

@@ -34,6 +34,7 @@ from medbridge.commands.common import (
     EXIT_IO,
     EXIT_OK,
     EXIT_REFUSED,
+    IO_FAILURES,
     batch_options,
     echo_notes,
     finding_line,
@@ -242,7 +243,7 @@ def _collision(item: InputFile, dest: Path) -> Finding:
 
 
 def _io(findings: list[Finding]) -> bool:
-    return any(f.code in ("io.unreadable", "io.not-regular-file") for f in findings)
+    return any(f.code in IO_FAILURES for f in findings)
 
 
 def _receipt_json(written: _Written) -> dict[str, Any]:

@@ -28,26 +28,7 @@ from typing import Any
 import click
 
 import medbridge
-from medbridge.commands.common import (
-    EXIT_INTERNAL,
-    EXIT_INVALID,
-    EXIT_IO,
-    EXIT_OK,
-    EXIT_REFUSED,
-    echo_notes,
-    finding_line,
-    format_option,
-    gather,
-    internal_finding,
-    located,
-    max_size_option,
-    out_dir_option,
-    overall,
-    paths_argument,
-    patterns_option,
-    quiet_option,
-    read_input,
-)
+from medbridge.commands import common
 from medbridge.errors import InputError, MedbridgeError, OutputError, OutputRefused
 from medbridge.files import EXTENSIONS, InputSet, OutputWriter
 from medbridge.findings import Finding, Location, Report, Severity
@@ -67,7 +48,11 @@ _KIND = {
 }
 #: What standard input's receipts are named after (``stdin.ctl02.edi``).
 STDIN_NAME = "stdin"
-_EXIT = {"refused": EXIT_REFUSED, "io-error": EXIT_IO, "internal-error": EXIT_INTERNAL}
+_EXIT = {
+    "refused": common.EXIT_REFUSED,
+    "io-error": common.EXIT_IO,
+    "internal-error": common.EXIT_INTERNAL,
+}
 
 
 @dataclass(slots=True)
@@ -89,9 +74,9 @@ class _Result:
         if self.status in _EXIT:
             return _EXIT[self.status]
         if self.status in ("unanswerable", "unwritable"):
-            return EXIT_INVALID
+            return common.EXIT_INVALID
         negative = any(w.variant is not ReceiptVariant.POSITIVE for w in self.written)
-        return EXIT_INVALID if fail_on_negative and negative else EXIT_OK
+        return common.EXIT_INVALID if fail_on_negative and negative else common.EXIT_OK
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -110,9 +95,9 @@ def receipt_name(relative: Path, variant: ReceiptVariant, fmt: str, part: int = 
 
 
 @click.command()
-@paths_argument
-@patterns_option
-@out_dir_option("Output folder for the receipts; the input tree is mirrored below it.")
+@common.paths_argument
+@common.patterns_option
+@common.out_dir_option("Output folder for the receipts; the input tree is mirrored below it.")
 @click.option(
     "--own-gln",
     "own_glns",
@@ -127,9 +112,8 @@ def receipt_name(relative: Path, variant: ReceiptVariant, fmt: str, part: int = 
     help="Exit 1 when a negative receipt was written.",
 )
 @click.option("--force", is_flag=True, help="Replace receipts that already exist.")
-@format_option(["text", "json"], "text lines, or a JSON report of every input on stdout.")
-@max_size_option
-@quiet_option
+@common.format_option(["text", "json"], "text lines, or a JSON report of every input on stdout.")
+@common.batch_options()
 def acknowledge(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],
@@ -155,7 +139,7 @@ def acknowledge(
       medbridge acknowledge inbox --out receipts --own-gln 5799999000027
       medbridge acknowledge letter.edi --out receipts --format json
     """
-    inputs, notes = gather(paths, patterns)
+    inputs, notes = common.gather(paths, patterns)
     writer = OutputWriter(InputSet(inputs), force=force, sync=True)
     own = list(own_glns) or None
     planned: set[Path] = set()
@@ -166,10 +150,10 @@ def acknowledge(
         for result in results:
             _print(result, quiet)
     if not quiet:
-        echo_notes(notes)
+        common.echo_notes(notes)
         if fmt == "text":
             click.echo(_summary(results))
-    sys.exit(overall([r.exit_code(fail_on_negative) for r in results]))
+    sys.exit(common.overall([r.exit_code(fail_on_negative) for r in results]))
 
 
 def _one(
@@ -182,11 +166,11 @@ def _one(
 ) -> _Result:
     result = _Result(item.display, "none-owed")
     try:
-        data = read_input(item, limits)
+        data = common.read_input(item, limits)
         report = Report()
         messages = medbridge.acknowledge(data, report=report, own_identifiers=own)
         result.format = report.format
-        result.findings = located(report.findings, item)
+        result.findings = common.located(report.findings, item)
         if "receipt.unanswerable" in report.codes():
             result.status = "unanswerable"
         if not messages:
@@ -194,16 +178,16 @@ def _one(
         _write_all(result, item, messages, out_dir, writer, planned)
     except InputError as exc:
         result.status = "io-error" if _io(exc.findings) else "unanswerable"
-        result.findings = located(exc.findings, item)
+        result.findings = common.located(exc.findings, item)
     except (OutputRefused, OutputError) as exc:
         result.status = "refused" if isinstance(exc, OutputRefused) else "io-error"
-        result.findings.extend(located(exc.findings, item))
+        result.findings.extend(common.located(exc.findings, item))
     except MedbridgeError as exc:  # a receipt the writer refuses (an unmappable version code)
         result.status = "unwritable"
-        result.findings.extend(located(exc.findings, item))
+        result.findings.extend(common.located(exc.findings, item))
     except Exception as exc:  # a bug: this input's result, not the run's
         result.status = "internal-error"
-        result.findings.append(internal_finding(item.display, exc))
+        result.findings.append(common.internal_finding(item.display, exc))
     return result
 
 
@@ -244,7 +228,7 @@ def _collision(item: InputFile, dest: Path) -> Finding:
 
 
 def _io(findings: list[Finding]) -> bool:
-    return any(f.code in ("io.unreadable", "io.not-regular-file") for f in findings)
+    return any(f.code in common.IO_FAILURES for f in findings)
 
 
 def _receipt_json(written: _Written) -> dict[str, Any]:
@@ -281,7 +265,7 @@ def _print(result: _Result, quiet: bool) -> None:
         click.echo(f"{result.path}: {result.status}", err=result.status != "none-owed")
     for finding in result.findings:
         if finding.is_error and result.status != "acknowledged":
-            click.echo("  " + finding_line(finding, result.path), err=True)
+            click.echo("  " + common.finding_line(finding, result.path), err=True)
 
 
 def _describe(receipt: Receipt) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "EXIT_IO",
     "EXIT_OK",
     "EXIT_REFUSED",
+    "batch_options",
     "exit_for",
     "finding_line",
     "gather",
@@ -133,6 +134,18 @@ def max_size_option(func: F) -> F:
         callback=_limits_for,
         help=f"Largest input read (default: {DEFAULT_LIMITS.max_input_bytes} bytes).",
     )(func)
+
+
+def batch_options(*, strict_encoding: bool = False) -> Callable[[F], F]:
+    """The options a batch command's list ends with: ``--strict-encoding`` (only where asked
+    for: the commands that decode their inputs), ``--max-size`` and ``--quiet``. Put it right
+    above the function so that they come last in ``--help``."""
+
+    def decorate(func: F) -> F:
+        func = max_size_option(quiet_option(func))
+        return strict_encoding_option(func) if strict_encoding else func
+
+    return decorate
 
 
 def format_option(choices: Sequence[str], help: str | None = None) -> Callable[[F], F]:

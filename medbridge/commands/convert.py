@@ -24,21 +24,7 @@ from pathlib import Path
 
 import click
 
-from medbridge.commands.common import (
-    EXIT_INTERRUPTED,
-    echo_notes,
-    finding_line,
-    gather,
-    max_size_option,
-    out_dir_option,
-    overall,
-    paths_argument,
-    patterns_option,
-    quiet_option,
-    read_input,
-    strict_encoding_option,
-    write_report,
-)
+from medbridge.commands import common
 from medbridge.commands.conversion import ConvertJob, Outcome, Task, convert_chunk
 from medbridge.commands.progress import Progress
 from medbridge.commands.tally import Tally
@@ -55,8 +41,8 @@ __all__ = ["convert"]
 
 
 @click.command()
-@paths_argument
-@patterns_option
+@common.paths_argument
+@common.patterns_option
 @click.option(
     "--to",
     "to",
@@ -64,7 +50,7 @@ __all__ = ["convert"]
     required=True,
     help="Target format.",
 )
-@out_dir_option("Output folder; the input tree is mirrored below it.")
+@common.out_dir_option("Output folder; the input tree is mirrored below it.")
 @click.option(
     "--keep-extension",
     is_flag=True,
@@ -118,9 +104,7 @@ __all__ = ["convert"]
     help="With - (standard input): the file name it stands for, which names its output "
     "(NAME with the target's extension).",
 )
-@strict_encoding_option
-@max_size_option
-@quiet_option
+@common.batch_options(strict_encoding=True)
 def convert(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],
@@ -159,7 +143,7 @@ def convert(
         if wrap is not None and to == "json":
             raise click.UsageError("--wrap puts XML or EDIFACT in envelopes, not JSON.")
         _check_stdin_name(paths, stdin_name)
-        inputs, notes = gather(paths, patterns)
+        inputs, notes = common.gather(paths, patterns)
         inputs = [_named_stdin(item, stdin_name) if item.stdin else item for item in inputs]
         _, collisions = plan_outputs(inputs, out_dir, to, keep_extension=keep_extension)
         dest = functools.partial(
@@ -183,7 +167,7 @@ def convert(
         progress = Progress.for_terminal("Converting", len(inputs), quiet=quiet)
         with contextlib.closing(results), progress:
             if not quiet:
-                echo_notes(swept, lambda line: progress.echo(line, err=True))
+                common.echo_notes(swept, lambda line: progress.echo(line, err=True))
             for index, item in enumerate(inputs):
                 if index in collisions:
                     outcome = Outcome(item.display, "refused", findings=[collisions[index]])
@@ -201,17 +185,19 @@ def convert(
             for outcome in tally.flush(describe):
                 _print_outcome(outcome, progress, quiet)
         if not quiet:
-            echo_notes(notes)
+            common.echo_notes(notes)
             click.echo(tally.summary())
         codes = [tally.exit_code()]
         if tally.outcomes is not None and report_file is not None:
             rows = [o.as_json() for o in tally.outcomes]
             body = json_document("convert", rows).encode("utf-8")
-            codes.append(write_report(report_file, body, index_of_inputs, sweeper, quiet=quiet))
-        sys.exit(overall(codes))
+            codes.append(
+                common.write_report(report_file, body, index_of_inputs, sweeper, quiet=quiet)
+            )
+        sys.exit(common.overall(codes))
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(common.EXIT_INTERRUPTED)
 
 
 def _sweep(
@@ -262,7 +248,7 @@ def _with_stdin(item: InputFile, limits: Limits) -> tuple[InputFile, bytes | Non
     if not item.stdin:
         return item, None
     try:
-        return item, read_input(item, limits)
+        return item, common.read_input(item, limits)
     except InputError as exc:
         return dataclasses.replace(item, problem=exc.findings[0]), None
 
@@ -275,4 +261,4 @@ def _print_outcome(outcome: Outcome, progress: Progress, quiet: bool) -> None:
     progress.echo(f"{outcome.path}: {outcome.status}", err=True)
     for finding in outcome.findings:
         if finding.severity is not Severity.INFO:
-            progress.echo("  " + finding_line(finding, outcome.path), err=True)
+            progress.echo("  " + common.finding_line(finding, outcome.path), err=True)

@@ -14,18 +14,7 @@ from typing import Any
 import click
 
 import medbridge
-from medbridge.commands.common import (
-    echo_notes,
-    exit_for,
-    finding_line,
-    format_option,
-    gather,
-    max_size_option,
-    overall,
-    paths_argument,
-    patterns_option,
-    run_on_input,
-)
+from medbridge.commands import common
 from medbridge.findings import Finding
 from medbridge.inputs import InputFile
 from medbridge.limits import Limits
@@ -38,10 +27,10 @@ _FIELDS = ("format", "kind", "version", "encoding", "identifier")
 
 
 @click.command()
-@paths_argument
-@patterns_option
-@format_option(["text", "json"])
-@max_size_option
+@common.paths_argument
+@common.patterns_option
+@common.format_option(["text", "json"])
+@common.max_size_option
 def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits: Limits) -> None:
     """Say what each file is: format, kind, version, encoding, letter identifier.
 
@@ -51,7 +40,7 @@ def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits:
     Example:
       medbridge detect fixtures/valid/epikrise
     """
-    inputs, notes = gather(paths, patterns)
+    inputs, notes = common.gather(paths, patterns)
     rows: list[dict[str, Any]] = []
     findings: dict[InputFile, list[Finding]] = {}
     codes: list[int] = []
@@ -66,7 +55,7 @@ def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits:
             }
         )
         bad = det.format is None or any(f.is_error for f in det.findings)
-        codes.append(exit_for(det.findings, bad))
+        codes.append(common.exit_for(det.findings, bad))
     if fmt == "json":
         click.echo(json_document("detect", rows), nl=False)
     else:
@@ -77,9 +66,9 @@ def detect(paths: tuple[Path, ...], patterns: tuple[str, ...], fmt: str, limits:
             click.echo(line)
             for finding in findings[item]:
                 if finding.is_error:
-                    click.echo("  " + finding_line(finding, item.display))
-    echo_notes(notes)
-    sys.exit(overall(codes))
+                    click.echo("  " + common.finding_line(finding, item.display))
+    common.echo_notes(notes)
+    sys.exit(common.overall(codes))
 
 
 def _layer_text(layer: dict[str, Any]) -> str:
@@ -89,4 +78,4 @@ def _layer_text(layer: dict[str, Any]) -> str:
 
 def _detect_one(item: InputFile, limits: Limits) -> Detection:
     work = partial(medbridge.detect, limits=limits)
-    return run_on_input(item, limits, work, lambda findings: Detection(findings=findings))
+    return common.run_on_input(item, limits, work, lambda findings: Detection(findings=findings))

@@ -16,25 +16,7 @@ from pathlib import Path
 import click
 
 import medbridge
-from medbridge.commands.common import (
-    EXIT_INTERRUPTED,
-    INTERNAL,
-    IO_FAILURES,
-    echo_notes,
-    exit_for,
-    finding_line,
-    format_option,
-    gather,
-    max_size_option,
-    output_option,
-    overall,
-    paths_argument,
-    patterns_option,
-    quiet_option,
-    run_on_input,
-    strict_encoding_option,
-    write_report,
-)
+from medbridge.commands import common
 from medbridge.commands.progress import Progress
 from medbridge.findings import Finding, Report, Severity
 from medbridge.inputs import InputFile
@@ -57,34 +39,32 @@ class _Result:
     @property
     def status(self) -> str:
         codes = set(self.report.codes())
-        if INTERNAL in codes:
+        if common.INTERNAL in codes:
             return "INTERNAL ERROR"
-        if codes & IO_FAILURES:
+        if codes & common.IO_FAILURES:
             return "UNREADABLE"
         return "INVALID" if self.failed else "ok"
 
     @property
     def exit_code(self) -> int:
-        return exit_for(self.report.findings, self.failed)
+        return common.exit_for(self.report.findings, self.failed)
 
 
 @click.command()
-@paths_argument
-@patterns_option
-@format_option(
+@common.paths_argument
+@common.patterns_option
+@common.format_option(
     ["text", "json", "junit", "sarif"],
     "Report format: text for people; json, junit (JUnit XML) or sarif (SARIF 2.1.0).",
 )
-@output_option(
+@common.output_option(
     "Write the report to this file instead of standard output (atomically; an existing "
     "report is replaced)."
 )
 @click.option(
     "--warnings-as-errors", is_flag=True, help="A file with a warning fails (INVALID, exit 1)."
 )
-@strict_encoding_option
-@max_size_option
-@quiet_option
+@common.batch_options(strict_encoding=True)
 def validate(
     paths: tuple[Path, ...],
     patterns: tuple[str, ...],
@@ -107,7 +87,7 @@ def validate(
       cat letter.edi | medbridge validate -
     """
     try:
-        inputs, notes = gather(paths, patterns)
+        inputs, notes = common.gather(paths, patterns)
         streaming = fmt == "text" and output is None
         colour = streaming and sys.stdout.isatty()
         results: list[_Result] = []
@@ -122,12 +102,12 @@ def validate(
                         progress.echo(line)
                 progress.advance()
         if not quiet:
-            echo_notes(notes)
+            common.echo_notes(notes)
         codes = [result.exit_code for result in results]
         if streaming:
             if not quiet:
                 click.echo(_summary(results))
-            sys.exit(overall(codes))
+            sys.exit(common.overall(codes))
         named = [(str(result.item.path), result.report) for result in results]
         if fmt == "text":
             text = [line for result in results for line in _lines(result, False)]
@@ -142,17 +122,17 @@ def validate(
             click.echo(body.decode("utf-8"), nl=False)
         else:
             readable = [i.path for i in inputs if i.problem is None and not i.stdin]
-            codes.append(write_report(output, body, readable))
-        sys.exit(overall(codes))
+            codes.append(common.write_report(output, body, readable))
+        sys.exit(common.overall(codes))
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(common.EXIT_INTERRUPTED)
 
 
 def _validate_one(item: InputFile, limits: Limits, strict_encoding: bool) -> Report:
     """One input's report; never raises (except on Ctrl-C)."""
     work = partial(medbridge.validate, limits=limits, strict_encoding=strict_encoding)
-    return run_on_input(item, limits, work, Report)
+    return common.run_on_input(item, limits, work, Report)
 
 
 def _fails(finding: Finding, warnings_as_errors: bool) -> bool:
@@ -167,7 +147,7 @@ def _lines(result: _Result, colour: bool) -> list[str]:
     if not colour:
         lines = [head]
     for finding in report.findings:
-        line = "  " + finding_line(finding, result.item.display)
+        line = "  " + common.finding_line(finding, result.item.display)
         lines.append(click.style(line, fg=_COLOURS[finding.severity]) if colour else line)
     return lines
 

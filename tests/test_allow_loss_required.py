@@ -41,6 +41,7 @@ from medbridge.model import (
     Referrer,
     Relative,
 )
+from medbridge.xml.namespaces import MC2005
 from medbridge.xml.required import required_in_letter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,7 @@ def test_a_required_value_is_never_left_out(source: Path, change: Any, path: str
     base = EPI if source == EPIKRISE else REF
     found = _required_lost(message)
     assert found == [("convert.required-lost", f"{base}/{path}")]
-    assert required_in_letter(f"{base}/{path}")
+    assert required_in_letter(f"{base}/{path}", MC2005)
 
 
 def test_the_cli_refuses_it_with_exit_1(tmp_path: Path) -> None:
@@ -239,8 +240,9 @@ def _assert_names_fields(error: medbridge.ConversionError) -> None:
         assert finding.is_error and finding.code.startswith("convert.")
         assert finding.location.path, finding
         if finding.code == "convert.required-lost":
-            assert required_in_letter(finding.location.path) or required_in_letter(
-                finding.location.path.rsplit("/", 1)[0]
+            path = finding.location.path
+            assert required_in_letter(path, MC2005) or required_in_letter(
+                path.rsplit("/", 1)[0], MC2005
             )
 
 
@@ -262,3 +264,11 @@ def test_allow_loss_writes_readable_letters_or_refuses_naming_the_field(message:
         _assert_names_fields(exc)
         return
     assert medbridge.read(to_xml.output) == back
+
+
+def test_requiredness_is_read_from_the_schema_of_the_letters_namespace() -> None:
+    surname = f"{EPI}/Patient/PersonSurnameName"
+    assert required_in_letter(surname, MC2005)
+    assert not required_in_letter(f"{EPI}/Patient/PersonGivenName", MC2005)
+    # the same path in a namespace medbridge has no schema for says nothing
+    assert not required_in_letter(surname, "urn:example:unknown")

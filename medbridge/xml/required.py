@@ -6,7 +6,8 @@ whenever its parent is: its ``minOccurs`` and that of every group around it insi
 type is at least 1 (a ``choice`` counts as required: a value that is present is the branch
 taken). A repeated element ``X[n]`` is required only while ``n`` is within its ``minOccurs``.
 The letter element itself (``/Emessage/<Letter>``) is never required here: dropping a whole
-letter is a separate decision. Unknown paths give False.
+letter is a separate decision. The schema set is the one of the letter's namespace (the caller
+reads it off the letter's XML version); unknown paths and namespaces give False.
 
 Conversions use it to refuse leaving out a value the target letter would need
 (:mod:`medbridge.codecs.edifact.mapping`, ``convert.required-lost``).
@@ -18,17 +19,12 @@ import re
 from functools import cache
 from typing import Any
 
-from medbridge.xml.schema import MEDCOM_2005, MUNICIPALITY, compiled_validators
+from medbridge.xml.schema import compiled_validators
+from medbridge.xml.schema_sets import schema_for_namespace
 
 __all__ = ["required_in_letter"]
 
 _STEP = re.compile(r"([^/\[\]]+)(?:\[([0-9]+)\])?")
-_LETTER_SCHEMAS = {
-    "DischargeLetter": MEDCOM_2005,
-    "OutPatientDischargeLetter": MEDCOM_2005,
-    "HospitalReferral": MEDCOM_2005,
-    "ProgressOfCarePlan": MUNICIPALITY,
-}
 
 
 def _child(group: Any, name: str) -> tuple[Any, int] | None:
@@ -46,15 +42,15 @@ def _child(group: Any, name: str) -> tuple[Any, int] | None:
 
 
 @cache
-def required_in_letter(path: str) -> bool:
-    """True when the element at ``path`` (``/Emessage/<Letter>[n]/…``) must be present
-    whenever its parent element is."""
+def required_in_letter(path: str, namespace: str) -> bool:
+    """True when the element at ``path`` (``/Emessage/<Letter>[n]/…``) of a letter in
+    ``namespace`` (its XML version's) must be present whenever its parent element is."""
     steps = [_STEP.fullmatch(part) for part in path.strip("/").split("/")]
     if len(steps) < 3 or any(step is None for step in steps) or steps[0] is None:
         return False
     if steps[0].group(1) != "Emessage" or steps[1] is None:
         return False
-    schema_set = _LETTER_SCHEMAS.get(steps[1].group(1))
+    schema_set = schema_for_namespace(namespace)
     if schema_set is None:
         return False
     rich = compiled_validators(schema_set)[1]

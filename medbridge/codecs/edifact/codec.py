@@ -46,6 +46,7 @@ from medbridge.codecs.edifact.interchange import (
     letter_mapping,
     read_interchange,
     read_message,
+    xml_namespace,
 )
 from medbridge.codecs.edifact.issues import Issue, refuse, required_losses
 from medbridge.codecs.edifact.mapping import (
@@ -245,7 +246,7 @@ def _write_letter(
         segments, remaining = assemble(
             full.finish(), full.issues, record, allow_loss=True, lossy=lossy.finish()
         )
-        plan.required.extend(required_losses(remaining))
+        plan.required.extend(required_losses(remaining, xml_namespace(letter)))
     issues.extend(remaining)
     notes.extend(full.notes)
     layouts = letter.wire.get(LAYOUTS_KEY)

@@ -37,14 +37,14 @@ from medbridge.edifact.segment import Segment
 from medbridge.edifact.syntax import DEFAULT_CHARS, Tokenizer
 from medbridge.errors import EdifactInputError
 from medbridge.findings import Finding, Location, Severity
-from medbridge.letters.declaration import EdifactVersion
+from medbridge.letters.declaration import EdifactVersion, XmlVersion
 from medbridge.letters.shared.edifact import LetterContext
 from medbridge.letters.shared.edifact_codes import ACKNOWLEDGEMENT
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.common import Envelope, Moment
 from medbridge.model.message import Letter, Message
-from medbridge.registry import EDIFACT, REGISTRY, mapping_module, other_letter_message
+from medbridge.registry import EDIFACT, REGISTRY, XML, mapping_module, other_letter_message
 
 __all__ = [
     "LAYOUTS_KEY",
@@ -62,6 +62,7 @@ __all__ = [
     "letter_mapping",
     "read_interchange",
     "read_message",
+    "xml_namespace",
 ]
 
 UNA_KEY = "edifact.wire.una"
@@ -358,6 +359,12 @@ def read_message(
 def element_name(letter: Letter) -> str:
     """The letter's XML element name, which the model paths of findings start with."""
     return REGISTRY.element_for(letter)
+
+
+def xml_namespace(letter: Letter) -> str:
+    """The namespace of ``letter``'s XML version (whose XSD says what the letter requires)."""
+    declared = REGISTRY.version_for(letter, XML)
+    return declared.namespace if isinstance(declared, XmlVersion) else ""
 
 
 def letter_mapping(letter: Letter) -> EdifactMapping | None:

@@ -81,15 +81,16 @@ def refuse(issues: Sequence[Issue]) -> ConversionError:
     return error
 
 
-def required_losses(issues: Sequence[Issue]) -> list[Finding]:
+def required_losses(issues: Sequence[Issue], namespace: str) -> list[Finding]:
     """``convert.required-lost`` errors for the issues whose lossy rendering would leave out an
-    element the letter requires (its XSD ``minOccurs``)."""
+    element the letter requires (the ``minOccurs`` of the XSD of ``namespace``, the letter's
+    XML namespace)."""
     from medbridge.xml.required import required_in_letter
 
     findings: list[Finding] = []
     for issue in issues:
         left_out = issue.left_out
-        if left_out is None or not required_in_letter(left_out):
+        if left_out is None or not required_in_letter(left_out, namespace):
             continue
         name = "/".join(left_out.split("/")[-2:])  # with its parent: Letter/Identifier
         findings.append(

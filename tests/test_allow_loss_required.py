@@ -270,5 +270,7 @@ def test_requiredness_is_read_from_the_schema_of_the_letters_namespace() -> None
     surname = f"{EPI}/Patient/PersonSurnameName"
     assert required_in_letter(surname, MC2005)
     assert not required_in_letter(f"{EPI}/Patient/PersonGivenName", MC2005)
+    # receipts share the 2005 namespace, so their schema answers for them too
+    assert required_in_letter("/Emessage/PositiveReceipt/Letter/Identifier", MC2005)
     # the same path in a namespace medbridge has no schema for says nothing
     assert not required_in_letter(surname, "urn:example:unknown")

@@ -22,7 +22,6 @@ parts) live in :mod:`medbridge.model` and are re-exported here.
 
 from typing import TYPE_CHECKING
 
-from medbridge import batch
 from medbridge.api import (
     Conversion,
     convert,
@@ -32,7 +31,6 @@ from medbridge.api import (
     validate,
     write,
 )
-from medbridge.codecs.json.codec import from_json, to_json
 from medbridge.envelopes import duplicate_key, unwrap
 from medbridge.errors import (
     ConversionError,
@@ -51,18 +49,27 @@ from medbridge.model import *  # noqa: F403
 from medbridge.model import __all__ as _model_all
 from medbridge.model.transport import TransportLayer, VansReceipt
 from medbridge.registry import Detection
-from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
 if TYPE_CHECKING:
+    from medbridge import batch
+    from medbridge.codecs.json.codec import from_json, to_json
     from medbridge.envelopes import EnvelopeIds, Unwrapped
     from medbridge.receipts.acknowledge import acknowledge
     from medbridge.receipts.match import LetterMatch, LetterStatus, ReceiptMatch, match_receipt
+    from medbridge.view.facts import CriticalFact, MatchedTerm, critical_facts
 
 # Public names loaded on first use, so that ``import medbridge`` (every CLI run) does not pay
-# for the receipt and envelope machinery a plain read never needs.
+# for what a plain read never needs: the batch API, JSON, the critical-facts scan, the receipt
+# and envelope machinery.
 __getattr__ = lazy_attributes(
     __name__,
     {
+        "batch": "medbridge.batch",
+        "from_json": "medbridge.codecs.json.codec",
+        "to_json": "medbridge.codecs.json.codec",
+        "CriticalFact": "medbridge.view.facts",
+        "MatchedTerm": "medbridge.view.facts",
+        "critical_facts": "medbridge.view.facts",
         "EnvelopeIds": "medbridge.envelopes",
         "Unwrapped": "medbridge.envelopes",
         "acknowledge": "medbridge.receipts.acknowledge",

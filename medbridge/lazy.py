@@ -16,12 +16,14 @@ __all__ = ["lazy_attributes"]
 
 def lazy_attributes(package: str, where: Mapping[str, str]) -> Callable[[str], Any]:
     """A module ``__getattr__`` for ``package``: each name of ``where`` (name → module) is
-    imported from its module on first use; any other name is an ``AttributeError``."""
+    imported from its module on first use (a name that is the module's own, ``package.name``, is
+    that submodule); any other name is an ``AttributeError``."""
 
     def attribute(name: str) -> Any:
         module = where.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(import_module(module), name)
+        loaded = import_module(module)
+        return loaded if module == f"{package}.{name}" else getattr(loaded, name)
 
     return attribute

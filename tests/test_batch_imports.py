@@ -102,3 +102,35 @@ print(json.dumps({{"import": after_import, "bare": after_bare, "later": loaded()
     later = result["later"]
     assert isinstance(later, list)
     assert "medbridge.envelopes.unwrap" in later and "medbridge.receipts.acknowledge" in later
+
+
+def test_import_loads_no_batch_json_view_or_letter_table_and_first_use_does() -> None:
+    code = """
+import json, sys
+import medbridge
+def loaded():
+    return sorted(
+        m for m in sys.modules
+        if m.startswith(("medbridge.batch", "medbridge.codecs.json", "medbridge.view"))
+        or (m.startswith("medbridge.letters.") and m.endswith((".xml", ".rules", "_xml")))
+    )
+after_import = loaded()
+names = {
+    "batch": medbridge.batch.__name__,
+    "to_json": medbridge.to_json.__module__,
+    "critical_facts": medbridge.critical_facts.__module__,
+}
+from medbridge import batch
+print(json.dumps({"import": after_import, "names": names, "same": batch is medbridge.batch,
+                  "later": loaded()}))
+"""
+    result = _run(code)
+    assert result["import"] == []
+    assert result["names"] == {
+        "batch": "medbridge.batch",
+        "to_json": "medbridge.codecs.json.codec",
+        "critical_facts": "medbridge.view.facts",
+    }
+    assert result["same"] is True
+    later = result["later"]
+    assert isinstance(later, list) and "medbridge.view.facts" in later

@@ -7,7 +7,7 @@ import pytest
 from edifact_examples import DIS01_LINES
 
 import medbridge
-from medbridge.codecs.xml.codec import MAPPINGS
+from medbridge.codecs.xml.codec import mappings
 from medbridge.codecs.xml.mapping import Fixed, Leaf, Nested, Struct
 from medbridge.letters.ambulant_epikrise import edifact as dis02
 from medbridge.letters.declaration import EdifactVersion, LetterKind, XmlVersion
@@ -39,8 +39,8 @@ def _fixed(table: Struct) -> dict[str, str]:
 
 def test_every_xml_mapping_is_the_one_its_declaration_names() -> None:
     declared = [version for _, version in REGISTRY.xml_versions()]
-    assert [m.version for m in MAPPINGS] == declared
-    for mapping in MAPPINGS:
+    assert [m.version for m in mappings()] == declared
+    for mapping in mappings():
         fixed = _fixed(mapping.letter)
         type_code = {"TypeCode": mapping.version.type_code} if mapping.version.type_code else {}
         assert fixed == {"VersionCode": mapping.version.version, **type_code}

@@ -183,7 +183,7 @@ def _entries(struct: Struct) -> Iterator[Any]:
 
 def _all_entries() -> list[Any]:
     out: list[Any] = []
-    for mapping in codec.MAPPINGS:
+    for mapping in codec.mappings():
         out.extend(_entries(mapping.letter))
         out.extend(_entries(mapping.envelope))
     return out

@@ -52,7 +52,7 @@ from medbridge.validation.checks import Checker, Point, quote
 from medbridge.validation.kinds import LetterRules, OwnRules
 from medbridge.validation.parts import check_party, check_patient
 
-__all__ = ["UNB_RECIPIENT_KEY", "UNB_SENDER_KEY", "check_message", "kind_rules"]
+__all__ = ["UNB_RECIPIENT_KEY", "UNB_SENDER_KEY", "check_message", "kind_rules", "rules_for"]
 
 #: ``message.wire`` key under which the EDIFACT reader records the UNB sender (S002) GLN.
 UNB_SENDER_KEY = "edifact.unb.sender"
@@ -73,14 +73,25 @@ def check_message(message: Message) -> list[Finding]:
 
 @functools.cache
 def kind_rules() -> Mapping[type, LetterRules | OwnRules]:
-    """Each letter class's :class:`LetterRules` or :class:`OwnRules` (the dispatch table of the
-    rule run)."""
+    """Each letter class's :class:`LetterRules` or :class:`OwnRules` (every kind's rules, so
+    every kind's tables, loaded)."""
     from medbridge.registry import REGISTRY
 
     found: list[LetterRules | OwnRules] = [
         import_module(kind.rules).RULES for kind in REGISTRY.kinds if kind.rules
     ]
     return MappingProxyType({r.cls: r for r in found})
+
+
+@functools.cache
+def rules_for(kind: str) -> LetterRules | OwnRules:
+    """The rules of the letter kind named ``kind`` (a letter's ``kind``), found through its
+    declaration: the rule run loads only the rules (and tables) of the kinds it meets."""
+    from medbridge.registry import REGISTRY
+
+    declared = next(k for k in REGISTRY.kinds if k.name == kind and k.rules)
+    rules: LetterRules | OwnRules = import_module(declared.rules).RULES
+    return rules
 
 
 def _run(c: Checker) -> None:
@@ -95,12 +106,11 @@ def _run(c: Checker) -> None:
             _ROOT,
         )
         return
-    by_class = kind_rules()
-    _own_rules(c, by_class)
+    _own_rules(c)
     letters: list[ClinicalLetter] = []
     kinds: list[LetterRules] = []
     for letter in c.message.letters:
-        rules = by_class[type(letter)]
+        rules = rules_for(letter.kind)
         if isinstance(rules, LetterRules):
             letters.append(letter)  # type: ignore[arg-type]
             kinds.append(rules)
@@ -127,7 +137,7 @@ def _run(c: Checker) -> None:
                 )
 
 
-def _own_rules(c: Checker, by_class: Mapping[type, LetterRules | OwnRules]) -> None:
+def _own_rules(c: Checker) -> None:
     """The letters of kinds with rules of their own (receipts), each under its element path."""
     from medbridge.registry import REGISTRY
 
@@ -136,7 +146,7 @@ def _own_rules(c: Checker, by_class: Mapping[type, LetterRules | OwnRules]) -> N
     seen: Counter[str] = Counter()
     for letter, element in zip(c.message.letters, elements, strict=True):
         seen[element] += 1
-        rules = by_class[type(letter)]
+        rules = rules_for(letter.kind)
         if isinstance(rules, OwnRules):
             rules.check(
                 c, letter, f"{_ROOT}/{indexed(element, seen[element] - 1, counts[element])}"

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from medbridge.codecs.xml.codec import LETTER_PATH_KEY, MAPPINGS
+from medbridge.codecs.xml.codec import LETTER_PATH_KEY, mappings
 from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
 from medbridge.model import (
     CarePlan,
@@ -283,7 +283,7 @@ def _entry(table: Struct, attr: Step) -> object | None:
 
 
 def _table(cls: type) -> Struct | None:
-    for mapping in MAPPINGS:
+    for mapping in mappings():
         if mapping.letter.cls is cls:
             return mapping.letter
     return None

@@ -30,6 +30,7 @@ hold are refused (``convert.unrepresentable``).
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -44,6 +45,7 @@ from medbridge.codecs.xml.mapping import (
 )
 from medbridge.errors import MedbridgeError, XmlInputError
 from medbridge.findings import Finding
+from medbridge.letters.declaration import XmlVersion
 from medbridge.model.common import Envelope, LocalElements
 from medbridge.model.message import Letter, Message
 from medbridge.registry import REGISTRY, XML, xml_mapping
@@ -56,31 +58,29 @@ if TYPE_CHECKING:
 __all__ = [
     "HEADER_FIELDS",
     "LETTER_PATH_KEY",
-    "MAPPINGS",
     "declared_namespaces",
     "detect_tree",
     "header_fields",
+    "mapping_of",
+    "mappings",
     "read_tree",
     "write_xml",
 ]
 
-#: Every supported letter version's mapping, in the registry's order.
-MAPPINGS: tuple[LetterMapping, ...] = tuple(
-    xml_mapping(version)  # type: ignore[misc]
-    for _, version in REGISTRY.xml_versions()
-)
 #: ``letter.wire`` key: the element path of a letter read from XML (``/Emessage/DischargeLetter``),
 #: so the view can name the element a statement came from. Provenance only; never written.
 LETTER_PATH_KEY = "xml.letter_path"
-#: (namespace, letter element) → (kind, mapping).
-_BY_ELEMENT = {
-    (m.version.namespace, m.version.element): (kind, m)
-    for (kind, _), m in zip(REGISTRY.xml_versions(), MAPPINGS, strict=True)
+#: (namespace, letter element) → (kind, version), from the declarations alone: a version's
+#: mapping (its tables) is loaded when a letter of it is first read or written.
+_BY_ELEMENT: dict[tuple[str, str], tuple[str, XmlVersion]] = {
+    (version.namespace, version.element): (kind, version)
+    for kind, version in REGISTRY.xml_versions()
 }
-_BY_VERSION = {m.version: m for m in MAPPINGS}
-#: Emessage namespace → the mapping whose Envelope table reads that generation's envelope.
-#: (The first one declared wins: reversed, so that it is written last.)
-_ENVELOPES = {m.version.namespace: m for m in reversed(MAPPINGS)}
+#: Emessage namespace → the version whose mapping's Envelope table reads that generation's
+#: envelope (the first one declared in the namespace).
+_ENVELOPES: dict[str, XmlVersion] = {
+    version.namespace: version for _, version in reversed(REGISTRY.xml_versions())
+}
 _UNSUPPORTED_NAMESPACES = (MC2018,)
 _LOCAL_ELEMENTS = "Local_Elements"
 _INDENT = "  "
@@ -100,6 +100,17 @@ _ENCODINGS: dict[str, tuple[str, str]] = {
     for label in labels
 }
 _BOMS = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+
+
+@cache
+def mapping_of(version: XmlVersion) -> LetterMapping:
+    """The mapping (tables) of a supported XML version, loaded on first use."""
+    return xml_mapping(version)  # type: ignore[return-value]
+
+
+def mappings() -> tuple[LetterMapping, ...]:
+    """Every supported letter version's mapping, in the registry's order (loads them all)."""
+    return tuple(mapping_of(version) for _, version in REGISTRY.xml_versions())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,7 +146,7 @@ def _detect(root: Any) -> tuple[str | None, str | None, str | None]:
     identifier = header.get("Identifier")
     found = _BY_ELEMENT.get((namespace_of(letter) or "", letter_name))
     if found is not None:
-        declared = found[1].version
+        declared = found[1]
         if (version, type_code or "", root_ns) == (
             declared.version,
             declared.type_code,
@@ -212,7 +223,7 @@ def _read(root: Any, ctx: ReadContext) -> Message | None:
     children = element_children(root, ctx, attributes_allowed=True)
     if children is None:
         return None
-    envelope_mapping = _ENVELOPES[namespace]
+    envelope_mapping = mapping_of(_ENVELOPES[namespace])
     envelope_tag = _q(envelope_mapping.envelope_ns, "Envelope")
     if not children or children[0].tag != envelope_tag:
         ctx.missing("Envelope", root)
@@ -254,7 +265,7 @@ def _prolog_and_epilog(root: Any) -> list[Any]:
 def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | None:
     namespace, name = namespace_of(element), local_name(element)
     found = _BY_ELEMENT.get((namespace or "", name))
-    if found is None or found[1].version.namespace != emessage_ns:
+    if found is None or found[1].namespace != emessage_ns:
         header = element.find(_q(namespace, "Letter"))
         if name == _LOCAL_ELEMENTS and namespace == emessage_ns:
             ctx.error(
@@ -279,7 +290,7 @@ def _read_letter(element: Any, emessage_ns: str, ctx: ReadContext) -> Letter | N
     if REGISTRY.xml_unsupported(version) is not None:
         _unsupported_version(ctx, element, f"version {version}")
         return None
-    letter = found[1].letter.read(element, ctx)
+    letter = mapping_of(found[1]).letter.read(element, ctx)
     if letter is not None:
         letter.wire[LETTER_PATH_KEY] = element_path(element)
     return letter  # type: ignore[no-any-return]
@@ -385,7 +396,8 @@ def _letter_mappings(message: Message) -> list[LetterMapping]:
         raise ctx.fail("convert.missing-required", "An Emessage needs at least one letter")
     mappings: list[LetterMapping] = []
     for index, letter in enumerate(message.letters):
-        mapping = _BY_VERSION.get(REGISTRY.version_for(letter, XML))  # type: ignore[arg-type]
+        version = REGISTRY.version_for(letter, XML)
+        mapping = mapping_of(version) if isinstance(version, XmlVersion) else None
         if mapping is None or not isinstance(letter, mapping.letter.cls):
             raise ctx.fail(
                 "convert.unsupported-value", "Not a letter medbridge can write", f"[{index}]"

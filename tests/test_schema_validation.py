@@ -30,7 +30,7 @@ from medbridge.xml.schema import (
     schema_for_namespace,
     validate_tree,
 )
-from medbridge.xml.schema_sets import compile_fast, compile_rich
+from medbridge.xml.schema_sets import ENVELOPE_SETS, SCHEMA_SETS, compile_fast, compile_rich
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SENTINEL = "Zebrafinke"  # a marker that must never appear in a message
@@ -440,7 +440,14 @@ def test_expected_namespaces_are_loaded() -> None:
     assert {M100, M103} <= set(rich.maps.namespaces)
     _, rich = compiled_validators(MEDCOM_2005)
     assert MC2005 in rich.maps.namespaces
-    assert rich.validity == "valid"
+
+
+def test_every_packaged_schema_is_valid_against_the_xsd_meta_schema() -> None:
+    # run time builds them without the meta-schema check; here each is built strictly
+    for schema_set in (*SCHEMA_SETS, *ENVELOPE_SETS):
+        rich = compile_rich(schema_set, validation="strict")
+        assert rich.validity == "valid", schema_set.name
+        assert schema_set.namespaces <= set(rich.maps.namespaces)
 
 
 def test_a_broken_packaged_schema_is_an_internal_error() -> None:

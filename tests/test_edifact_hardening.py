@@ -427,3 +427,15 @@ def test_a_date_with_a_huge_year_is_a_located_error(digits: int) -> None:
     assert all(len(f.message) < 300 for f in errors)
     with pytest.raises(XmlInputError):
         medbridge.read(data)
+
+
+def test_an_ftx_with_a_trailing_empty_line_reads_back_after_writing() -> None:
+    # ISO 9735: trailing empty components may be left out, so ``Anamnese:`` is ``Anamnese``;
+    # the writer leaves them out (E2), so the reader must not make a line break of one.
+    original = (FIXTURES / "epikrise" / "apopleksi.edi").read_bytes()
+    start = original.index(b"FTX+NC+PF0++Anamnese'")
+    end = original.index(b"'", start)
+    hostile = original[:end] + b":" + original[end:]
+    message = medbridge.read(hostile)
+    assert message == medbridge.read(original)
+    assert medbridge.read(medbridge.write(message, "edifact")) == message

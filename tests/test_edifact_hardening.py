@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -439,3 +440,18 @@ def test_an_ftx_with_a_trailing_empty_line_reads_back_after_writing() -> None:
     message = medbridge.read(hostile)
     assert message == medbridge.read(original)
     assert medbridge.read(medbridge.write(message, "edifact")) == message
+
+
+@pytest.mark.parametrize(
+    "syntax", [["UNOC", "0707614285"], ["UNOC", ""], ["UNOZ", "3"], ["UNOY", "3"]]
+)
+def test_a_stored_unb_with_an_unreadable_syntax_identifier_is_not_written(
+    syntax: list[str],
+) -> None:
+    original = (FIXTURES / "kvittering" / "ctl02-hele-forsendelsen.edi").read_bytes()
+    document = json.loads(medbridge.to_json(medbridge.read(original)))
+    document["message"]["wire"]["edifact.unb.segment"][0][0] = syntax
+    conversion = medbridge.convert(json.dumps(document).encode(), to="edifact")
+    assert "convert.wire-ignored" in [f.code for f in conversion.findings]
+    assert conversion.output.startswith(b"UNA:+.? '\nUNB+UNOC:3+")
+    assert medbridge.read(conversion.output) == medbridge.read(original)

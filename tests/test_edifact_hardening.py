@@ -455,3 +455,16 @@ def test_a_stored_unb_with_an_unreadable_syntax_identifier_is_not_written(
     assert "convert.wire-ignored" in [f.code for f in conversion.findings]
     assert conversion.output.startswith(b"UNA:+.? '\nUNB+UNOC:3+")
     assert medbridge.read(conversion.output) == medbridge.read(original)
+
+
+def test_an_envelope_without_identifier_is_refused_not_written_unreadable() -> None:
+    original = (FIXTURES / "henvisning" / "hoste.edi").read_bytes()
+    document = json.loads(medbridge.to_json(medbridge.read(original)))
+    document["message"]["envelope"]["identifier"] = ""
+    document["message"].pop("wire", None)
+    data = json.dumps(document).encode()
+    with pytest.raises(ConversionError) as caught:
+        medbridge.convert(data, to="edifact")
+    assert [f.code for f in caught.value.findings] == ["convert.missing-required"]
+    assert caught.value.findings[0].location.path == "/Emessage/Envelope/Identifier"
+    assert medbridge.batch.convert_item("x.json", data, to="edifact").status == "invalid"

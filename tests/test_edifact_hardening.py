@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -427,3 +428,43 @@ def test_a_date_with_a_huge_year_is_a_located_error(digits: int) -> None:
     assert all(len(f.message) < 300 for f in errors)
     with pytest.raises(XmlInputError):
         medbridge.read(data)
+
+
+def test_an_ftx_with_a_trailing_empty_line_reads_back_after_writing() -> None:
+    # ISO 9735: trailing empty components may be left out, so ``Anamnese:`` is ``Anamnese``;
+    # the writer leaves them out (E2), so the reader must not make a line break of one.
+    original = (FIXTURES / "epikrise" / "apopleksi.edi").read_bytes()
+    start = original.index(b"FTX+NC+PF0++Anamnese'")
+    end = original.index(b"'", start)
+    hostile = original[:end] + b":" + original[end:]
+    message = medbridge.read(hostile)
+    assert message == medbridge.read(original)
+    assert medbridge.read(medbridge.write(message, "edifact")) == message
+
+
+@pytest.mark.parametrize(
+    "syntax", [["UNOC", "0707614285"], ["UNOC", ""], ["UNOZ", "3"], ["UNOY", "3"]]
+)
+def test_a_stored_unb_with_an_unreadable_syntax_identifier_is_not_written(
+    syntax: list[str],
+) -> None:
+    original = (FIXTURES / "kvittering" / "ctl02-hele-forsendelsen.edi").read_bytes()
+    document = json.loads(medbridge.to_json(medbridge.read(original)))
+    document["message"]["wire"]["edifact.unb.segment"][0][0] = syntax
+    conversion = medbridge.convert(json.dumps(document).encode(), to="edifact")
+    assert "convert.wire-ignored" in [f.code for f in conversion.findings]
+    assert conversion.output.startswith(b"UNA:+.? '\nUNB+UNOC:3+")
+    assert medbridge.read(conversion.output) == medbridge.read(original)
+
+
+def test_an_envelope_without_identifier_is_refused_not_written_unreadable() -> None:
+    original = (FIXTURES / "henvisning" / "hoste.edi").read_bytes()
+    document = json.loads(medbridge.to_json(medbridge.read(original)))
+    document["message"]["envelope"]["identifier"] = ""
+    document["message"].pop("wire", None)
+    data = json.dumps(document).encode()
+    with pytest.raises(ConversionError) as caught:
+        medbridge.convert(data, to="edifact")
+    assert [f.code for f in caught.value.findings] == ["convert.missing-required"]
+    assert caught.value.findings[0].location.path == "/Emessage/Envelope/Identifier"
+    assert medbridge.batch.convert_item("x.json", data, to="edifact").status == "invalid"

@@ -133,6 +133,31 @@ def _where(segment: Segment, element: int | None = None, component: int | None =
     )
 
 
+def check_unb_syntax(header: InterchangeHeader, unb: Segment | None = None) -> Finding | None:
+    """The first problem with UNB's syntax identifier, syntax version or date, or None."""
+    where = unb or Segment("UNB")
+    charset = lookup_charset(header.syntax_identifier)
+    if charset is None:
+        return _error(
+            "edifact.charset.unsupported",
+            f"Syntax identifier {header.syntax_identifier!r} is not supported.",
+            _where(where, 1, 1),
+        )
+    if header.syntax_version not in ("1", "2", "3", "4"):
+        return _error(
+            "edifact.envelope.syntax-version",
+            f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
+            _where(where, 1, 2),
+        )
+    if int(header.syntax_version) < charset.min_version:
+        return _error(
+            "edifact.envelope.syntax-version",
+            f"{header.syntax_identifier} needs syntax version {charset.min_version} or later.",
+            _where(where, 1, 2),
+        )
+    return check_unb_date(header, unb)
+
+
 def check_unb_date(header: InterchangeHeader, unb: Segment | None = None) -> Finding | None:
     """``edifact.envelope.unb-date`` unless S004 holds a real date and time of the right length:
     YYMMDD for syntax versions 1–3, CCYYMMDD for 4, HHMM."""
@@ -265,21 +290,9 @@ class InterchangeReader:
                 f"UNB lacks its {', '.join(missing)}.",
                 _where(unb),
             )
-        if lookup_charset(header.syntax_identifier) is None:
-            self._fatal(
-                "edifact.charset.unsupported",
-                f"Syntax identifier {header.syntax_identifier!r} is not supported.",
-                _where(unb, 1, 1),
-            )
-        if header.syntax_version not in ("1", "2", "3", "4"):
-            self._fatal(
-                "edifact.envelope.syntax-version",
-                f"The syntax version {header.syntax_version!r} must be 1, 2, 3 or 4.",
-                _where(unb, 1, 2),
-            )
-        problem = check_unb_date(header, unb)
+        problem = check_unb_syntax(header, unb)
         if problem is not None:
-            self._raise(problem)
+            self._raise(problem, fatal=problem.code != "edifact.envelope.unb-date")
 
     def messages(self) -> Iterator[MessageSegments]:
         """Yield each message in order; check UNT and UNZ counts and references."""

@@ -46,6 +46,7 @@ __all__ = [
     "check_block",
     "hard_lines",
     "pieces",
+    "text_lines",
     "write_runs",
 ]
 
@@ -98,6 +99,15 @@ class FtxError(Exception):
         self.message = message
         self.block = block
         self.component = component
+
+
+def text_lines(components: tuple[str, ...]) -> tuple[str, ...]:
+    """FTX E4 as text lines: trailing empty components dropped, the first kept. ISO 9735 lets a
+    writer leave them out (``a:`` is ``a``) and ours does (E2), so they carry no line break."""
+    end = len(components)
+    while end > 1 and not components[end - 1]:
+        end -= 1
+    return components[:end]
 
 
 def check_block(block: FtxBlock, index: int) -> None:

@@ -58,12 +58,12 @@ from medbridge.codecs.edifact.mapping import (
     fail,
     shape,
 )
-from medbridge.edifact.envelope import InterchangeHeader
+from medbridge.edifact.envelope import InterchangeHeader, check_unb_syntax
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment, new_segment, trim_elements
 from medbridge.edifact.serialize import encode_interchange
 from medbridge.edifact.wirecheck import provenance_ignored, una_to_write, unb_to_write
-from medbridge.errors import ConversionError, MedbridgeError
+from medbridge.errors import ConversionError, EdifactInputError, MedbridgeError
 from medbridge.findings import Finding, Severity
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.model.message import Letter, Message, letter_identifier, letter_parties
@@ -310,6 +310,9 @@ def _read_back_unb(unb: Segment, *, receipt: bool = False) -> Segment:
     """The canonical UNB of what reading ``unb`` gives (see :func:`unb_to_write`); a receipt's
     UNB with anything after element 5 reads as no receipt's."""
     header = InterchangeHeader.from_segment(unb)
+    problem = check_unb_syntax(header, unb)
+    if problem is not None:  # a reader would refuse the interchange
+        raise EdifactInputError.of(problem)
     if receipt and len(trim_elements(unb.elements)) > 5:
         raise ValueError("a receipt's UNB ends after element 5")
     envelope = envelope_of(header, unb)

@@ -129,6 +129,12 @@ def canonical_unb(
             "written as a UNB YYMMDD:HHMM.",
             "/Emessage/Envelope/Sent",
         )
+    if not envelope.identifier:  # UNB 0020 is mandatory: no reader takes a UNB without it
+        raise fail(
+            "convert.missing-required",
+            "The envelope has no Identifier, the UNB interchange reference.",
+            "/Emessage/Envelope/Identifier",
+        )
     date = year[2:] + sent.date[5:7] + sent.date[8:10]
     ack = ACKNOWLEDGEMENT.encode(envelope.acknowledgement) or "0"
     head = (

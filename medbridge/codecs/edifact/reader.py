@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from medbridge.codecs.edifact.sources import Fields, SourceMap
 from medbridge.codecs.edifact.text import read_text
-from medbridge.edifact.ftx import FtxBlock, FtxError
+from medbridge.edifact.ftx import FtxBlock, FtxError, text_lines
 from medbridge.edifact.groups import location_of
 from medbridge.edifact.segment import Segment
 from medbridge.findings import Finding, Location, Severity
@@ -186,7 +186,7 @@ class Reader:
                     segment,
                     position,
                 )
-        return FtxBlock(segment.value(2), tuple(segment.element(4)))
+        return FtxBlock(segment.value(2), text_lines(segment.element(4)))
 
 
 def real_moment(value: str) -> bool:

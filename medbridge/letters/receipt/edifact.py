@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from medbridge.codecs.edifact.mapping import Reader
 from medbridge.codecs.edifact.sources import Fields
-from medbridge.edifact.ftx import FtxBlock
+from medbridge.edifact.ftx import FtxBlock, text_lines
 from medbridge.edifact.groups import GroupedBody
 from medbridge.edifact.segment import Segment
 from medbridge.letters.receipt.edifact_write import (
@@ -218,7 +218,7 @@ def _refusal(r: Reader, level: _Level, path: str) -> Refusal | None:
     raw = first.value(1)
     code = REFUSE_CODE.decode(raw) or (raw or None)
     blocks = [
-        (segment, FtxBlock(TEXT_FORMAT, tuple(segment.element(4))))
+        (segment, FtxBlock(TEXT_FORMAT, text_lines(segment.element(4))))
         for segment in level.ftx
         if any(segment.element(4))
     ]

@@ -387,8 +387,11 @@ def write(
 ) -> bytes:
     """Write a model as ``xml``, ``edifact`` or ``json`` bytes.
 
-    Raises :class:`~medbridge.ConversionError` when the target cannot carry a value (EDIFACT);
-    use :func:`convert` with ``allow_loss=True`` to write with a loss report instead.
+    Raises :class:`~medbridge.ConversionError` when the target cannot carry a value (EDIFACT;
+    use :func:`convert` with ``allow_loss=True`` to write with a loss report instead), or when
+    the XML written would not conform to the schema medbridge reads it with
+    (``convert.invalid-output``: a value from EDIFACT or JSON longer than its XML element may
+    hold; :func:`convert` with ``allow_nonstandard=True`` writes it with a warning).
     ``wrap="vans"`` puts a VANS envelope around the XML or EDIFACT output, ``wrap="sbdh"`` an
     SBDH document around a VANS envelope around it; the envelope identifiers are new on every
     call unless ``envelope_ids`` gives them (with the time) for repeatable output.

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from medbridge.codecs.base import CodecBase
-from medbridge.errors import XmlInputError
+from medbridge.errors import ConversionError, XmlInputError
 from medbridge.findings import Finding, Severity
 from medbridge.registry import (
     REGISTRY,
@@ -93,9 +93,20 @@ class XmlCodec(CodecBase):
     def write(
         self, message: Message, *, allow_loss: bool, allow_nonstandard: bool
     ) -> tuple[bytes, list[Finding]]:
+        """The XML, checked against the schema it would be read with: medbridge never hands
+        out as a letter what it would refuse to read. A value the 2005 schema does not allow
+        (a model from EDIFACT or JSON with a value longer than its XML element may hold, say) is
+        a ``convert.invalid-output`` error, or with ``allow_nonstandard`` a warning with the
+        output written anyway."""
         from medbridge.codecs.xml.codec import write_xml
 
-        return write_xml(message), []
+        output = write_xml(message)
+        problems = _output_problems(output)
+        if not problems:
+            return output, []
+        if not allow_nonstandard:
+            raise ConversionError.from_findings(problems)
+        return output, [replace(f, severity=Severity.WARNING) for f in problems]
 
     def losses(self, message: Message) -> list[Finding]:
         # EDIFACT wire facts XML has no place for, also when the EDIFACT came through JSON.
@@ -105,6 +116,26 @@ class XmlCodec(CodecBase):
 
 
 CODEC: LetterCodec = XmlCodec()
+
+
+def _output_problems(output: bytes) -> list[Finding]:
+    """``convert.invalid-output`` for each schema error of written XML (the municipality
+    schemas, whose findings are warnings, never refuse an output)."""
+    from medbridge.xml.parse import parse_xml
+    from medbridge.xml.schema import validate_tree
+
+    findings = validate_tree(parse_xml(output).root)
+    return [
+        Finding(
+            "convert.invalid-output",
+            Severity.ERROR,
+            f"The XML written would not conform to its schema, and medbridge would refuse to "
+            f"read it: {f.message}",
+            replace(f.location, line=None),  # the path is the output's; a line would be too
+        )
+        for f in findings
+        if f.is_error
+    ]
 
 
 def leaf_text(root: etree._Element) -> Callable[[str], str | None]:

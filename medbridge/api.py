@@ -441,7 +441,9 @@ def convert(source: Source, to: str, **options: Unpack[ConvertOptions]) -> Conve
     written without one. Nothing is truncated, replaced or dropped silently.
     ``allow_nonstandard=True`` writes EDIFACT texts longer than MedCom's FTX count limits (9 FTX
     per clinical S14, 50 in a referral's S12) as MedCom's own writer does, with a
-    ``convert.nonstandard`` warning, instead of refusing them. ``wrap`` and ``envelope_ids``
+    ``convert.nonstandard`` warning, instead of refusing them, and XML that its schema does not
+    allow (a value from EDIFACT or JSON longer than its element may hold) with a
+    ``convert.invalid-output`` warning instead of that error. ``wrap`` and ``envelope_ids``
     put envelopes around the output as in :func:`write` (input in envelopes is unwrapped). The
     options (:class:`ConvertOptions`) and their defaults: ``allow_loss=False``,
     ``allow_nonstandard=False``, ``limits=DEFAULT_LIMITS``, ``strict_encoding=False``,

@@ -66,7 +66,8 @@ __all__ = ["convert"]
 @click.option(
     "--allow-nonstandard",
     is_flag=True,
-    help="EDIFACT: write texts over MedCom's FTX count limits (as MedCom does), with a warning.",
+    help="Write, with a warning, what MedCom's limits refuse: EDIFACT texts over the FTX "
+    "count limits (as MedCom does), XML values the schema does not allow.",
 )
 @click.option(
     "--wrap",

@@ -58,12 +58,14 @@ if TYPE_CHECKING:
 __all__ = [
     "HEADER_FIELDS",
     "LETTER_PATH_KEY",
+    "build_xml",
     "declared_namespaces",
     "detect_tree",
     "header_fields",
     "mapping_of",
     "mappings",
     "read_tree",
+    "serialise_xml",
     "write_xml",
 ]
 
@@ -366,6 +368,18 @@ def _syntax_wire(root: Any, syntax: ParsedXml | None) -> dict[str, Any]:
 def write_xml(message: Message) -> bytes:
     """The message as OIOXML bytes (deterministic). Raises :class:`ConversionError` naming the
     model path when a value cannot be written in the letter's XML version."""
+    return serialise_xml(build_xml(message), message)
+
+
+def serialise_xml(root: etree._Element, message: Message) -> bytes:
+    """The bytes of a tree :func:`build_xml` made of ``message`` (its declaration, encoding
+    and byte-order mark as ``message.wire`` recorded them)."""
+    return _serialise(root, message, namespace_of(root) or "")
+
+
+def build_xml(message: Message) -> etree._Element:
+    """The Emessage element of ``message``, not yet serialised (for a check of the tree before
+    it is written; :func:`write_xml` builds and serialises)."""
     if not isinstance(message, Message):
         raise TypeError("write_xml needs a medbridge Message")
     mappings = _letter_mappings(message)
@@ -387,7 +401,7 @@ def write_xml(message: Message) -> bytes:
         if letter.local_elements is not None:
             root.append(_local_elements(letter.local_elements, emessage_ns, ctx))
     _indent(ctx.element_only)
-    return _serialise(root, message, emessage_ns)
+    return root
 
 
 def _letter_mappings(message: Message) -> list[LetterMapping]:

@@ -98,15 +98,14 @@ class XmlCodec(CodecBase):
         (a model from EDIFACT or JSON with a value longer than its XML element may hold, say) is
         a ``convert.invalid-output`` error, or with ``allow_nonstandard`` a warning with the
         output written anyway."""
-        from medbridge.codecs.xml.codec import write_xml
+        from medbridge.codecs.xml.codec import build_xml, serialise_xml
 
-        output = write_xml(message)
-        problems = _output_problems(output)
-        if not problems:
-            return output, []
-        if not allow_nonstandard:
+        root = build_xml(message)
+        problems = _output_problems(root)
+        if problems and not allow_nonstandard:
             raise ConversionError.from_findings(problems)
-        return output, [replace(f, severity=Severity.WARNING) for f in problems]
+        notes = [replace(f, severity=Severity.WARNING) for f in problems]
+        return serialise_xml(root, message), notes
 
     def losses(self, message: Message) -> list[Finding]:
         # EDIFACT wire facts XML has no place for, also when the EDIFACT came through JSON.
@@ -118,13 +117,13 @@ class XmlCodec(CodecBase):
 CODEC: LetterCodec = XmlCodec()
 
 
-def _output_problems(output: bytes) -> list[Finding]:
-    """``convert.invalid-output`` for each schema error of written XML (the municipality
-    schemas, whose findings are warnings, never refuse an output)."""
-    from medbridge.xml.parse import parse_xml
+def _output_problems(root: etree._Element) -> list[Finding]:
+    """``convert.invalid-output`` for each schema error of the tree about to be written (the
+    tree itself is checked: parsing the bytes again would cost three times as much). The
+    municipality schemas, whose findings are warnings, never refuse an output."""
     from medbridge.xml.schema import validate_tree
 
-    findings = validate_tree(parse_xml(output).root)
+    findings = validate_tree(root)
     return [
         Finding(
             "convert.invalid-output",

@@ -2,7 +2,7 @@
 
 This module owns:
 
-- loading the packaged XSDs (``medbridge/xsd/``, via :mod:`importlib.resources`) once, lazily and
+- loading the packaged XSDs (``medbridge/xsd/``, next to the package's modules) once, lazily and
   under a lock, into two validators: lxml's ``XMLSchema`` for the fast yes/no verdict, compiled
   from trees parsed with :func:`medbridge.xml.parse.parse_trusted`, and ``xmlschema.XMLSchema``
   (``allow="sandbox"``, ``defuse="always"``, import/include warnings turned into errors) for rich

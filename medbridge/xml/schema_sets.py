@@ -1,10 +1,10 @@
 """The packaged schema sets and their validators (safety §1.4; see :mod:`medbridge.xml.schema`).
 
-Loading the packaged XSDs (``medbridge/xsd/``, via :mod:`importlib.resources`) once, lazily and
+Loading the packaged XSDs (``medbridge/xsd/``, next to the package's modules) once, lazily and
 under a lock, into two validators: lxml's ``XMLSchema`` for the fast yes/no verdict, compiled from
 trees parsed with :func:`medbridge.xml.parse.parse_trusted`, and ``xmlschema.XMLSchema``
 (``allow="sandbox"``, ``defuse="always"``, import/include warnings turned into errors) for rich
-errors. A schema that does not build, is not ``valid`` or lacks an expected namespace is our bug
+errors. A schema that does not build, is ``invalid`` or lacks an expected namespace is our bug
 and raises :class:`~medbridge.errors.InternalError`.
 """
 
@@ -14,7 +14,6 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -110,16 +109,13 @@ def schema_for_namespace(namespace: str | None) -> SchemaSet | None:
 
 
 def _xsd_root() -> Path:
-    try:
-        root: object = resources.files("medbridge").joinpath("xsd")
-    except (OSError, TypeError, ValueError):
-        # An editable install made before medbridge/__init__.py existed maps medbridge as a
-        # namespace package, which importlib.resources cannot serve in 3.11; the package data
-        # is then still next to this module.
-        root = Path(__file__).resolve().parent.parent / "xsd"
-    if not isinstance(root, Path) or not root.is_dir():
+    # The XSDs are package data next to this package, and must be files (lxml and xmlschema
+    # read them, and their includes, by path). importlib.resources would only find the same
+    # folder, after importing zipfile, tempfile and the compressors on every first schema use.
+    root = Path(__file__).resolve().parent.parent / "xsd"
+    if not root.is_dir():
         raise InternalError("medbridge's XSDs must be installed as files (medbridge/xsd/)")
-    return root.resolve()
+    return root
 
 
 def schema_files() -> list[Path]:

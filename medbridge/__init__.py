@@ -61,8 +61,9 @@ if TYPE_CHECKING:
 # Public names loaded on first use, so that ``import medbridge`` (every CLI run) does not pay
 # for what a plain read never needs: the batch API, JSON, the critical-facts scan, the receipt
 # and envelope machinery.
-__getattr__ = lazy_attributes(
+__getattr__, __dir__ = lazy_attributes(
     __name__,
+    globals(),
     {
         "batch": "medbridge.batch",
         "from_json": "medbridge.codecs.json.codec",

@@ -14,10 +14,13 @@ from typing import Any
 __all__ = ["lazy_attributes"]
 
 
-def lazy_attributes(package: str, where: Mapping[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` for ``package``: each name of ``where`` (name → module) is
-    imported from its module on first use (a name that is the module's own, ``package.name``, is
-    that submodule); any other name is an ``AttributeError``."""
+def lazy_attributes(
+    package: str, namespace: Mapping[str, Any], where: Mapping[str, str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """A module ``__getattr__`` and ``__dir__`` for ``package``, whose globals are
+    ``namespace``: each name of ``where`` (name → module) is imported from its module on first
+    use (a name that is the module's own, ``package.name``, is that submodule), any other name
+    is an ``AttributeError``; ``dir()`` (tab completion, ``help``) lists the lazy names too."""
 
     def attribute(name: str) -> Any:
         module = where.get(name)
@@ -26,4 +29,7 @@ def lazy_attributes(package: str, where: Mapping[str, str]) -> Callable[[str], A
         loaded = import_module(module)
         return loaded if module == f"{package}.{name}" else getattr(loaded, name)
 
-    return attribute
+    def names() -> list[str]:
+        return sorted({*namespace, *where})
+
+    return attribute, names

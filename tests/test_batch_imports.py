@@ -134,3 +134,23 @@ print(json.dumps({"import": after_import, "names": names, "same": batch is medbr
     assert result["same"] is True
     later = result["later"]
     assert isinstance(later, list) and "medbridge.view.facts" in later
+
+
+def test_dir_lists_every_public_name_of_the_lazy_packages() -> None:
+    code = """
+import json
+import medbridge, medbridge.envelopes, medbridge.view
+packages = (medbridge, medbridge.envelopes, medbridge.view)
+missing = {p.__name__: sorted(set(p.__all__) - set(dir(p))) for p in packages}
+loaded_by_dir = "medbridge.receipts.match" in __import__("sys").modules
+try:
+    medbridge.no_such_name
+    unknown = "no error"
+except AttributeError as exc:
+    unknown = str(exc)
+print(json.dumps({"missing": missing, "loaded": loaded_by_dir, "unknown": unknown}))
+"""
+    result = _run(code)
+    assert result["missing"] == {"medbridge": [], "medbridge.envelopes": [], "medbridge.view": []}
+    assert result["loaded"] is False  # listing a name does not load it
+    assert result["unknown"] == "module 'medbridge' has no attribute 'no_such_name'"

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 # Every read asks :func:`is_wrapped`; a bare letter should not pay for loading the envelope
 # readers and writers, so their names load on first use.
-__getattr__ = lazy_attributes(
+__getattr__, __dir__ = lazy_attributes(
     __name__,
+    globals(),
     {
         "RECEIPT": "medbridge.envelopes.unwrap",
         "Unwrapped": "medbridge.envelopes.unwrap",

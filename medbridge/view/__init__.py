@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 # The renderers load on first use (``rich`` is not imported by ``import medbridge``).
-__getattr__ = lazy_attributes(
+__getattr__, __dir__ = lazy_attributes(
     __name__,
+    globals(),
     {
         "build_view": "medbridge.view.model",
         "view_json": "medbridge.view.model",

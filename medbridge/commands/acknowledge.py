@@ -33,19 +33,15 @@ from medbridge.errors import InputError, MedbridgeError, OutputError, OutputRefu
 from medbridge.files import EXTENSIONS, InputSet, OutputWriter
 from medbridge.findings import Finding, Location, Report, Severity
 from medbridge.inputs import InputFile, display_name
+from medbridge.letters.declaration import EdifactVersion
 from medbridge.limits import Limits
 from medbridge.model.message import Message
 from medbridge.model.receipt import Receipt, ReceiptVariant
+from medbridge.registry import EDIFACT, REGISTRY
 from medbridge.validation.reporters import finding_json, json_document
 
-__all__ = ["acknowledge", "receipt_name"]
+__all__ = ["acknowledge", "receipt_kind", "receipt_name"]
 
-#: The receipt kind in an output name, by variant.
-_KIND = {
-    ReceiptVariant.NEGATIVE_VANS: "ctl01",
-    ReceiptVariant.NEGATIVE: "ctl02",
-    ReceiptVariant.POSITIVE: "ctl03",
-}
 #: What standard input's receipts are named after (``stdin.ctl02.edi``).
 STDIN_NAME = "stdin"
 _EXIT = {
@@ -88,9 +84,17 @@ class _Result:
         }
 
 
-def receipt_name(relative: Path, variant: ReceiptVariant, fmt: str, part: int = 1) -> Path:
+def receipt_kind(receipt: Receipt) -> str:
+    """The receipt's name in output names and reports: its EDIFACT letter type as declared
+    (``ctl02``), whatever format it is written in."""
+    version = REGISTRY.version_for(receipt, EDIFACT)
+    assert isinstance(version, EdifactVersion)
+    return version.letter_type.lower()
+
+
+def receipt_name(relative: Path, receipt: Receipt, fmt: str, part: int = 1) -> Path:
     """``x.edi`` → ``x.ctl02.edi`` (``x.ctl02-2.edi`` for a second part)."""
-    suffix = f".{_KIND[variant]}" + (f"-{part}" if part > 1 else "")
+    suffix = f".{receipt_kind(receipt)}" + (f"-{part}" if part > 1 else "")
     return relative.with_name(relative.stem + suffix + EXTENSIONS[fmt])
 
 
@@ -206,9 +210,7 @@ def _write_all(
         receipt = message.letter
         assert isinstance(receipt, Receipt)
         parts[receipt.variant] = parts.get(receipt.variant, 0) + 1
-        dest = out_dir / receipt_name(
-            relative, receipt.variant, result.format, parts[receipt.variant]
-        )
+        dest = out_dir / receipt_name(relative, receipt, result.format, parts[receipt.variant])
         if dest in planned:
             raise OutputRefused.from_findings([_collision(item, dest)])
         planned.add(dest)
@@ -234,7 +236,7 @@ def _io(findings: list[Finding]) -> bool:
 def _receipt_json(written: _Written) -> dict[str, Any]:
     receipt = written.receipt
     return {
-        "kind": _KIND[written.variant],
+        "kind": receipt_kind(receipt),
         "variant": written.variant.value,
         "path": written.path,
         "identifier": receipt.identifier,
@@ -260,7 +262,8 @@ def _print(result: _Result, quiet: bool) -> None:
     for written in result.written:
         if not quiet or written.variant is not ReceiptVariant.POSITIVE:
             what = _describe(written.receipt)
-            click.echo(f"{result.path}: {_KIND[written.variant]} {written.path} ({what})")
+            kind = receipt_kind(written.receipt)
+            click.echo(f"{result.path}: {kind} {written.path} ({what})")
     if result.status != "acknowledged" and not (quiet and result.status == "none-owed"):
         click.echo(f"{result.path}: {result.status}", err=result.status != "none-owed")
     for finding in result.findings:

@@ -22,6 +22,8 @@ from medbridge.edifact.envelope import InterchangeHeader
 from medbridge.edifact.segment import Segment
 from medbridge.edifact.syntax import Tokenizer
 from medbridge.errors import MedbridgeError
+from medbridge.letters.declaration import EdifactVersion, XmlVersion
+from medbridge.letters.receipt.versions import KIND as RECEIPT
 from medbridge.limits import DEFAULT_LIMITS, Limits
 from medbridge.model.codes import AcknowledgementCode
 from medbridge.registry import EDIFACT, XML, sniff_format
@@ -30,10 +32,12 @@ from medbridge.xml.paths import local_name
 
 __all__ = ["RECEIPT_ELEMENTS", "LetterHead", "ReceivedInterchange", "scan"]
 
-#: The XML letter elements of the three receipts (§A.1).
-RECEIPT_ELEMENTS = frozenset({"NegativeVansReceipt", "NegativeReceipt", "PositiveReceipt"})
-#: The EDIFACT message type of a receipt (UNH E2.1).
-CONTRL = "CONTRL"
+#: The XML letter elements of the three receipts (§A.1), from their declarations.
+RECEIPT_ELEMENTS = frozenset(v.element for v in RECEIPT.supported if isinstance(v, XmlVersion))
+#: The EDIFACT message type of a receipt (UNH E2.1: CONTRL), from the same declarations.
+_RECEIPT_TYPES = frozenset(
+    v.message_type for v in RECEIPT.supported if isinstance(v, EdifactVersion)
+)
 
 
 @dataclass(slots=True)
@@ -63,7 +67,7 @@ class LetterHead:
 
     @property
     def is_receipt(self) -> bool:
-        return self.message_type == CONTRL or self.element in RECEIPT_ELEMENTS
+        return self.message_type in _RECEIPT_TYPES or self.element in RECEIPT_ELEMENTS
 
 
 @dataclass(slots=True)

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from medbridge.codecs.xml.codec import LETTER_PATH_KEY, mappings
+from medbridge.codecs.xml.codec import LETTER_PATH_KEY, mapping_of
 from medbridge.codecs.xml.mapping import Flat, Leaf, Struct, Wrap
+from medbridge.letters.declaration import XmlVersion
 from medbridge.model import (
     CarePlan,
     ClinicalLetter,
@@ -30,6 +31,7 @@ from medbridge.model import (
 )
 from medbridge.model.epikrise import EPIKRISE_CLASSES, OutpatientDischargeLetter
 from medbridge.model.text import plain_text
+from medbridge.registry import REGISTRY, XML
 from medbridge.view.labels import code_label
 
 __all__ = ["Step", "TextField", "field_source", "model_path", "text_fields", "visible_text"]
@@ -231,7 +233,7 @@ def field_source(letter: ClinicalLetter, steps: tuple[Step, ...]) -> str:
 def _xml_steps(letter: ClinicalLetter, steps: tuple[Step, ...]) -> list[str] | None:
     """The element names from the letter element down to the field, by the letter version's
     mapping table; None when the table has no element for a step."""
-    table = _table(type(letter))
+    table = _table(letter)
     if table is None:
         return None
     names: list[str] = []
@@ -282,8 +284,7 @@ def _entry(table: Struct, attr: Step) -> object | None:
     return None
 
 
-def _table(cls: type) -> Struct | None:
-    for mapping in mappings():
-        if mapping.letter.cls is cls:
-            return mapping.letter
-    return None
+def _table(letter: ClinicalLetter) -> Struct | None:
+    """The letter table of the XML version ``letter`` is written in (only that one is loaded)."""
+    version = REGISTRY.version_for(letter, XML)
+    return mapping_of(version).letter if isinstance(version, XmlVersion) else None

@@ -121,8 +121,12 @@ def _output_problems(root: etree._Element) -> list[Finding]:
     """``convert.invalid-output`` for each schema error of the tree about to be written (the
     tree itself is checked: parsing the bytes again would cost three times as much). The
     municipality schemas, whose findings are warnings, never refuse an output."""
-    from medbridge.xml.schema import validate_tree
+    from medbridge.xml.paths import namespace_of
+    from medbridge.xml.schema import schema_for_namespace, validate_tree
 
+    schema_set = schema_for_namespace(namespace_of(root))
+    if schema_set is None or schema_set.severity is not Severity.ERROR:
+        return []  # nothing could refuse it: no need to validate (or build xmlschema's detail)
     findings = validate_tree(root)
     return [
         Finding(

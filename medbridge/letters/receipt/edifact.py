@@ -90,7 +90,8 @@ def read_letter(grouped: GroupedBody, ctx: LetterContext, r: Reader) -> Receipt 
     if tuple(unh.element(2)[1:4]) != S009:
         r.error(
             "edifact.mapping.value",
-            f"UNH element 2 of a receipt is CONTRL:{':'.join(S009)}:{unh.value(2, 5)[:8]}; "
+            f"UNH element 2 of a receipt is {C0130Q.message_type}:{':'.join(S009)}:"
+            f"{unh.value(2, 5)[:8]}; "
             f"this one says {':'.join(unh.element(2))[:40]!r}.",
             unh,
             2,

@@ -86,7 +86,8 @@ def build_letter(letter: Receipt, b: Builder, base: str) -> None:
     if not letter.identifier:
         raise fail("convert.missing-required", "The receipt has no Identifier.", base + "/Letter")
     ident = b.value(letter.identifier, base + "/Letter/Identifier", "UNH", "UNH", 1)
-    b.add("UNH", "UNH", (ident,), ("CONTRL", *S009, version.version), (version.letter_type,))
+    head = (version.message_type, *S009, version.version)
+    b.add("UNH", "UNH", (ident,), head, (version.letter_type,))
     if letter.statistical_code is not None:
         b.unmapped(
             f"StatisticalCode {letter.statistical_code[:20]!r} differs from "
